@@ -1,0 +1,2 @@
+//! Candidate index, similarity and online story assignment
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! Encoder trait and model-free article features
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! Pairwise relations inside a story: translation, near-duplicate, shared passages
+#![warn(missing_docs)]

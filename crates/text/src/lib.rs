@@ -1,0 +1,65 @@
+//! Language identification, normalisation, transliteration, sentences and per-language terms.
+//!
+//! CONTRACT (used by encode/cluster/relate/engine): keep these signatures; add freely.
+#![warn(missing_docs)]
+
+use storyweave_model::Lang;
+
+/// NFC-normalises, drops soft hyphens and zero-width characters, trims each line, and
+/// collapses runs of blank lines; paragraphs stay separated by `\n`.
+pub fn normalize(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// Detects the language of `text`; `None` when it is too short or unclear to tell.
+pub fn detect_language(text: &str) -> Option<Lang> {
+    let _ = text;
+    None
+}
+
+/// Transliterates to Latin script (Serbian Cyrillic by Serbian rules when `lang` is `sr`,
+/// other scripts by a general transliterator). Case is kept.
+pub fn to_latin(text: &str, lang: &Lang) -> String {
+    let _ = lang;
+    text.to_string()
+}
+
+/// Lower-case ASCII fold of Latin text (diacritics removed), used for cross-lingual keys.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// Splits text into sentences; returns byte ranges into `text` (trimmed, non-empty).
+pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+    vec![0..text.len()]
+}
+
+/// Per-language term analyzer: lower-case, stop words removed, stemmed where a stemmer exists;
+/// CJK text without spaces becomes character bigrams.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    lang: Lang,
+}
+
+impl Analyzer {
+    /// The analyzer for a language (falls back to a language-neutral one).
+    pub fn for_lang(lang: &Lang) -> Self {
+        Analyzer { lang: lang.clone() }
+    }
+
+    /// The analyzer's language.
+    pub fn lang(&self) -> &Lang {
+        &self.lang
+    }
+
+    /// True when `word` (lower-case) is a stop word in this language.
+    pub fn is_stop_word(&self, word: &str) -> bool {
+        let _ = word;
+        false
+    }
+
+    /// Terms of `text` in order.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_lowercase).collect()
+    }
+}
