@@ -5,6 +5,10 @@
 
 use storyweave_model::Lang;
 
+mod translit;
+
+pub use translit::fold;
+
 /// NFC-normalises, drops soft hyphens and zero-width characters, trims each line, and
 /// collapses runs of blank lines; paragraphs stay separated by `\n`.
 pub fn normalize(text: &str) -> String {
@@ -20,13 +24,7 @@ pub fn detect_language(text: &str) -> Option<Lang> {
 /// Transliterates to Latin script (Serbian Cyrillic by Serbian rules when `lang` is `sr`,
 /// other scripts by a general transliterator). Case is kept.
 pub fn to_latin(text: &str, lang: &Lang) -> String {
-    let _ = lang;
-    text.to_string()
-}
-
-/// Lower-case ASCII fold of Latin text (diacritics removed), used for cross-lingual keys.
-pub fn fold(text: &str) -> String {
-    text.to_lowercase()
+    translit::to_latin(text, lang)
 }
 
 /// Splits text into sentences; returns byte ranges into `text` (trimmed, non-empty).
