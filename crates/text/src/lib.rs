@@ -5,15 +5,11 @@
 
 use storyweave_model::Lang;
 
+mod normalize;
 mod translit;
 
+pub use normalize::normalize;
 pub use translit::fold;
-
-/// NFC-normalises, drops soft hyphens and zero-width characters, trims each line, and
-/// collapses runs of blank lines; paragraphs stay separated by `\n`.
-pub fn normalize(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
-}
 
 /// Detects the language of `text`; `None` when it is too short or unclear to tell.
 pub fn detect_language(text: &str) -> Option<Lang> {
