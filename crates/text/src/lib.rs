@@ -5,17 +5,16 @@
 
 use storyweave_model::Lang;
 
+mod lang;
 mod normalize;
 mod translit;
 
+pub use lang::{
+    detect_language, detect_language_with_confidence, supported_languages, MAX_DETECT_CHARS,
+    MIN_CONFIDENCE, MIN_LETTERS,
+};
 pub use normalize::normalize;
 pub use translit::fold;
-
-/// Detects the language of `text`; `None` when it is too short or unclear to tell.
-pub fn detect_language(text: &str) -> Option<Lang> {
-    let _ = text;
-    None
-}
 
 /// Transliterates to Latin script (Serbian Cyrillic by Serbian rules when `lang` is `sr`,
 /// other scripts by a general transliterator). Case is kept.
