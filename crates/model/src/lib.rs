@@ -78,6 +78,12 @@ impl Lang {
     }
 }
 
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::unknown()
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -1,0 +1,268 @@
+//! Online story assignment over an inverted candidate index.
+
+use crate::similarity::{DocFreq, Prepared, Similarity, SimilarityConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use storyweave_encode::ArticleFeatures;
+use storyweave_model::{ArticleId, StoryId};
+
+/// Parameters of story assignment; defaults chosen on `../shared/data` (see BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// An article joins the story of its best match when the similarity reaches this.
+    pub threshold: f32,
+    /// Per channel, how many of an article's rarest features are put into the index and used
+    /// to look up candidates: enough to find a match through one rare shared name, few enough
+    /// that the index stays a small multiple of the number of articles.
+    pub index_per_channel: usize,
+    /// Features found in more than this many articles are skipped when looking up
+    /// candidates: scanning them costs time and they do not tell stories apart.
+    pub max_posting: usize,
+    /// How many candidate articles (by shared rare features) are scored in full.
+    pub max_candidates: usize,
+    /// Articles published further apart than this (when both times are known) are not
+    /// candidates: news stories rarely continue under the same event after a month.
+    pub time_window_days: f32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            threshold: 0.3,
+            index_per_channel: 12,
+            max_posting: 20_000,
+            max_candidates: 40,
+            time_window_days: 30.0,
+        }
+    }
+}
+
+/// Where an article went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The story it joined or opened.
+    pub story: StoryId,
+    /// True when it opened a new story.
+    pub new_story: bool,
+    /// Similarity to its best match (0 when no candidate was found).
+    pub score: f32,
+    /// The best-matching earlier article, if any.
+    pub best_match: Option<ArticleId>,
+}
+
+/// Online clusterer: articles arrive one at a time and join the best story or open one.
+///
+/// Deterministic: for a given order of articles the result never depends on threads or
+/// hash-map order (candidates are sorted before scoring, ties go to the earlier article).
+pub struct OnlineClusterer {
+    config: ClusterConfig,
+    sim: Similarity,
+    df: DocFreq,
+    ids: Vec<ArticleId>,
+    items: Vec<Prepared>,
+    stories: Vec<StoryId>,
+    postings: HashMap<u32, Vec<u32>>,
+    next_story: u64,
+}
+
+impl OnlineClusterer {
+    /// An empty clusterer.
+    pub fn new(config: ClusterConfig, similarity: SimilarityConfig) -> Self {
+        OnlineClusterer {
+            config,
+            sim: Similarity::new(similarity),
+            df: DocFreq::default(),
+            ids: Vec::new(),
+            items: Vec::new(),
+            stories: Vec::new(),
+            postings: HashMap::new(),
+            next_story: 1,
+        }
+    }
+
+    /// Number of articles held.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when no article is held.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The similarity scorer.
+    pub fn similarity(&self) -> &Similarity {
+        &self.sim
+    }
+
+    /// Document frequencies seen so far.
+    pub fn doc_freq(&self) -> &DocFreq {
+        &self.df
+    }
+
+    /// Counts an article's features into the document frequencies. Call it for a whole batch
+    /// before assigning the batch, so that early articles of the batch see the batch's IDF.
+    pub fn observe(&mut self, features: &ArticleFeatures) {
+        self.df.observe(features);
+    }
+
+    /// The next story id that a new story would get.
+    pub fn next_story_id(&self) -> u64 {
+        self.next_story
+    }
+
+    /// Makes new stories start at `next` (after loading stored stories).
+    pub fn set_next_story_id(&mut self, next: u64) {
+        self.next_story = self.next_story.max(next);
+    }
+
+    fn index_keys(&self, f: &ArticleFeatures) -> Vec<u32> {
+        let per = self.config.index_per_channel;
+        let prior = self.sim.config.idf_prior_docs;
+        let mut keys = Vec::with_capacity(per * 4);
+        for v in [&f.ents, &f.nums, &f.xterms, &f.terms] {
+            let mut ranked: Vec<(f32, u32)> =
+                v.iter().map(|&(h, _)| (self.df.idf(h, prior), h)).collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            keys.extend(ranked.iter().take(per).map(|&(_, h)| h));
+        }
+        keys
+    }
+
+    fn push(&mut self, id: ArticleId, prepared: Prepared, story: StoryId) -> u32 {
+        let idx = self.items.len() as u32;
+        for h in self.index_keys(&prepared.features) {
+            self.postings.entry(h).or_default().push(idx);
+        }
+        self.ids.push(id);
+        self.items.push(prepared);
+        self.stories.push(story);
+        idx
+    }
+
+    /// Adds an article whose story is already known (loading a stored state).
+    pub fn insert_existing(&mut self, id: ArticleId, features: ArticleFeatures, story: StoryId) {
+        let prepared = self.sim.prepare(features, &self.df);
+        self.next_story = self.next_story.max(story.0 + 1);
+        self.push(id, prepared, story);
+    }
+
+    fn candidates(&self, f: &ArticleFeatures) -> Vec<u32> {
+        let prior = self.sim.config.idf_prior_docs;
+        let mut hits: HashMap<u32, f32> = HashMap::new();
+        for h in self.index_keys(f) {
+            if let Some(list) = self.postings.get(&h) {
+                if list.len() > self.config.max_posting {
+                    continue;
+                }
+                let idf = self.df.idf(h, prior);
+                for &i in list {
+                    *hits.entry(i).or_insert(0.0) += idf;
+                }
+            }
+        }
+        let window = self.config.time_window_days * 86_400.0;
+        let mut ranked: Vec<(f32, u32)> = hits
+            .into_iter()
+            .filter(|&(i, _)| match (f.published, self.items[i as usize].features.published) {
+                (Some(a), Some(b)) => ((a - b).abs() as f32) <= window,
+                _ => true,
+            })
+            .map(|(i, s)| (s, i))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(self.config.max_candidates);
+        ranked.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Assigns a new article to the best existing story or opens a new one.
+    pub fn assign(&mut self, id: ArticleId, features: ArticleFeatures) -> Assignment {
+        let prepared = self.sim.prepare(features, &self.df);
+        let mut best: Option<(f32, u32)> = None;
+        for i in self.candidates(&prepared.features) {
+            let s = self.sim.score(&prepared, &self.items[i as usize], &self.df);
+            let better = match best {
+                None => true,
+                Some((bs, bi)) => s > bs || (s == bs && i < bi),
+            };
+            if better {
+                best = Some((s, i));
+            }
+        }
+        let (story, new_story, score, best_match) = match best {
+            Some((s, i)) if s >= self.config.threshold => {
+                (self.stories[i as usize], false, s, Some(self.ids[i as usize].clone()))
+            }
+            other => {
+                let story = StoryId(self.next_story);
+                self.next_story += 1;
+                let (s, m) = other.map_or((0.0, None), |(s, i)| (s, Some(self.ids[i as usize].clone())));
+                (story, true, s, m)
+            }
+        };
+        self.push(id, prepared, story);
+        Assignment { story, new_story, score, best_match }
+    }
+
+    /// Similarity of two held articles by position.
+    pub fn score_between(&self, a: usize, b: usize) -> f32 {
+        self.sim.score(&self.items[a], &self.items[b], &self.df)
+    }
+
+    /// The features of a held article by position.
+    pub fn features(&self, i: usize) -> &ArticleFeatures {
+        &self.items[i].features
+    }
+
+    /// Position of an article id (linear scan; for tests and small tools).
+    pub fn position(&self, id: &ArticleId) -> Option<usize> {
+        self.ids.iter().position(|x| x == id)
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyweave_encode::{hash_key, SparseVec};
+    use storyweave_model::Lang;
+
+    fn feats(lang: &str, ents: &[&str]) -> ArticleFeatures {
+        let v = SparseVec::from_counts(ents.iter().map(|e| (hash_key("ent", e), 1.0)).collect());
+        let x = SparseVec::from_counts(ents.iter().map(|e| (hash_key("x", e), 1.0)).collect());
+        ArticleFeatures { lang: Lang::new(lang), ents: v, xterms: x, ..Default::default() }
+    }
+
+    #[test]
+    fn related_articles_share_a_story_and_others_do_not() {
+        let mut c = OnlineClusterer::new(ClusterConfig::default(), SimilarityConfig::default());
+        let items = [
+            ("a", feats("en", &["putin", "kim", "vostochny", "kcna"])),
+            ("b", feats("de", &["putin", "kim", "vostochny", "kcna"])),
+            ("c", feats("fr", &["macron", "scholz", "paris", "budget"])),
+            ("d", feats("sr", &["putin", "kim", "vostochny"])),
+        ];
+        for (_, f) in &items {
+            c.observe(f);
+        }
+        let out: Vec<Assignment> =
+            items.iter().map(|(id, f)| c.assign(ArticleId::from(*id), f.clone())).collect();
+        assert_eq!(out[0].story, out[1].story);
+        assert_eq!(out[0].story, out[3].story);
+        assert_ne!(out[0].story, out[2].story);
+        assert!(out[0].new_story && !out[1].new_story && out[2].new_story);
+    }
+
+    #[test]
+    fn loaded_state_continues_story_numbering() {
+        let mut c = OnlineClusterer::new(ClusterConfig::default(), SimilarityConfig::default());
+        let f = feats("en", &["alpha", "beta"]);
+        c.observe(&f);
+        c.insert_existing(ArticleId::from("x"), f, StoryId(7));
+        let g = feats("en", &["gamma", "delta"]);
+        c.observe(&g);
+        let a = c.assign(ArticleId::from("y"), g);
+        assert_eq!(a.story, StoryId(8));
+    }
+}

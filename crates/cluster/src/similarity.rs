@@ -1,0 +1,285 @@
+//! The documented similarity of two articles.
+//!
+//! Four channels, each an IDF-weighted cosine of sublinear counts:
+//! - `ents`: cross-lingual entity keys (names and acronyms);
+//! - `nums`: informative numbers and dates;
+//! - `terms`: stemmed words, same language only;
+//! - `xterms`: prefixes of transliterated, folded words (names, loanwords, cognates).
+//!
+//! The score is the weighted mean of the channels both articles have (a channel with no
+//! features on one side says nothing, rather than "dissimilar"), with one weight set for
+//! same-language pairs and one for cross-language pairs (which have no `terms` channel), then
+//! scaled down by the time between publications when both are known.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use storyweave_encode::{ArticleFeatures, SparseVec};
+
+/// Parameters of the similarity; defaults chosen on `../shared/data` (see BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimilarityConfig {
+    /// Weight of entities for same-language pairs.
+    pub w_ents: f32,
+    /// Weight of numbers and dates for same-language pairs.
+    pub w_nums: f32,
+    /// Weight of stemmed terms for same-language pairs.
+    pub w_terms: f32,
+    /// Weight of script-neutral prefixes for same-language pairs.
+    pub w_xterms: f32,
+    /// Weight of entities for cross-language pairs.
+    pub x_ents: f32,
+    /// Weight of numbers and dates for cross-language pairs.
+    pub x_nums: f32,
+    /// Weight of script-neutral prefixes for cross-language pairs.
+    pub x_xterms: f32,
+    /// Cross-language scores are multiplied by this, to put them on the same scale as
+    /// same-language scores (translations share fewer surface features than copies do).
+    pub cross_scale: f32,
+    /// Pseudo-documents assumed to lack every feature, so that IDF stays sane on tiny inputs.
+    pub idf_prior_docs: f32,
+    /// Days after which the time factor has fallen to 1/e.
+    pub time_tau_days: f32,
+    /// How much the time factor can take away (0 = time ignored, 1 = can reach zero).
+    pub time_weight: f32,
+}
+
+impl Default for SimilarityConfig {
+    fn default() -> Self {
+        SimilarityConfig {
+            w_ents: 0.3,
+            w_nums: 0.15,
+            w_terms: 0.4,
+            w_xterms: 0.15,
+            x_ents: 0.45,
+            x_nums: 0.2,
+            x_xterms: 0.35,
+            cross_scale: 1.0,
+            idf_prior_docs: 50.0,
+            time_tau_days: 3.0,
+            time_weight: 0.5,
+        }
+    }
+}
+
+/// Document frequencies of features over the articles seen so far.
+#[derive(Debug, Clone, Default)]
+pub struct DocFreq {
+    docs: u32,
+    df: HashMap<u32, u32>,
+}
+
+impl DocFreq {
+    /// Counts the features of one more article.
+    pub fn observe(&mut self, f: &ArticleFeatures) {
+        self.docs += 1;
+        for v in [&f.ents, &f.nums, &f.terms, &f.xterms] {
+            for &(h, _) in v.iter() {
+                *self.df.entry(h).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Number of articles observed.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// Articles that contain this feature.
+    pub fn df(&self, h: u32) -> u32 {
+        self.df.get(&h).copied().unwrap_or(0)
+    }
+
+    /// Smoothed inverse document frequency.
+    pub fn idf(&self, h: u32, prior_docs: f32) -> f32 {
+        ((self.docs as f32 + prior_docs + 1.0) / (self.df(h) as f32 + 1.0)).ln()
+    }
+}
+
+/// Per-channel cosines of one pair (NaN-free; `None` when a side lacks the channel).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ChannelScores {
+    /// Entities.
+    pub ents: Option<f32>,
+    /// Numbers and dates.
+    pub nums: Option<f32>,
+    /// Same-language terms.
+    pub terms: Option<f32>,
+    /// Script-neutral prefixes.
+    pub xterms: Option<f32>,
+    /// Time factor in 0..1 (1 when unknown).
+    pub time: f32,
+}
+
+/// An article's features with precomputed channel norms (norms use the IDF of the moment
+/// they were computed; later IDF drift is small and not worth recomputing every pair).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The features.
+    pub features: ArticleFeatures,
+    norms: [f32; 4],
+}
+
+/// Scores pairs of articles with a [`SimilarityConfig`] and document frequencies.
+#[derive(Debug, Clone)]
+pub struct Similarity {
+    /// The parameters.
+    pub config: SimilarityConfig,
+}
+
+#[inline]
+fn tf(c: f32) -> f32 {
+    // Sublinear: a name repeated ten times is not ten times the evidence.
+    1.0 + c.max(1e-6).ln().max(-0.7)
+}
+
+impl Similarity {
+    /// A scorer with these parameters.
+    pub fn new(config: SimilarityConfig) -> Self {
+        Similarity { config }
+    }
+
+    fn norm(&self, v: &SparseVec, df: &DocFreq) -> f32 {
+        v.iter()
+            .map(|&(h, c)| {
+                let w = tf(c) * df.idf(h, self.config.idf_prior_docs);
+                w * w
+            })
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// Precomputes channel norms of an article under the current document frequencies.
+    pub fn prepare(&self, features: ArticleFeatures, df: &DocFreq) -> Prepared {
+        let norms = [
+            self.norm(&features.ents, df),
+            self.norm(&features.nums, df),
+            self.norm(&features.terms, df),
+            self.norm(&features.xterms, df),
+        ];
+        Prepared { features, norms }
+    }
+
+    fn cosine(&self, a: &SparseVec, na: f32, b: &SparseVec, nb: f32, df: &DocFreq) -> Option<f32> {
+        if a.is_empty() || b.is_empty() || na <= 0.0 || nb <= 0.0 {
+            return None;
+        }
+        let mut dot = 0.0f32;
+        a.for_each_common(b, |h, x, y| {
+            let idf = df.idf(h, self.config.idf_prior_docs);
+            dot += tf(x) * tf(y) * idf * idf;
+        });
+        Some((dot / (na * nb)).clamp(0.0, 1.0))
+    }
+
+    /// Channel cosines of a pair.
+    pub fn channels(&self, a: &Prepared, b: &Prepared, df: &DocFreq) -> ChannelScores {
+        let (fa, fb) = (&a.features, &b.features);
+        let same_lang = fa.lang == fb.lang;
+        let time = match (fa.published, fb.published) {
+            (Some(x), Some(y)) if self.config.time_tau_days > 0.0 => {
+                let days = (x - y).abs() as f32 / 86_400.0;
+                1.0 - self.config.time_weight * (1.0 - (-days / self.config.time_tau_days).exp())
+            }
+            _ => 1.0,
+        };
+        ChannelScores {
+            ents: self.cosine(&fa.ents, a.norms[0], &fb.ents, b.norms[0], df),
+            nums: self.cosine(&fa.nums, a.norms[1], &fb.nums, b.norms[1], df),
+            terms: if same_lang {
+                self.cosine(&fa.terms, a.norms[2], &fb.terms, b.norms[2], df)
+            } else {
+                None
+            },
+            xterms: self.cosine(&fa.xterms, a.norms[3], &fb.xterms, b.norms[3], df),
+            time,
+        }
+    }
+
+    /// Combines channel cosines into one similarity in 0..1.
+    pub fn combine(&self, s: &ChannelScores, same_lang: bool) -> f32 {
+        let c = &self.config;
+        let parts: [(Option<f32>, f32); 4] = if same_lang {
+            [(s.ents, c.w_ents), (s.nums, c.w_nums), (s.terms, c.w_terms), (s.xterms, c.w_xterms)]
+        } else {
+            [(s.ents, c.x_ents), (s.nums, c.x_nums), (None, 0.0), (s.xterms, c.x_xterms)]
+        };
+        let (mut num, mut den) = (0.0f32, 0.0f32);
+        for (v, w) in parts {
+            if let Some(v) = v {
+                num += v * w;
+                den += w;
+            }
+        }
+        if den <= 0.0 {
+            return 0.0;
+        }
+        let scale = if same_lang { 1.0 } else { c.cross_scale };
+        ((num / den) * scale * s.time).clamp(0.0, 1.0)
+    }
+
+    /// The similarity of a pair in 0..1.
+    pub fn score(&self, a: &Prepared, b: &Prepared, df: &DocFreq) -> f32 {
+        let ch = self.channels(a, b, df);
+        self.combine(&ch, a.features.lang == b.features.lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyweave_encode::hash_key;
+    use storyweave_model::Lang;
+
+    fn feats(lang: &str, ents: &[&str], xterms: &[&str]) -> ArticleFeatures {
+        ArticleFeatures {
+            lang: Lang::new(lang),
+            ents: SparseVec::from_counts(ents.iter().map(|e| (hash_key("ent", e), 1.0)).collect()),
+            xterms: SparseVec::from_counts(xterms.iter().map(|e| (hash_key("x", e), 1.0)).collect()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn identical_articles_score_one_and_disjoint_zero() {
+        let sim = Similarity::new(SimilarityConfig::default());
+        let mut df = DocFreq::default();
+        let a = feats("en", &["putin", "kim"], &["vosto", "cosmo"]);
+        let b = feats("de", &["putin", "kim"], &["vosto", "cosmo"]);
+        let c = feats("de", &["merkel"], &["bunde"]);
+        for f in [&a, &b, &c] {
+            df.observe(f);
+        }
+        let (pa, pb, pc) = (sim.prepare(a, &df), sim.prepare(b, &df), sim.prepare(c, &df));
+        assert!((sim.score(&pa, &pb, &df) - 1.0).abs() < 1e-4);
+        assert_eq!(sim.score(&pa, &pc, &df), 0.0);
+    }
+
+    #[test]
+    fn time_apart_lowers_the_score() {
+        let sim = Similarity::new(SimilarityConfig::default());
+        let mut df = DocFreq::default();
+        let mut a = feats("en", &["putin"], &["putin"]);
+        let mut b = a.clone();
+        df.observe(&a);
+        df.observe(&b);
+        a.published = Some(0);
+        b.published = Some(0);
+        let near = sim.score(&sim.prepare(a.clone(), &df), &sim.prepare(b.clone(), &df), &df);
+        b.published = Some(30 * 86_400);
+        let far = sim.score(&sim.prepare(a, &df), &sim.prepare(b, &df), &df);
+        assert!(far < near * 0.6, "near {near} far {far}");
+    }
+
+    #[test]
+    fn rare_shared_features_count_more_than_common_ones() {
+        let mut df = DocFreq::default();
+        let common = feats("en", &["usa"], &[]);
+        for _ in 0..50 {
+            df.observe(&common);
+        }
+        let rare_a = feats("en", &["usa", "ridgeton"], &[]);
+        df.observe(&rare_a);
+        assert!(df.idf(hash_key("ent", "ridgeton"), 50.0) > df.idf(hash_key("ent", "usa"), 50.0));
+    }
+}

@@ -1,0 +1,176 @@
+//! Model-free features of one article.
+
+use crate::sparse::{hash_key, SparseVec};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use storyweave_model::{CleanArticle, Lang};
+use storyweave_text::Analyzer;
+
+/// Version tag stored beside serialized features: bump it whenever extraction changes, so
+/// that features of an older format are recomputed instead of mixed with new ones.
+pub const FEATURES_VERSION: &str = "mf1";
+
+/// Mentions in the title say what the story is about more than mentions deep in the body.
+const TITLE_WEIGHT: f32 = 2.0;
+/// Script-neutral word prefixes: long enough to tell most words apart, short enough to
+/// survive inflection ("Tampereella"/"Tampere") and spelling variants across languages.
+const XTERM_PREFIX: usize = 5;
+/// Shorter folded words are mostly function words or too ambiguous across languages.
+const XTERM_MIN_LEN: usize = 4;
+/// How many entity surfaces are kept for story summaries.
+const MAX_SURFACES: usize = 12;
+
+/// Everything the clusterer and similarity need to know about one article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleFeatures {
+    /// Language of the article.
+    pub lang: Lang,
+    /// Publication time (unix seconds), if known.
+    pub published: Option<i64>,
+    /// Length of title + text in characters.
+    pub chars: u32,
+    /// Number of paragraphs.
+    pub paragraphs: u32,
+    /// Entity keys: full names and their single tokens, cross-lingual.
+    pub ents: SparseVec,
+    /// Informative numbers and dates.
+    pub nums: SparseVec,
+    /// Stemmed terms, tagged with the language (so they only match within a language).
+    pub terms: SparseVec,
+    /// Script-neutral word prefixes of the transliterated, folded text.
+    pub xterms: SparseVec,
+    /// Most frequent entity surface forms with their keys, for story summaries.
+    pub surfaces: Vec<(String, String)>,
+}
+
+/// Computes [`ArticleFeatures`] from a clean article. Stateless and cheap to share.
+#[derive(Debug, Clone, Default)]
+pub struct FeatureExtractor;
+
+/// Scripts without spaces between words: prefixes of romanised runs would be noise.
+fn is_unspaced_lang(lang: &Lang) -> bool {
+    matches!(lang.as_str(), "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my")
+}
+
+/// Keeps numbers that identify an event (years, figures, decimals) and drops small counts
+/// such as "two" or list numbering, which every article has.
+fn informative_number(key: &str) -> bool {
+    if key.contains('-') || key.contains('%') {
+        return true; // dates and percentages
+    }
+    match key.parse::<f64>() {
+        Ok(v) => key.contains('.') || v >= 11.0,
+        Err(_) => true,
+    }
+}
+
+impl FeatureExtractor {
+    /// Extracts the features of one article.
+    pub fn extract(&self, article: &CleanArticle) -> ArticleFeatures {
+        let lang = &article.lang;
+        let title = article.title.as_str();
+        let text = article.text.as_str();
+
+        let mut ents: Vec<(u32, f32)> = Vec::new();
+        let mut surfaces: HashMap<String, (String, u32)> = HashMap::new();
+        for (part, weight) in [(title, TITLE_WEIGHT), (text, 1.0)] {
+            for e in storyweave_entities::extract_entities(part, lang) {
+                ents.push((hash_key("ent", &e.key), weight));
+                let tokens: Vec<&str> = e.surface.split_whitespace().collect();
+                if tokens.len() > 1 {
+                    for t in tokens {
+                        let k = storyweave_entities::entity_key(t, lang);
+                        if k.chars().count() >= 3 && k != e.key {
+                            ents.push((hash_key("ent", &k), weight * 0.5));
+                        }
+                    }
+                }
+                let entry = surfaces.entry(e.key.clone()).or_insert((e.surface.clone(), 0));
+                entry.1 += 1;
+            }
+        }
+
+        let mut nums: Vec<(u32, f32)> = Vec::new();
+        for part in [title, text] {
+            for n in storyweave_entities::extract_numbers(part, lang) {
+                if informative_number(&n) {
+                    nums.push((hash_key("num", &n), 1.0));
+                }
+            }
+            for d in storyweave_entities::extract_dates(part, lang) {
+                nums.push((hash_key("date", &d), 1.0));
+            }
+        }
+
+        let analyzer = Analyzer::for_lang(lang);
+        let mut terms: Vec<(u32, f32)> = Vec::new();
+        for (part, weight) in [(title, TITLE_WEIGHT), (text, 1.0)] {
+            for t in analyzer.terms(part) {
+                terms.push((hash_key(lang.as_str(), &t), weight));
+            }
+        }
+
+        let mut xterms: Vec<(u32, f32)> = Vec::new();
+        if !is_unspaced_lang(lang) {
+            for (part, weight) in [(title, TITLE_WEIGHT), (text, 1.0)] {
+                let folded = storyweave_text::fold(&storyweave_text::to_latin(part, lang));
+                for w in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
+                    if w.len() >= XTERM_MIN_LEN && w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                        xterms.push((hash_key("x", &w[..w.len().min(XTERM_PREFIX)]), weight));
+                    }
+                }
+            }
+        }
+
+        let mut surfaces: Vec<(String, String, u32)> =
+            surfaces.into_iter().map(|(k, (s, c))| (k, s, c)).collect();
+        surfaces.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        surfaces.truncate(MAX_SURFACES);
+
+        ArticleFeatures {
+            lang: lang.clone(),
+            published: article.published.map(|t| t.timestamp()),
+            chars: (title.chars().count() + text.chars().count()) as u32,
+            paragraphs: text.lines().filter(|l| !l.trim().is_empty()).count() as u32,
+            ents: SparseVec::from_counts(ents),
+            nums: SparseVec::from_counts(nums),
+            terms: SparseVec::from_counts(terms),
+            xterms: SparseVec::from_counts(xterms),
+            surfaces: surfaces.into_iter().map(|(k, s, _)| (k, s)).collect(),
+        }
+    }
+}
+
+impl ArticleFeatures {
+    /// Serializes for the store: postcard is compact (a few KiB per article), which matters
+    /// at a million stored articles.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serializing plain owned data into a Vec cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// Reads features written by [`ArticleFeatures::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, postcard::Error> {
+        postcard::from_bytes(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_counts_are_not_informative() {
+        assert!(!informative_number("3"));
+        assert!(informative_number("2023"));
+        assert!(informative_number("6.1"));
+        assert!(informative_number("2023-09-13"));
+        assert!(informative_number("45%"));
+    }
+
+    #[test]
+    fn unspaced_scripts_get_no_prefix_terms() {
+        assert!(is_unspaced_lang(&Lang::new("zh")));
+        assert!(!is_unspaced_lang(&Lang::new("fi")));
+    }
+}
