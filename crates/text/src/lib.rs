@@ -7,6 +7,7 @@ use storyweave_model::Lang;
 
 mod lang;
 mod normalize;
+mod sentences;
 mod translit;
 
 pub use lang::{
@@ -14,17 +15,13 @@ pub use lang::{
     MIN_CONFIDENCE, MIN_LETTERS,
 };
 pub use normalize::normalize;
+pub use sentences::sentences;
 pub use translit::fold;
 
 /// Transliterates to Latin script (Serbian Cyrillic by Serbian rules when `lang` is `sr`,
 /// other scripts by a general transliterator). Case is kept.
 pub fn to_latin(text: &str, lang: &Lang) -> String {
     translit::to_latin(text, lang)
-}
-
-/// Splits text into sentences; returns byte ranges into `text` (trimmed, non-empty).
-pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
-    vec![0..text.len()]
 }
 
 /// Per-language term analyzer: lower-case, stop words removed, stemmed where a stemmer exists;
