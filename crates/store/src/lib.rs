@@ -1,73 +1,683 @@
 //! Embedded SQLite store: versioned schema, articles, features, stories and relations.
 //!
+//! ```
+//! use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, Story, StoryId};
+//! use storyweave_store::Store;
+//!
+//! let mut store = Store::open_in_memory()?;
+//! let article = CleanArticle {
+//!     id: ArticleId::from("a1"),
+//!     url: None,
+//!     title: "Flood in Porto Alegre".into(),
+//!     text: "Rivers rose overnight.".into(),
+//!     lang: Lang::new("en"),
+//!     published: None,
+//!     byline: None,
+//!     source: None,
+//!     origin: Origin { file: "news.jsonl".into(), line: Some(1), item: None },
+//! };
+//! // Bulk writes go in one transaction: one commit instead of one per article.
+//! let added = store.transaction(|s| s.insert_article(&article))?;
+//! assert!(added);
+//! assert!(!store.insert_article(&article)?, "the same id is stored once");
+//!
+//! let id = store.next_story_id()?;
+//! store.put_story(&Story {
+//!     id,
+//!     headline: article.title.clone(),
+//!     articles: vec![article.id.clone()],
+//!     languages: vec![article.lang.clone()],
+//!     first_published: None,
+//!     last_published: None,
+//!     top_entities: vec!["Porto Alegre".into()],
+//! })?;
+//! assert_eq!(store.story_of(&article.id)?, Some(StoryId(1)));
+//! # Ok::<(), storyweave_store::StoreError>(())
+//! ```
+//!
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
 #![warn(missing_docs)]
 
-use std::path::Path;
+mod codec;
+mod error;
+mod schema;
+
+pub use error::{Result, StoreError};
+pub use schema::SCHEMA_VERSION;
+
+use codec::{
+    article_from_row, check_relation, json_col, now_sql, relation_from_row, story_id_col,
+    story_id_to_sql, time_col, time_to_sql, to_json, ARTICLE_COLUMNS,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 use storyweave_model::{ArticleId, CleanArticle, Relation, Story, StoryId};
 
-/// Errors of the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite failed.
-    #[error("database error: {0}")]
-    Sqlite(String),
-    /// The file was written by a newer storyweave.
-    #[error("store schema version {found} is newer than this storyweave supports ({supported})")]
-    TooNew {
-        /// Version found in the file.
-        found: i64,
-        /// Newest version this build knows.
-        supported: i64,
-    },
-}
+/// How long a write waits for another process's lock (say `ingest` while `serve` reads) before
+/// giving up with [`StoreError::Locked`]: long enough to ride out another process's commit,
+/// short enough that a stuck process is reported instead of hanging the CLI.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Result type of the store.
-pub type Result<T> = std::result::Result<T, StoreError>;
+/// Prepared statements kept per connection: every distinct query of this crate fits, so hot
+/// loops (bulk inserts) never re-parse SQL.
+const STATEMENT_CACHE: usize = 64;
 
-/// The store.
+/// The `meta` key of the next story id; the `store.` prefix keeps it apart from callers' keys.
+const NEXT_STORY_ID_KEY: &str = "store.next_story_id";
+
+/// The name shown for an in-memory store in error messages.
+const MEMORY_NAME: &str = ":memory:";
+
+/// The store: one SQLite connection.
 pub struct Store {
-    _private: (),
+    conn: Connection,
+    /// The database file; `None` for an in-memory store.
+    path: Option<PathBuf>,
 }
 
-#[allow(unused_variables)]
 impl Store {
     /// Opens (creating and migrating as needed) the store at `path`.
-    pub fn open(path: &Path) -> Result<Store> { todo!() }
+    ///
+    /// Missing parent folders are created. The database uses WAL mode so that readers (the web
+    /// view) never block the writer, `synchronous=NORMAL` (safe in WAL mode, far faster than
+    /// `FULL`; a power cut can lose at most the last commits, never corrupt) and foreign keys.
+    pub fn open(path: &Path) -> Result<Store> {
+        if path.is_dir() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "it is a folder; give a file path such as storyweave.db".into(),
+            });
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| error::from_sqlite(path, e))?;
+        Store::init(conn, Some(path.to_path_buf()))
+    }
+
     /// Opens a private in-memory store (tests, `cluster`).
-    pub fn open_in_memory() -> Result<Store> { todo!() }
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()
+            .map_err(|e| error::from_sqlite(Path::new(MEMORY_NAME), e))?;
+        Store::init(conn, None)
+    }
+
+    /// Sets the connection up and migrates the schema.
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let mut store = Store { conn, path };
+        store
+            .conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.sql_err(e))?;
+        // Reading the journal mode is the first access to the file, so a file that is not a
+        // database fails here, as `Corrupt`. In-memory databases answer "memory"; a file
+        // system without shared memory keeps its old mode: both still work, only slower.
+        let _mode: String = store
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(|e| store.sql_err(e))?;
+        store
+            .conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| store.sql_err(e))?;
+        let outcome =
+            schema::migrate(&mut store.conn, schema::MIGRATIONS).map_err(|e| store.sql_err(e))?;
+        match outcome {
+            schema::Outcome::UpToDate { .. } => Ok(store),
+            schema::Outcome::TooNew(found) => Err(StoreError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            }),
+            schema::Outcome::Foreign(detail) => Err(StoreError::Corrupt {
+                path: store.display_path().to_path_buf(),
+                detail,
+            }),
+        }
+    }
+
+    /// The database file; `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the open database (always [`SCHEMA_VERSION`] once opened).
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::version(&self.conn).map_err(|e| self.sql_err(e))
+    }
+
+    /// The path for error messages.
+    fn display_path(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new(MEMORY_NAME))
+    }
+
+    /// Maps a SQLite error, naming this store's path.
+    fn sql_err(&self, err: rusqlite::Error) -> StoreError {
+        error::from_sqlite(self.display_path(), err)
+    }
+
+    /// Runs one cached statement that returns no rows; returns the number of changed rows.
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.execute(params))
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Runs one cached query expected to return at most one row.
+    fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.query_row(params, f).optional())
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Runs one cached query and collects all its rows.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.query_map(params, f)?.collect())
+            .map_err(|e| self.sql_err(e))
+    }
+
     /// Inserts an article; returns false when its id is already stored (nothing changes).
-    pub fn insert_article(&mut self, article: &CleanArticle) -> Result<bool> { todo!() }
+    pub fn insert_article(&mut self, article: &CleanArticle) -> Result<bool> {
+        let what = format!("article {}", article.id);
+        let published = time_to_sql(article.published.as_ref(), &what)?;
+        let origin = to_json(&article.origin, &what)?;
+        // One statement is atomic on its own, so no transaction is opened here: inside
+        // `transaction` a bulk load then costs one commit in total.
+        let changed = self.exec(
+            "INSERT INTO articles (id, url, title, text, lang, published, byline, source,
+                                   origin_json, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (id) DO NOTHING",
+            params![
+                article.id.as_str(),
+                article.url,
+                article.title,
+                article.text,
+                article.lang.as_str(),
+                published,
+                article.byline,
+                article.source,
+                origin,
+                now_sql(),
+            ],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// True when an article with this id is stored.
-    pub fn has_article(&self, id: &ArticleId) -> Result<bool> { todo!() }
+    pub fn has_article(&self, id: &ArticleId) -> Result<bool> {
+        let found = self.query_opt(
+            "SELECT 1 FROM articles WHERE id = ?1",
+            [id.as_str()],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
+    }
+
     /// One article by id.
-    pub fn article(&self, id: &ArticleId) -> Result<Option<CleanArticle>> { todo!() }
+    pub fn article(&self, id: &ArticleId) -> Result<Option<CleanArticle>> {
+        self.query_opt(
+            &format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"),
+            [id.as_str()],
+            article_from_row,
+        )
+    }
+
     /// All articles in insertion order.
-    pub fn articles(&self) -> Result<Vec<CleanArticle>> { todo!() }
+    pub fn articles(&self) -> Result<Vec<CleanArticle>> {
+        self.query_all(
+            &format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid"),
+            [],
+            article_from_row,
+        )
+    }
+
     /// Number of stored articles.
-    pub fn article_count(&self) -> Result<u64> { todo!() }
+    pub fn article_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .query_opt("SELECT count(*) FROM articles", [], |r| r.get(0))?
+            .unwrap_or(0);
+        // count(*) is never negative.
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Stores an article's serialized features, tagged with the version of their format.
-    pub fn put_features(&mut self, id: &ArticleId, version: &str, bytes: &[u8]) -> Result<()> { todo!() }
+    ///
+    /// An article keeps one set of features: storing another version replaces the old one, so
+    /// vectors of a changed encoder never mix with old ones.
+    pub fn put_features(&mut self, id: &ArticleId, version: &str, bytes: &[u8]) -> Result<()> {
+        if !self.has_article(id)? {
+            return Err(StoreError::UnknownArticle(id.clone()));
+        }
+        self.exec(
+            "INSERT INTO features (article_id, version, data) VALUES (?1, ?2, ?3)
+             ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data",
+            params![id.as_str(), version, bytes],
+        )?;
+        Ok(())
+    }
+
     /// An article's features if stored with this version.
-    pub fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> { todo!() }
+    pub fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> {
+        self.query_opt(
+            "SELECT data FROM features WHERE article_id = ?1 AND version = ?2",
+            params![id.as_str(), version],
+            |r| r.get(0),
+        )
+    }
+
+    /// All features stored with this version, in article insertion order.
+    pub fn all_features(&self, version: &str) -> Result<Vec<(ArticleId, Vec<u8>)>> {
+        self.query_all(
+            "SELECT f.article_id, f.data FROM features f JOIN articles a ON a.id = f.article_id
+             WHERE f.version = ?1 ORDER BY a.rowid",
+            [version],
+            |r| Ok((ArticleId(r.get(0)?), r.get(1)?)),
+        )
+    }
+
     /// Replaces a story (metadata and member list) and sets each member's story.
-    pub fn put_story(&mut self, story: &Story) -> Result<()> { todo!() }
-    /// All stories, largest first.
-    pub fn stories(&self) -> Result<Vec<Story>> { todo!() }
+    ///
+    /// A member that belonged to another story leaves it: that story's article count is
+    /// updated, its relations that involve the article are dropped, and a story left without
+    /// members is deleted. Relations of this story between articles that are no longer members
+    /// are dropped too, so a relation always joins two members of its story. Members need not
+    /// be stored articles (the clusterer may run before articles are written).
+    pub fn put_story(&mut self, story: &Story) -> Result<()> {
+        let id = story_id_to_sql(story.id)?;
+        let what = format!("story {}", story.id);
+        let mut seen = HashSet::with_capacity(story.articles.len());
+        if let Some(dup) = story.articles.iter().find(|a| !seen.insert(*a)) {
+            return Err(StoreError::Invalid(format!(
+                "{what}: lists article {dup} twice"
+            )));
+        }
+        let first = time_to_sql(story.first_published.as_ref(), &what)?;
+        let last = time_to_sql(story.last_published.as_ref(), &what)?;
+        let languages = to_json(&story.languages, &what)?;
+        let entities = to_json(&story.top_entities, &what)?;
+        let count = i64::try_from(story.articles.len())
+            .map_err(|_| StoreError::Invalid(format!("{what}: too many articles")))?;
+        self.transaction(|s| {
+            // Stories that lose a member to this one.
+            let mut losers = BTreeSet::new();
+            for article in &story.articles {
+                let old: Option<i64> = s.query_opt(
+                    "SELECT story_id FROM story_members WHERE article_id = ?1",
+                    [article.as_str()],
+                    |r| r.get(0),
+                )?;
+                losers.extend(old.filter(|&o| o != id));
+            }
+            // An upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to
+            // the story's members and relations.
+            s.exec(
+                "INSERT INTO stories (id, headline, languages_json, first_published,
+                                      last_published, top_entities_json, article_count, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET
+                     headline = excluded.headline, languages_json = excluded.languages_json,
+                     first_published = excluded.first_published,
+                     last_published = excluded.last_published,
+                     top_entities_json = excluded.top_entities_json,
+                     article_count = excluded.article_count, updated_at = excluded.updated_at",
+                params![
+                    id,
+                    story.headline,
+                    languages,
+                    first,
+                    last,
+                    entities,
+                    count,
+                    now_sql()
+                ],
+            )?;
+            s.exec("DELETE FROM story_members WHERE story_id = ?1", [id])?;
+            for (position, article) in story.articles.iter().enumerate() {
+                let position = i64::try_from(position).unwrap_or(i64::MAX);
+                s.exec(
+                    "INSERT INTO story_members (article_id, story_id, position) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (article_id) DO UPDATE SET
+                         story_id = excluded.story_id, position = excluded.position",
+                    params![article.as_str(), id, position],
+                )?;
+            }
+            s.drop_stale_relations(id)?;
+            for loser in losers {
+                s.exec(
+                    "UPDATE stories SET article_count =
+                         (SELECT count(*) FROM story_members WHERE story_id = ?1)
+                     WHERE id = ?1",
+                    [loser],
+                )?;
+                s.exec(
+                    "DELETE FROM stories WHERE id = ?1 AND article_count = 0",
+                    [loser],
+                )?;
+                s.drop_stale_relations(loser)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes relations of a story whose articles are not both its members.
+    fn drop_stale_relations(&self, story: i64) -> Result<usize> {
+        self.exec(
+            "DELETE FROM relations WHERE story_id = ?1 AND (
+                 NOT EXISTS (SELECT 1 FROM story_members m
+                             WHERE m.article_id = relations.a AND m.story_id = ?1)
+              OR NOT EXISTS (SELECT 1 FROM story_members m
+                             WHERE m.article_id = relations.b AND m.story_id = ?1))",
+            [story],
+        )
+    }
+
+    /// All stories, largest first, then by id.
+    pub fn stories(&self) -> Result<Vec<Story>> {
+        let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
+        let rows = self.query_all(
+            "SELECT story_id, article_id FROM story_members ORDER BY story_id, position",
+            [],
+            |r| Ok((story_id_col(r, 0)?, ArticleId(r.get(1)?))),
+        )?;
+        for (story, article) in rows {
+            members.entry(story).or_default().push(article);
+        }
+        self.query_all(
+            &format!("SELECT {STORY_COLUMNS} FROM stories ORDER BY article_count DESC, id"),
+            [],
+            |r| story_from_row(r, &mut members),
+        )
+    }
+
     /// One story.
-    pub fn story(&self, id: StoryId) -> Result<Option<Story>> { todo!() }
+    pub fn story(&self, id: StoryId) -> Result<Option<Story>> {
+        let Ok(key) = story_id_to_sql(id) else {
+            return Ok(None);
+        };
+        let articles = self.query_all(
+            "SELECT article_id FROM story_members WHERE story_id = ?1 ORDER BY position",
+            [key],
+            |r| Ok(ArticleId(r.get(0)?)),
+        )?;
+        let mut members = HashMap::from([(id, articles)]);
+        self.query_opt(
+            &format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"),
+            [key],
+            |r| story_from_row(r, &mut members),
+        )
+    }
+
+    /// The stored articles of a story, in member order (members not stored are skipped).
+    pub fn articles_of_story(&self, id: StoryId) -> Result<Vec<CleanArticle>> {
+        let Ok(key) = story_id_to_sql(id) else {
+            return Ok(Vec::new());
+        };
+        let columns = ARTICLE_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>();
+        self.query_all(
+            &format!(
+                "SELECT {} FROM story_members m JOIN articles a ON a.id = m.article_id
+                 WHERE m.story_id = ?1 ORDER BY m.position",
+                columns.join(", ")
+            ),
+            [key],
+            article_from_row,
+        )
+    }
+
     /// The story of an article, if assigned.
-    pub fn story_of(&self, id: &ArticleId) -> Result<Option<StoryId>> { todo!() }
+    pub fn story_of(&self, id: &ArticleId) -> Result<Option<StoryId>> {
+        self.query_opt(
+            "SELECT story_id FROM story_members WHERE article_id = ?1",
+            [id.as_str()],
+            |r| story_id_col(r, 0),
+        )
+    }
+
+    /// Every story member as (article, story), ordered by story then member position.
+    pub fn story_assignments(&self) -> Result<Vec<(ArticleId, StoryId)>> {
+        self.query_all(
+            "SELECT article_id, story_id FROM story_members ORDER BY story_id, position",
+            [],
+            |r| Ok((ArticleId(r.get(0)?), story_id_col(r, 1)?)),
+        )
+    }
+
     /// Replaces all relations of a story.
-    pub fn put_relations(&mut self, story: StoryId, relations: &[Relation]) -> Result<()> { todo!() }
-    /// Relations of a story.
-    pub fn relations(&self, story: StoryId) -> Result<Vec<Relation>> { todo!() }
+    ///
+    /// The story must be stored and both articles of each relation must be its members
+    /// ([`StoreError::UnknownStory`], [`StoreError::Invalid`] otherwise; nothing changes then).
+    /// A pair is stored once: a pair related in another story moves to this one.
+    pub fn put_relations(&mut self, story: StoryId, relations: &[Relation]) -> Result<()> {
+        let id = story_id_to_sql(story)?;
+        relations.iter().try_for_each(check_relation)?;
+        let mut evidence = Vec::with_capacity(relations.len());
+        for r in relations {
+            evidence.push(to_json(&r.evidence, &format!("relation {}–{}", r.a, r.b))?);
+        }
+        self.transaction(|s| {
+            if s.query_opt("SELECT 1 FROM stories WHERE id = ?1", [id], |_| Ok(()))?
+                .is_none()
+            {
+                return Err(StoreError::UnknownStory(story));
+            }
+            s.exec("DELETE FROM relations WHERE story_id = ?1", [id])?;
+            for (r, evidence) in relations.iter().zip(&evidence) {
+                for end in [&r.a, &r.b] {
+                    if s.story_of(end)? != Some(story) {
+                        return Err(StoreError::Invalid(format!(
+                            "relation {}–{}: article {end} is not a member of story {story}",
+                            r.a, r.b
+                        )));
+                    }
+                }
+                s.exec(
+                    "INSERT INTO relations (story_id, a, b, kind, similarity, evidence_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (a, b) DO UPDATE SET
+                         story_id = excluded.story_id, kind = excluded.kind,
+                         similarity = excluded.similarity, evidence_json = excluded.evidence_json",
+                    params![
+                        id,
+                        r.a.as_str(),
+                        r.b.as_str(),
+                        r.kind.as_str(),
+                        f64::from(r.similarity),
+                        evidence
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Relations of a story, sorted by (a, b).
+    pub fn relations(&self, story: StoryId) -> Result<Vec<Relation>> {
+        let Ok(key) = story_id_to_sql(story) else {
+            return Ok(Vec::new());
+        };
+        // SQLite's default BINARY collation compares UTF-8 bytes, the same order as `String`.
+        self.query_all(
+            "SELECT a, b, kind, similarity, evidence_json FROM relations
+             WHERE story_id = ?1 ORDER BY a, b",
+            [key],
+            relation_from_row,
+        )
+    }
+
     /// Deletes all stories and relations (articles and features stay), for `recluster`.
-    pub fn clear_stories(&mut self) -> Result<()> { todo!() }
+    ///
+    /// Story ids start again at 1 afterwards, so reclustering the same articles gives the
+    /// same ids.
+    pub fn clear_stories(&mut self) -> Result<()> {
+        self.transaction(|s| {
+            s.exec("DELETE FROM relations", [])?;
+            s.exec("DELETE FROM story_members", [])?;
+            s.exec("DELETE FROM stories", [])?;
+            s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
+            Ok(())
+        })
+    }
+
+    /// A fresh story id: larger than every id handed out or stored since the last
+    /// [`Store::clear_stories`], persisted so that it survives reopening.
+    pub fn next_story_id(&mut self) -> Result<StoryId> {
+        self.transaction(|s| {
+            let counter = match s.meta(NEXT_STORY_ID_KEY)? {
+                None => 1,
+                Some(text) => text.parse::<i64>().map_err(|e| StoreError::Corrupt {
+                    path: s.display_path().to_path_buf(),
+                    detail: format!("meta {NEXT_STORY_ID_KEY} = {text:?}: {e}"),
+                })?,
+            };
+            let above_stored: i64 = s
+                .query_opt("SELECT coalesce(max(id), 0) + 1 FROM stories", [], |r| {
+                    r.get(0)
+                })?
+                .unwrap_or(1);
+            let next = counter.max(above_stored).max(1);
+            let after = next.checked_add(1).ok_or_else(|| {
+                StoreError::Invalid("another story id: every SQLite integer is used".into())
+            })?;
+            s.set_meta(NEXT_STORY_ID_KEY, &after.to_string())?;
+            // `next` is at least 1, so it fits u64.
+            Ok(StoryId(u64::try_from(next).unwrap_or(1)))
+        })
+    }
+
     /// Reads a metadata value.
-    pub fn meta(&self, key: &str) -> Result<Option<String>> { todo!() }
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.query_opt("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+    }
+
     /// Writes a metadata value.
-    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> { todo!() }
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
     /// Runs `f` in one transaction: all its writes land together or not at all.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> { todo!() }
+    ///
+    /// Calls nest: inside another transaction this opens a SAVEPOINT, so an inner failure
+    /// undoes only the inner writes. The store's own multi-statement writes go through here
+    /// too, which is why a failing `put_story` inside a bulk load rolls back only itself.
+    /// If `f` panics the transaction stays open until the `Store` is dropped, which rolls it
+    /// back.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        // SQLite itself knows whether a transaction is open, so no counter can drift from it.
+        let (begin, commit, undo) = if self.conn.is_autocommit() {
+            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+            // then writes can fail with SQLITE_BUSY at once under WAL instead of waiting.
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        } else {
+            (
+                "SAVEPOINT storyweave",
+                "RELEASE storyweave",
+                "ROLLBACK TO storyweave; RELEASE storyweave",
+            )
+        };
+        self.conn
+            .execute_batch(begin)
+            .map_err(|e| self.sql_err(e))?;
+        let result = f(self).and_then(|v| {
+            self.conn
+                .execute_batch(commit)
+                .map_err(|e| self.sql_err(e))?;
+            Ok(v)
+        });
+        if result.is_err() && !self.conn.is_autocommit() {
+            // The undo can only fail when SQLite has already rolled back by itself (disk full,
+            // I/O error); the original error is the one worth reporting.
+            let _ = self.conn.execute_batch(undo);
+        }
+        result
+    }
 }
+
+/// Columns read by [`story_from_row`], in its order.
+const STORY_COLUMNS: &str =
+    "id, headline, languages_json, first_published, last_published, top_entities_json";
+
+/// Reads a story row, taking its member list out of `members`.
+fn story_from_row(
+    r: &rusqlite::Row<'_>,
+    members: &mut HashMap<StoryId, Vec<ArticleId>>,
+) -> rusqlite::Result<Story> {
+    let id = story_id_col(r, 0)?;
+    Ok(Story {
+        id,
+        headline: r.get(1)?,
+        articles: members.remove(&id).unwrap_or_default(),
+        languages: json_col(r, 2)?,
+        first_published: time_col(r, 3)?,
+        last_published: time_col(r, 4)?,
+        top_entities: json_col(r, 5)?,
+    })
+}
+
+/// Where the store lives when no path is given: `$STORYWEAVE_DB`, else
+/// `$XDG_DATA_HOME/storyweave/storyweave.db`, else `~/.local/share/storyweave/storyweave.db`,
+/// else `./storyweave.db`.
+///
+/// A per-user data folder, as other command-line tools use, so that `ingest` and `stories`
+/// run from any folder see the same articles.
+pub fn default_path() -> PathBuf {
+    default_path_from(|name| std::env::var_os(name))
+}
+
+/// [`default_path`] with the environment passed in, so tests need not change the process's.
+///
+/// Written by hand rather than with the `dirs` crate: `dirs` picks platform folders (macOS
+/// `~/Library/…`) where storyweave promises the same XDG layout everywhere.
+fn default_path_from(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    const FILE: &str = "storyweave.db";
+    // Empty values count as unset, as the XDG specification says.
+    let var = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(db) = var("STORYWEAVE_DB") {
+        return db;
+    }
+    // The XDG specification says to ignore a relative XDG_DATA_HOME.
+    if let Some(data) = var("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
+        return data.join("storyweave").join(FILE);
+    }
+    if let Some(home) = var("HOME") {
+        return home
+            .join(".local")
+            .join("share")
+            .join("storyweave")
+            .join(FILE);
+    }
+    PathBuf::from(FILE)
+}
+
+#[cfg(test)]
+mod tests;
