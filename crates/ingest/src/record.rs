@@ -1,0 +1,464 @@
+//! JSON article records: one object, a JSON array of them, or JSON lines.
+
+use crate::{error, ReadOptions, ReasonKind, RecordError};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::io::BufRead;
+use storyweave_model::{Origin, RawArticle, RawBody};
+
+/// Parses one article object `{"id","url","title","text"|"html","lang","published","source"}`.
+pub fn parse_record(value: &Value, origin: Origin) -> Result<RawArticle, RecordError> {
+    let Some(obj) = value.as_object() else {
+        let found = json_type(value);
+        return Err(error(
+            origin,
+            ReasonKind::Record,
+            format!(": expected an article object, found {found}"),
+        ));
+    };
+    let field = |name: &str| {
+        string_field(obj, name).map_err(|d| error(origin.clone(), ReasonKind::Record, d))
+    };
+    let id = match obj.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            let detail = format!(
+                ": \"id\" must be a string or a number, found {}",
+                json_type(other)
+            );
+            return Err(error(origin, ReasonKind::Record, detail));
+        }
+    };
+    let (text, html) = (field("text")?, field("html")?);
+    let body = match (text, html) {
+        (Some(t), _) if !t.trim().is_empty() => RawBody::Text(t),
+        (_, Some(h)) if !h.trim().is_empty() => RawBody::Html(h),
+        (None, None) => {
+            let detail = ": the record has no \"text\" or \"html\" field";
+            return Err(error(origin, ReasonKind::Record, detail.to_string()));
+        }
+        _ => {
+            return Err(error(
+                origin,
+                ReasonKind::Empty,
+                ": \"text\"/\"html\" is blank".to_string(),
+            ))
+        }
+    };
+    Ok(RawArticle {
+        id,
+        url: field("url")?,
+        title: field("title")?.filter(|t| !t.trim().is_empty()),
+        body,
+        lang: field("lang")?.filter(|l| !l.trim().is_empty()),
+        // A bad date is not worth losing the article for: it only orders stories in time.
+        published: obj.get("published").and_then(parse_published),
+        source: field("source")?,
+        origin,
+    })
+}
+
+/// Parses one article record from JSON text; see [`parse_record`].
+pub fn parse_record_str(json: &str, origin: Origin) -> Result<RawArticle, RecordError> {
+    match serde_json::from_str::<Value>(json) {
+        Ok(v) => parse_record(&v, origin),
+        Err(e) => Err(error(origin, ReasonKind::Json, format!(": {e}"))),
+    }
+}
+
+fn string_field(obj: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            ": \"{name}\" must be a string, found {}",
+            json_type(other)
+        )),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a `published` value: unix seconds (number or digits), RFC 3339, RFC 2822,
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` (zone-less forms are UTC).
+pub fn parse_published(value: &Value) -> Option<DateTime<Utc>> {
+    match value {
+        Value::Number(n) => n.as_i64().and_then(|s| DateTime::from_timestamp(s, 0)),
+        Value::String(s) => parse_date(s),
+        _ => None,
+    }
+}
+
+/// Parses a date string in the forms [`parse_published`] accepts.
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(d.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+/// Reads a `.json` document: one record object, or an array of them (`origin.item` = 1-based
+/// index). Each array element is parsed on its own so that one bad record loses only itself.
+pub fn read_json(
+    text: &str,
+    file: &str,
+    opts: &ReadOptions,
+) -> Vec<Result<RawArticle, RecordError>> {
+    let origin = crate::file_origin(file);
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('[') {
+        return vec![parse_record_str(text, origin)];
+    }
+    let items: Vec<&RawValue> = match serde_json::from_str(text) {
+        Ok(items) => items,
+        Err(e) => {
+            let origin = Origin {
+                line: Some(e.line()),
+                ..origin
+            };
+            return vec![Err(error(origin, ReasonKind::Json, format!(": {e}")))];
+        }
+    };
+    if items.is_empty() {
+        return vec![Err(error(
+            origin,
+            ReasonKind::Empty,
+            ": the JSON array has no records".to_string(),
+        ))];
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let origin = Origin {
+                item: Some(i + 1),
+                ..origin.clone()
+            };
+            let len = raw.get().len() as u64;
+            if len > opts.max_bytes {
+                return Err(crate::too_large(origin, len, opts.max_bytes));
+            }
+            parse_record_str(raw.get(), origin)
+        })
+        .collect()
+}
+
+/// Streams JSON lines: one result per non-blank line (`origin.line` = 1-based line number).
+///
+/// Lines are read with a bounded buffer: a line longer than `opts.max_bytes` is skipped
+/// (reported as too large) without holding it in memory, so one runaway line in a huge file
+/// or on stdin cannot exhaust memory.
+pub fn read_jsonl<R: BufRead>(
+    reader: R,
+    file_label: &str,
+    opts: &ReadOptions,
+) -> impl Iterator<Item = Result<RawArticle, RecordError>> {
+    JsonLines {
+        reader,
+        file: file_label.to_string(),
+        max_bytes: opts.max_bytes,
+        line_no: 0,
+        done: false,
+    }
+}
+
+struct JsonLines<R> {
+    reader: R,
+    file: String,
+    max_bytes: u64,
+    line_no: usize,
+    done: bool,
+}
+
+/// One line as read: its bytes (empty when it was over the limit) and its full length.
+struct Line {
+    bytes: Vec<u8>,
+    len: u64,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    /// Reads the next line. Hand-written rather than `read_until` because `read_until` keeps
+    /// the whole line however long it is; this one stops storing past the limit.
+    fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        let mut line = Line {
+            bytes: Vec::new(),
+            len: 0,
+        };
+        let mut saw_any = false;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(saw_any.then_some(line));
+            }
+            saw_any = true;
+            let (chunk, used, ended) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], i + 1, true),
+                None => (buf, buf.len(), false),
+            };
+            line.len += chunk.len() as u64;
+            if line.len <= self.max_bytes {
+                line.bytes.extend_from_slice(chunk);
+            } else {
+                line.bytes = Vec::new();
+            }
+            self.reader.consume(used);
+            if ended {
+                return Ok(Some(line));
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<RawArticle, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let line = match self.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    // An IO error mid-stream usually repeats forever: report it once and stop.
+                    self.done = true;
+                    let origin = Origin {
+                        file: self.file.clone(),
+                        line: Some(self.line_no + 1),
+                        item: None,
+                    };
+                    return Some(Err(error(origin, ReasonKind::Io, format!(": {e}"))));
+                }
+            };
+            self.line_no += 1;
+            let origin = Origin {
+                file: self.file.clone(),
+                line: Some(self.line_no),
+                item: None,
+            };
+            if line.len > self.max_bytes {
+                return Some(Err(crate::too_large(origin, line.len, self.max_bytes)));
+            }
+            let mut bytes = line.bytes.as_slice();
+            if self.line_no == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(match serde_json::from_slice::<Value>(bytes) {
+                Ok(v) => parse_record(&v, origin),
+                Err(e) => Err(error(origin, ReasonKind::Json, format!(": {e}"))),
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn origin() -> Origin {
+        Origin {
+            file: "t.jsonl".into(),
+            line: Some(3),
+            item: None,
+        }
+    }
+
+    #[test]
+    fn full_record() {
+        let v = json!({"id": 42, "url": "https://x.test/a", "title": "T", "text": "Body",
+            "html": "<p>ignored</p>", "lang": "de", "published": "2023-09-13T10:00:00+02:00",
+            "source": "Wire", "extra": [1, 2]});
+        let a = parse_record(&v, origin()).unwrap();
+        assert_eq!(a.id.as_deref(), Some("42"));
+        assert_eq!(a.body, RawBody::Text("Body".into()));
+        assert_eq!(a.title.as_deref(), Some("T"));
+        assert_eq!(a.lang.as_deref(), Some("de"));
+        assert_eq!(a.source.as_deref(), Some("Wire"));
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2023-09-13T08:00:00+00:00"
+        );
+        assert_eq!(a.origin, origin());
+    }
+
+    #[test]
+    fn html_used_when_text_blank() {
+        let a = parse_record(&json!({"text": " ", "html": "<p>x</p>"}), origin()).unwrap();
+        assert_eq!(a.body, RawBody::Html("<p>x</p>".into()));
+        assert_eq!(a.id, None);
+    }
+
+    #[test]
+    fn record_errors_name_the_problem() {
+        let e = parse_record(&json!({"title": "x"}), origin()).unwrap_err();
+        assert_eq!(e.kind(), Some(ReasonKind::Record));
+        assert!(e.reason.contains("no \"text\" or \"html\""), "{e}");
+        let e = parse_record(&json!({"text": "  \n"}), origin()).unwrap_err();
+        assert_eq!(e.kind(), Some(ReasonKind::Empty));
+        let e = parse_record(&json!({"text": 5}), origin()).unwrap_err();
+        assert!(
+            e.reason
+                .contains("\"text\" must be a string, found a number"),
+            "{e}"
+        );
+        let e = parse_record(&json!({"id": [1], "text": "x"}), origin()).unwrap_err();
+        assert!(
+            e.reason.contains("\"id\" must be a string or a number"),
+            "{e}"
+        );
+        let e = parse_record(&json!([1]), origin()).unwrap_err();
+        assert!(e.reason.contains("found an array"), "{e}");
+        assert_eq!(e.origin, origin());
+    }
+
+    #[test]
+    fn bad_date_is_dropped_not_fatal() {
+        let a = parse_record(&json!({"text": "x", "published": "last Tuesday"}), origin()).unwrap();
+        assert_eq!(a.published, None);
+    }
+
+    #[test]
+    fn date_forms() {
+        let want = "2023-09-13T10:20:30+00:00";
+        for s in [
+            "2023-09-13T10:20:30Z",
+            "2023-09-13T12:20:30+02:00",
+            "Wed, 13 Sep 2023 10:20:30 +0000",
+            "2023-09-13 10:20:30",
+            "2023-09-13T10:20:30",
+            "1694600430",
+        ] {
+            assert_eq!(
+                parse_date(s).map(|d| d.to_rfc3339()).as_deref(),
+                Some(want),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_date("2023-09-13").unwrap().to_rfc3339(),
+            "2023-09-13T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_published(&json!(1694600430)).unwrap().to_rfc3339(),
+            want
+        );
+        assert_eq!(parse_date("2023-13-45"), None);
+        assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn jsonl_lines_blank_lines_and_errors() {
+        let input = "\u{FEFF}{\"id\":\"a\",\"text\":\"one\"}\n\n   \n{broken\n{\"id\":\"c\",\"text\":\"three\"}";
+        let out: Vec<_> =
+            read_jsonl(input.as_bytes(), "in.jsonl", &ReadOptions::default()).collect();
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].as_ref().unwrap().id.as_deref(), Some("a"));
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!((e.origin.line, e.kind()), (Some(4), Some(ReasonKind::Json)));
+        assert!(e.reason.contains("key must be a string"), "{e}");
+        assert_eq!(out[2].as_ref().unwrap().origin.line, Some(5));
+    }
+
+    #[test]
+    fn jsonl_long_line_is_skipped_and_reading_goes_on() {
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(100));
+        let input = format!("{long}\n{{\"id\":1,\"text\":\"ok\"}}\n");
+        let opts = ReadOptions { max_bytes: 50 };
+        // A one-byte buffer makes the long line arrive in many pieces.
+        let reader = std::io::BufReader::with_capacity(1, input.as_bytes());
+        let out: Vec<_> = read_jsonl(reader, "in.jsonl", &opts).collect();
+        let e = out[0].as_ref().unwrap_err();
+        assert_eq!(e.kind(), Some(ReasonKind::TooLarge));
+        assert_eq!(
+            e.reason,
+            format!("too large: {} bytes (limit 50)", long.len())
+        );
+        assert_eq!(out[1].as_ref().unwrap().id.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn json_array_items() {
+        let text = r#"[{"id":"a","text":"x"}, 7, {"id":"c","html":"<p>y</p>"}]"#;
+        let out = read_json(text, "a.json", &ReadOptions::default());
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].as_ref().unwrap().origin.item, Some(1));
+        assert_eq!(out[1].as_ref().unwrap_err().origin.item, Some(2));
+        assert_eq!(out[2].as_ref().unwrap().id.as_deref(), Some("c"));
+        let one = read_json(r#"{"text":"solo"}"#, "b.json", &ReadOptions::default());
+        assert_eq!(one[0].as_ref().unwrap().origin.item, None);
+        let bad = read_json("[\n{\"text\":1", "c.json", &ReadOptions::default());
+        assert_eq!(bad[0].as_ref().unwrap_err().origin.line, Some(2));
+    }
+
+    proptest! {
+        #[test]
+        fn jsonl_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let opts = ReadOptions { max_bytes: 64 };
+            for r in read_jsonl(bytes.as_slice(), "p.jsonl", &opts) {
+                if let Err(e) = r {
+                    prop_assert!(e.kind().is_some());
+                }
+            }
+        }
+
+        #[test]
+        fn jsonl_round_trips_any_text(text in "\\PC{1,40}", id in any::<i64>()) {
+            let line = serde_json::to_string(&json!({"id": id, "text": text})).unwrap();
+            let out: Vec<_> = read_jsonl(line.as_bytes(), "p", &ReadOptions::default()).collect();
+            prop_assert_eq!(out.len(), 1);
+            match &out[0] {
+                Ok(a) => {
+                    prop_assert_eq!(a.id.clone(), Some(id.to_string()));
+                    prop_assert_eq!(&a.body, &RawBody::Text(text.clone()));
+                }
+                Err(e) => prop_assert!(text.trim().is_empty(), "{}", e),
+            }
+        }
+
+        #[test]
+        fn parse_date_never_panics(s in "\\PC{0,40}") {
+            let _ = parse_date(&s);
+        }
+    }
+}
