@@ -1,2 +1,211 @@
-//! Pairwise relations inside a story: translation, near-duplicate, shared passages
+//! Pairwise relations inside a story: translation, near-duplicate, shared passages.
+//!
+//! Each article is first reduced to a [`Digest`] (paragraph key sets, word shingles, quotes,
+//! bylines); a pair of digests is then compared:
+//! - other language: paragraphs are aligned monotonically by script-neutral keys (names,
+//!   numbers, word prefixes); a pair whose paragraphs nearly all align, with a plausible
+//!   length ratio, is a `translation`; a few strongly aligned paragraphs make it
+//!   `shares_passages`;
+//! - same language: word 4-gram shingles; most of the shorter text inside the longer is a
+//!   `near_duplicate`, a shared paragraph or quote is `shares_passages`;
+//! - otherwise `same_story`.
+//!
+//! ```
+//! use storyweave_relate::{digest, Relator};
+//! use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, RelationKind};
+//! let art = |id: &str, text: &str| CleanArticle {
+//!     id: ArticleId::from(id), url: None, title: String::new(), text: text.into(),
+//!     lang: Lang::new("en"), published: None, byline: None, source: None,
+//!     origin: Origin::default(),
+//! };
+//! let a = art("a", "The mayor of Ridgeton opened the new bridge on Monday morning.\nIt cost 40 million.");
+//! let b = art("b", "The mayor of Ridgeton opened the new bridge on Monday morning.\nIt cost 40 million.");
+//! let rel = Relator::default().relate(&a, &digest(&a), &b, &digest(&b), 1.0);
+//! assert_eq!(rel.kind, RelationKind::NearDuplicate);
+//! ```
 #![warn(missing_docs)]
+
+mod align;
+mod digest;
+
+pub use align::align_paragraphs;
+pub use digest::{digest, Digest};
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use storyweave_model::{CleanArticle, Evidence, PassagePair, Relation, RelationKind};
+
+/// Thresholds of the relation decisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelateConfig {
+    /// Same language: share of the shorter text's shingles found in the longer one.
+    pub near_duplicate_containment: f32,
+    /// Same language: the shorter text must be at least this fraction of the longer one.
+    pub near_duplicate_length_ratio: f32,
+    /// A paragraph is shared when this fraction of its shingles occurs in the other article.
+    pub passage_containment: f32,
+    /// Cross-language: two paragraphs align when their key similarity reaches this.
+    pub align_min_similarity: f32,
+    /// Cross-language: share of all paragraphs that must be aligned for a translation.
+    pub translation_coverage: f32,
+    /// Cross-language: shorter / longer character length must reach this for a translation
+    /// (ignored when one side is written without spaces, whose length is not comparable).
+    pub translation_length_ratio: f32,
+    /// Cross-language: with matching bylines (same contributors), this lower coverage suffices.
+    pub translation_coverage_with_byline: f32,
+    /// Cross-language: this many strongly aligned paragraphs make `shares_passages`.
+    pub shared_passages_min_aligned: usize,
+    /// Cross-language: alignment similarity for a paragraph to count as strongly aligned.
+    pub strong_align_similarity: f32,
+}
+
+impl Default for RelateConfig {
+    fn default() -> Self {
+        RelateConfig {
+            near_duplicate_containment: 0.7,
+            near_duplicate_length_ratio: 0.6,
+            passage_containment: 0.5,
+            align_min_similarity: 0.12,
+            translation_coverage: 0.6,
+            translation_length_ratio: 0.5,
+            translation_coverage_with_byline: 0.45,
+            shared_passages_min_aligned: 2,
+            strong_align_similarity: 0.35,
+        }
+    }
+}
+
+/// Decides how two articles of one story relate.
+pub trait Relate {
+    /// The relation of `a` and `b`, with its evidence; `similarity` is the story similarity.
+    fn relate(
+        &self,
+        a: &CleanArticle,
+        da: &Digest,
+        b: &CleanArticle,
+        db: &Digest,
+        similarity: f32,
+    ) -> Relation;
+}
+
+/// The default [`Relate`] implementation.
+#[derive(Debug, Clone, Default)]
+pub struct Relator {
+    /// Thresholds.
+    pub config: RelateConfig,
+}
+
+impl Relator {
+    /// A relator with these thresholds.
+    pub fn new(config: RelateConfig) -> Self {
+        Relator { config }
+    }
+}
+
+fn containment(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    small.iter().filter(|h| big.contains(h)).count() as f32 / small.len() as f32
+}
+
+fn shared_in_order(a: &[(String, String)], b: &[(String, String)]) -> Vec<String> {
+    let keys: HashSet<&str> = b.iter().map(|(k, _)| k.as_str()).collect();
+    let mut seen = HashSet::new();
+    a.iter()
+        .filter(|(k, _)| keys.contains(k.as_str()) && seen.insert(k.clone()))
+        .map(|(_, s)| s.clone())
+        .collect()
+}
+
+impl Relate for Relator {
+    fn relate(
+        &self,
+        a: &CleanArticle,
+        da: &Digest,
+        b: &CleanArticle,
+        db: &Digest,
+        similarity: f32,
+    ) -> Relation {
+        let c = &self.config;
+        let length_ratio = if da.chars == 0 { 0.0 } else { db.chars as f32 / da.chars as f32 };
+        let mut evidence = Evidence {
+            shared_entities: shared_in_order(&da.entities, &db.entities),
+            shared_numbers: {
+                let nb: HashSet<&String> = db.numbers.iter().collect();
+                da.numbers.iter().filter(|n| nb.contains(n)).cloned().collect()
+            },
+            matched_bylines: shared_in_order(&da.byline_names, &db.byline_names),
+            length_ratio,
+            ..Default::default()
+        };
+        let short_long = if length_ratio > 1.0 { 1.0 / length_ratio } else { length_ratio };
+
+        let kind = if a.lang == b.lang {
+            // Quotes of `a` whose shingles mostly occur in `b`.
+            for (text, sh) in &da.quotes {
+                if !sh.is_empty() && containment(sh, &db.shingles) >= c.passage_containment {
+                    evidence.matched_quotes.push(text.clone());
+                }
+            }
+            for (i, ps) in da.paragraph_shingles.iter().enumerate() {
+                if ps.len() < 3 {
+                    continue;
+                }
+                let best = db
+                    .paragraph_shingles
+                    .iter()
+                    .enumerate()
+                    .map(|(j, qs)| (j, containment(ps, qs)))
+                    .fold((0usize, 0.0f32), |acc, x| if x.1 > acc.1 { x } else { acc });
+                let whole = ps.iter().filter(|h| db.shingles.contains(h)).count() as f32 / ps.len() as f32;
+                if whole >= c.passage_containment {
+                    evidence.aligned_passages.push(PassagePair { a: i, b: best.0, score: whole });
+                }
+            }
+            let dup = containment(&da.shingles, &db.shingles);
+            if dup >= c.near_duplicate_containment && short_long >= c.near_duplicate_length_ratio {
+                RelationKind::NearDuplicate
+            } else if !evidence.matched_quotes.is_empty() || !evidence.aligned_passages.is_empty() {
+                RelationKind::SharesPassages
+            } else {
+                RelationKind::SameStory
+            }
+        } else {
+            let pairs = align_paragraphs(&da.paragraph_keys, &db.paragraph_keys, c.align_min_similarity);
+            let total = da.paragraph_keys.len() + db.paragraph_keys.len();
+            let coverage = if total == 0 { 0.0 } else { 2.0 * pairs.len() as f32 / total as f32 };
+            let strong = pairs.iter().filter(|p| p.score >= c.strong_align_similarity).count();
+            let comparable_length = da.unspaced || db.unspaced || short_long >= c.translation_length_ratio;
+            let needed = if evidence.matched_bylines.is_empty() {
+                c.translation_coverage
+            } else {
+                c.translation_coverage_with_byline
+            };
+            evidence.aligned_passages = pairs;
+            if coverage >= needed && comparable_length {
+                RelationKind::Translation
+            } else if strong >= c.shared_passages_min_aligned {
+                RelationKind::SharesPassages
+            } else {
+                RelationKind::SameStory
+            }
+        };
+
+        // Relations are stored once per unordered pair, smaller id first.
+        let (ida, idb) = (a.id.clone(), b.id.clone());
+        if ida <= idb {
+            Relation { a: ida, b: idb, kind, similarity, evidence }
+        } else {
+            // Swap sides so the evidence reads from the new `a`.
+            let mut evidence = evidence;
+            evidence.length_ratio = if length_ratio > 0.0 { 1.0 / length_ratio } else { 0.0 };
+            for p in &mut evidence.aligned_passages {
+                std::mem::swap(&mut p.a, &mut p.b);
+            }
+            Relation { a: idb, b: ida, kind, similarity, evidence }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Raw article → clean article: extraction, normalisation, language, id.
+
+use crate::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use storyweave_extract::{clean_plain_text, Extracted, Extractor};
+use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, RawArticle, RawBody};
+
+/// An article that could not be cleaned, with where it came from and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{origin}: {reason}")]
+pub struct CleanError {
+    /// Where the record came from.
+    pub origin: Origin,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+fn parse_published(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let day = s.get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0).map(|t| t.and_utc())
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl Engine {
+    fn extract(&self, raw: &RawArticle) -> Extracted {
+        match &raw.body {
+            RawBody::Html(html) => self.extractor.extract(html, raw.url.as_deref()),
+            RawBody::Text(text) => clean_plain_text(text, raw.title.is_none()),
+        }
+    }
+
+    /// Cleans one raw article: main text, title, byline, language and id.
+    pub fn clean(&self, raw: RawArticle) -> Result<CleanArticle, CleanError> {
+        let extracted = self.extract(&raw);
+        self.finish(raw, extracted, false)
+    }
+
+    /// Like [`Engine::clean`], but an article whose text the cleaner removed entirely keeps its
+    /// normalised raw text instead: evaluation commands must give every record a result.
+    pub fn clean_lenient(&self, raw: RawArticle) -> Result<CleanArticle, CleanError> {
+        let extracted = self.extract(&raw);
+        self.finish(raw, extracted, true)
+    }
+
+    fn finish(&self, raw: RawArticle, ex: Extracted, lenient: bool) -> Result<CleanArticle, CleanError> {
+        let fail = |reason: String| CleanError { origin: raw.origin.clone(), reason };
+        let title = non_empty(raw.title.clone()).or_else(|| non_empty(ex.title.clone())).unwrap_or_default();
+        let title = storyweave_text::normalize(&title).replace('\n', " ");
+        let mut text = storyweave_text::normalize(&ex.text);
+        if text.chars().count() < self.config.input.min_chars && lenient {
+            let fallback = match &raw.body {
+                RawBody::Text(t) | RawBody::Html(t) => storyweave_text::normalize(t),
+            };
+            if fallback.chars().count() > text.chars().count() {
+                text = fallback;
+            }
+        }
+        if text.is_empty() && title.is_empty() {
+            return Err(fail("nothing left after cleaning (no main text found)".into()));
+        }
+        let n = text.chars().count();
+        if n < self.config.input.min_chars && !lenient {
+            return Err(fail(format!(
+                "too short after cleaning: {n} characters of text (minimum {})",
+                self.config.input.min_chars
+            )));
+        }
+        let lang = match non_empty(raw.lang.clone()) {
+            Some(l) => Lang::new(&l),
+            None => {
+                let sample: String = format!("{title}\n{text}");
+                storyweave_text::detect_language(&sample)
+                    .or_else(|| non_empty(ex.lang.clone()).map(|l| Lang::new(&l)))
+                    .unwrap_or_else(Lang::unknown)
+            }
+        };
+        let id = match non_empty(raw.id.clone()) {
+            Some(id) => ArticleId(id),
+            None => ArticleId::from_content(&title, &text),
+        };
+        let published = raw.published.or_else(|| ex.published.as_deref().and_then(parse_published));
+        Ok(CleanArticle {
+            id,
+            url: non_empty(raw.url),
+            title,
+            text,
+            lang,
+            published,
+            byline: non_empty(ex.byline),
+            source: non_empty(raw.source),
+            origin: raw.origin,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    fn raw(body: RawBody) -> RawArticle {
+        RawArticle {
+            id: None,
+            url: None,
+            title: Some("Bridge opens in Ridgeton".into()),
+            body,
+            lang: Some("en".into()),
+            published: None,
+            source: None,
+            origin: Origin { file: "x.txt".into(), ..Origin::default() },
+        }
+    }
+
+    #[test]
+    fn content_hash_id_is_stable() {
+        let e = Engine::new(Config::default());
+        let a = e.clean(raw(RawBody::Text("The new bridge in Ridgeton opened on Monday.".into()))).unwrap();
+        let b = e.clean(raw(RawBody::Text("The new bridge in Ridgeton opened on Monday.\n".into()))).unwrap();
+        assert_eq!(a.id, b.id);
+        assert!(a.id.as_str().starts_with('h'));
+    }
+
+    #[test]
+    fn empty_text_is_an_error_naming_the_file() {
+        let e = Engine::new(Config::default());
+        let mut r = raw(RawBody::Text("   ".into()));
+        r.title = None;
+        let err = e.clean(r).unwrap_err();
+        assert!(err.to_string().starts_with("x.txt"), "{err}");
+    }
+
+    #[test]
+    fn dates_parse_from_metadata_forms() {
+        assert!(parse_published("2023-09-13T10:00:00+02:00").is_some());
+        assert!(parse_published("2023-09-13").is_some());
+        assert!(parse_published("yesterday").is_none());
+    }
+}

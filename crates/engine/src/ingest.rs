@@ -1,0 +1,308 @@
+//! The store-backed pipeline: `ingest` (incremental) and `recluster` (from scratch).
+
+use crate::{summarize_story, Engine, EngineError, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use storyweave_cluster::{Assignment, OnlineClusterer};
+use storyweave_encode::{ArticleFeatures, FEATURES_VERSION};
+use storyweave_ingest::ReadOptions;
+use storyweave_model::{ArticleId, CleanArticle, Origin, RawArticle, Relation, Story, StoryId};
+use storyweave_relate::{digest, Relate};
+use storyweave_store::Store;
+
+/// Articles are cleaned and stored in chunks of this size: large enough to use every core
+/// and amortise a transaction, small enough that a crash loses little and memory stays flat.
+const CHUNK: usize = 1024;
+/// A new article is related to at most this many other members of its story (the most
+/// similar ones): all pairs of a 10,000-article story would be 50 million relations.
+const MAX_RELATED: usize = 100;
+
+/// A record that was skipped, with where it came from and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Skip {
+    /// File, line and item.
+    pub origin: Origin,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct IngestReport {
+    /// Records read (good or bad).
+    pub records: usize,
+    /// Articles newly stored.
+    pub added: usize,
+    /// Articles already stored (same id), left untouched.
+    pub duplicates: usize,
+    /// Records skipped, with reasons.
+    pub skipped: Vec<Skip>,
+    /// Stories opened by this ingest.
+    pub new_stories: usize,
+    /// Existing stories that gained articles.
+    pub extended_stories: usize,
+}
+
+/// Receives pipeline events as they happen (the CLI's progress bar and log implement it).
+pub trait StorySink {
+    /// A record was skipped.
+    fn on_skip(&mut self, _skip: &Skip) {}
+    /// An article was assigned to a story.
+    fn on_assign(&mut self, _article: &CleanArticle, _assignment: &Assignment) {}
+    /// `done` records of `total` (when known) have been processed.
+    fn on_progress(&mut self, _done: usize, _total: Option<usize>) {}
+}
+
+/// A sink that ignores everything.
+impl StorySink for () {}
+
+/// In-memory state rebuilt from the store: the clusterer and each story's members.
+struct State {
+    clusterer: OnlineClusterer,
+    position: HashMap<ArticleId, usize>,
+    members: HashMap<StoryId, Vec<ArticleId>>,
+}
+
+impl Engine {
+    /// Rebuilds the clusterer from stored features and story assignments. Features stored
+    /// with another version are recomputed from the stored text (and stored again).
+    fn load_state(&self, store: &mut Store) -> Result<State> {
+        let mut clusterer = self.new_clusterer();
+        let assignments = store.story_assignments()?;
+        let story_of: HashMap<ArticleId, StoryId> = assignments.iter().cloned().collect();
+        let mut stored: HashMap<ArticleId, ArticleFeatures> = HashMap::new();
+        for (id, bytes) in store.all_features(FEATURES_VERSION)? {
+            let f = ArticleFeatures::from_bytes(&bytes)
+                .map_err(|e| EngineError::Features { id: id.to_string(), reason: e.to_string() })?;
+            stored.insert(id, f);
+        }
+        let articles = store.articles()?;
+        let missing: Vec<&CleanArticle> = articles.iter().filter(|a| !stored.contains_key(&a.id)).collect();
+        if !missing.is_empty() {
+            let fresh: Vec<(ArticleId, ArticleFeatures)> =
+                missing.par_iter().map(|a| (a.id.clone(), self.features(a))).collect();
+            store.transaction(|s| {
+                for (id, f) in &fresh {
+                    s.put_features(id, FEATURES_VERSION, &f.to_bytes())?;
+                }
+                Ok(())
+            })?;
+            stored.extend(fresh);
+        }
+        for a in &articles {
+            if let Some(f) = stored.get(&a.id) {
+                clusterer.observe(f);
+            }
+        }
+        let mut position = HashMap::new();
+        let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
+        for a in &articles {
+            let (Some(f), Some(&story)) = (stored.remove(&a.id), story_of.get(&a.id)) else { continue };
+            position.insert(a.id.clone(), clusterer.len());
+            clusterer.insert_existing(a.id.clone(), f, story);
+            members.entry(story).or_default().push(a.id.clone());
+        }
+        Ok(State { clusterer, position, members })
+    }
+
+    /// Reads files, folders and `-` (JSON lines on stdin), cleans every record, stores the new
+    /// articles and extends the stored stories incrementally. Bad records are skipped and
+    /// reported; they never stop the batch.
+    pub fn ingest_paths(&self, store: &mut Store, inputs: &[PathBuf], sink: &mut dyn StorySink) -> Result<IngestReport> {
+        let opts = ReadOptions { max_bytes: self.config.input.max_bytes };
+        let mut report = IngestReport::default();
+        let mut raws: Vec<RawArticle> = Vec::new();
+        for item in storyweave_ingest::list_inputs(inputs) {
+            let path = match item {
+                Ok(p) => p,
+                Err(e) => {
+                    report.records += 1;
+                    let skip = Skip { origin: e.origin, reason: e.reason };
+                    sink.on_skip(&skip);
+                    report.skipped.push(skip);
+                    continue;
+                }
+            };
+            for rec in storyweave_ingest::read_file(&path, &opts) {
+                match rec {
+                    Ok(r) => raws.push(r),
+                    Err(e) => {
+                        report.records += 1;
+                        let skip = Skip { origin: e.origin, reason: e.reason };
+                        sink.on_skip(&skip);
+                        report.skipped.push(skip);
+                    }
+                }
+            }
+        }
+        self.ingest_raw(store, raws, report, sink)
+    }
+
+    /// Ingests already-read raw articles (see [`Engine::ingest_paths`]).
+    pub fn ingest_raw(
+        &self,
+        store: &mut Store,
+        raws: Vec<RawArticle>,
+        mut report: IngestReport,
+        sink: &mut dyn StorySink,
+    ) -> Result<IngestReport> {
+        let mut state = self.load_state(store)?;
+        let total = raws.len();
+        report.records += total;
+        let mut seen: HashSet<ArticleId> = HashSet::new();
+        let mut done = 0;
+        let mut extended: BTreeSet<StoryId> = BTreeSet::new();
+        let mut raws = raws.into_iter();
+        loop {
+            let chunk: Vec<RawArticle> = raws.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            done += chunk.len();
+            let cleaned: Vec<_> = chunk.into_par_iter().map(|r| self.clean(r)).collect();
+            let mut fresh: Vec<CleanArticle> = Vec::new();
+            for c in cleaned {
+                match c {
+                    Err(e) => {
+                        let skip = Skip { origin: e.origin, reason: e.reason };
+                        sink.on_skip(&skip);
+                        report.skipped.push(skip);
+                    }
+                    Ok(a) => {
+                        if state.position.contains_key(&a.id) || !seen.insert(a.id.clone()) || store.has_article(&a.id)? {
+                            report.duplicates += 1;
+                        } else {
+                            fresh.push(a);
+                        }
+                    }
+                }
+            }
+            let feats: Vec<ArticleFeatures> = fresh.par_iter().map(|a| self.features(a)).collect();
+            for f in &feats {
+                state.clusterer.observe(f);
+            }
+            let mut touched: BTreeSet<StoryId> = BTreeSet::new();
+            let mut new_ids: HashSet<ArticleId> = HashSet::new();
+            for (a, f) in fresh.iter().zip(&feats) {
+                let pos = state.clusterer.len();
+                let out = state.clusterer.assign(a.id.clone(), f.clone());
+                sink.on_assign(a, &out);
+                if out.new_story {
+                    report.new_stories += 1;
+                } else if !touched.contains(&out.story) && state.members.contains_key(&out.story) {
+                    extended.insert(out.story);
+                }
+                state.position.insert(a.id.clone(), pos);
+                state.members.entry(out.story).or_default().push(a.id.clone());
+                new_ids.insert(a.id.clone());
+                touched.insert(out.story);
+            }
+            store.transaction(|s| {
+                for (a, f) in fresh.iter().zip(&feats) {
+                    s.insert_article(a)?;
+                    s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
+                }
+                for &story in &touched {
+                    self.update_story(s, &state, story, &new_ids)?;
+                }
+                Ok(())
+            })?;
+            report.added += fresh.len();
+            sink.on_progress(done, Some(total));
+        }
+        report.extended_stories = extended.len();
+        Ok(report)
+    }
+
+    /// Rewrites a story's metadata and adds the relations of its new members.
+    fn update_story(
+        &self,
+        s: &mut Store,
+        state: &State,
+        story: StoryId,
+        new_ids: &HashSet<ArticleId>,
+    ) -> storyweave_store::Result<()> {
+        let member_ids = state.members.get(&story).cloned().unwrap_or_default();
+        let mut by_id: HashMap<ArticleId, CleanArticle> = HashMap::new();
+        for id in &member_ids {
+            if let Some(a) = s.article(id)? {
+                by_id.insert(id.clone(), a);
+            }
+        }
+        let members: Vec<CleanArticle> = member_ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+        let pos: Vec<usize> = members.iter().filter_map(|a| state.position.get(&a.id).copied()).collect();
+        if pos.len() != members.len() {
+            return Ok(());
+        }
+        let feats: Vec<&ArticleFeatures> = pos.iter().map(|&p| state.clusterer.features(p)).collect();
+        let summary: Story = summarize_story(story, &members, &feats);
+        s.put_story(&summary)?;
+
+        let mut relations: Vec<Relation> = s.relations(story)?;
+        let digests: Vec<_> = members.par_iter().map(digest).collect();
+        let fresh: Vec<usize> = (0..members.len()).filter(|&i| new_ids.contains(&members[i].id)).collect();
+        let mut done_pairs: HashSet<(usize, usize)> = HashSet::new();
+        let mut todo: Vec<(usize, usize, f32)> = Vec::new();
+        for &i in &fresh {
+            let mut others: Vec<(f32, usize)> = (0..members.len())
+                .filter(|&j| j != i)
+                .map(|j| (state.clusterer.score_between(pos[i], pos[j]), j))
+                .collect();
+            others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (sim, j) in others.into_iter().take(MAX_RELATED) {
+                let key = (i.min(j), i.max(j));
+                if done_pairs.insert(key) {
+                    todo.push((i, j, sim));
+                }
+            }
+        }
+        let new_rel: Vec<Relation> = todo
+            .par_iter()
+            .map(|&(i, j, sim)| self.relator.relate(&members[i], &digests[i], &members[j], &digests[j], sim))
+            .collect();
+        relations.extend(new_rel);
+        relations.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        relations.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+        s.put_relations(story, &relations)
+    }
+
+    /// Rebuilds all stories from the stored articles (features are reused, not recomputed).
+    pub fn recluster(&self, store: &mut Store, sink: &mut dyn StorySink) -> Result<IngestReport> {
+        store.transaction(|s| s.clear_stories())?;
+        let articles = store.articles()?;
+        let mut report = IngestReport { records: articles.len(), ..Default::default() };
+        let mut state = self.load_state(store)?;
+        let mut feats: Vec<ArticleFeatures> = Vec::with_capacity(articles.len());
+        for a in &articles {
+            let f = match store.features(&a.id, FEATURES_VERSION)? {
+                Some(b) => ArticleFeatures::from_bytes(&b)
+                    .map_err(|e| EngineError::Features { id: a.id.to_string(), reason: e.to_string() })?,
+                None => self.features(a),
+            };
+            feats.push(f);
+        }
+        // load_state observed every stored article already; assignment starts from scratch.
+        let mut new_ids = HashSet::new();
+        for (i, (a, f)) in articles.iter().zip(feats).enumerate() {
+            let pos = state.clusterer.len();
+            let out = state.clusterer.assign(a.id.clone(), f);
+            sink.on_assign(a, &out);
+            if out.new_story {
+                report.new_stories += 1;
+            }
+            state.position.insert(a.id.clone(), pos);
+            state.members.entry(out.story).or_default().push(a.id.clone());
+            new_ids.insert(a.id.clone());
+            sink.on_progress(i + 1, Some(articles.len()));
+        }
+        let stories: Vec<StoryId> = state.members.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
+        store.transaction(|s| {
+            for &story in &stories {
+                self.update_story(s, &state, story, &new_ids)?;
+            }
+            Ok(())
+        })?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,91 @@
+//! Pairwise similarity of article pairs (the `similarity` command).
+
+use crate::{CleanError, Engine};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use storyweave_cluster::{DocFreq, Similarity};
+use storyweave_model::{ArticleId, CleanArticle, RawArticle};
+use storyweave_relate::{digest, Relate};
+
+/// One pair to score.
+#[derive(Debug, Clone)]
+pub struct PairInput {
+    /// The pair's id, echoed in the result.
+    pub id: String,
+    /// First article.
+    pub a: RawArticle,
+    /// Second article.
+    pub b: RawArticle,
+}
+
+/// The score of one pair.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PairResult {
+    /// The pair's id.
+    pub id: String,
+    /// Similarity in 0..1.
+    pub similarity: f32,
+    /// `translation`, `near_duplicate`, `shares_passages`, `same_story`, or `unrelated`
+    /// when the pair would not be put in one story.
+    pub relation: String,
+}
+
+/// Articles repeat across pairs; each distinct one is cleaned and featurised once. The key
+/// includes a content hash because some data sets reuse an id for two different scrapes.
+fn cache_key(raw: &RawArticle, clean: &CleanArticle) -> String {
+    format!("{}\x1f{}", raw.id.as_deref().unwrap_or(""), ArticleId::from_content(&clean.title, &clean.text))
+}
+
+impl Engine {
+    /// Scores pairs; document frequencies come from all distinct articles of the input.
+    pub fn similarity_pairs(&self, pairs: Vec<PairInput>) -> Vec<Result<PairResult, CleanError>> {
+        let cleaned: Vec<(Result<CleanArticle, CleanError>, Result<CleanArticle, CleanError>)> = pairs
+            .par_iter()
+            .map(|p| (self.clean_lenient(p.a.clone()), self.clean_lenient(p.b.clone())))
+            .collect();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut uniq: Vec<CleanArticle> = Vec::new();
+        let mut slots: Vec<Result<(usize, usize), CleanError>> = Vec::new();
+        for (p, (ca, cb)) in pairs.iter().zip(cleaned) {
+            let slot = match (ca, cb) {
+                (Ok(a), Ok(b)) => {
+                    let mut put = |raw: &RawArticle, c: CleanArticle| {
+                        let k = cache_key(raw, &c);
+                        *index.entry(k).or_insert_with(|| {
+                            uniq.push(c);
+                            uniq.len() - 1
+                        })
+                    };
+                    let ia = put(&p.a, a);
+                    let ib = put(&p.b, b);
+                    Ok((ia, ib))
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            slots.push(slot);
+        }
+        let feats: Vec<_> = uniq.par_iter().map(|a| self.features(a)).collect();
+        let digests: Vec<_> = uniq.par_iter().map(digest).collect();
+        let mut df = DocFreq::default();
+        for f in &feats {
+            df.observe(f);
+        }
+        let sim = Similarity::new(self.config.similarity.clone());
+        let prepared: Vec<_> = feats.into_iter().map(|f| sim.prepare(f, &df)).collect();
+        let threshold = self.config.cluster.threshold;
+        pairs
+            .iter()
+            .zip(slots)
+            .map(|(p, slot)| {
+                let (ia, ib) = slot?;
+                let s = sim.score(&prepared[ia], &prepared[ib], &df);
+                let rel = self.relator.relate(&uniq[ia], &digests[ia], &uniq[ib], &digests[ib], s);
+                let relation = match rel.kind {
+                    storyweave_model::RelationKind::SameStory if s < threshold => "unrelated".to_string(),
+                    k => k.as_str().to_string(),
+                };
+                Ok(PairResult { id: p.id.clone(), similarity: s, relation })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,111 @@
+//! What relation detection needs to know about one article, computed once per article.
+
+use std::collections::{HashMap, HashSet};
+use storyweave_model::{CleanArticle, Lang};
+
+/// Word n-gram length of shingles: four words rarely repeat by chance between independent
+/// reports, yet a copied sentence shares most of its four-word windows even after light edits.
+const SHINGLE_WORDS: usize = 4;
+/// Paragraph keys: prefix length of transliterated words (see the encode crate's xterms).
+const KEY_PREFIX: usize = 5;
+/// Names and numbers say more about what a paragraph reports than ordinary words do.
+const STRONG_KEY_WEIGHT: f32 = 2.0;
+
+/// The digest of one article.
+#[derive(Debug, Clone, Default)]
+pub struct Digest {
+    /// Length of the text in characters.
+    pub chars: usize,
+    /// True for text written without spaces between words (Chinese, Japanese, Thai).
+    pub unspaced: bool,
+    /// Entities in order of appearance: (cross-lingual key, surface).
+    pub entities: Vec<(String, String)>,
+    /// Normalised numbers and dates.
+    pub numbers: Vec<String>,
+    /// Names in the byline: (key, surface).
+    pub byline_names: Vec<(String, String)>,
+    /// Word shingles of the whole text.
+    pub shingles: HashSet<u64>,
+    /// Word shingles per paragraph.
+    pub paragraph_shingles: Vec<HashSet<u64>>,
+    /// Script-neutral weighted keys per paragraph, sorted by key.
+    pub paragraph_keys: Vec<Vec<(u64, f32)>>,
+    /// Quotes with their shingles.
+    pub quotes: Vec<(String, HashSet<u64>)>,
+}
+
+fn h(s: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(s.as_bytes())
+}
+
+fn shingles(text: &str) -> HashSet<u64> {
+    let words: Vec<String> = storyweave_text::words(text).map(|w| w.to_lowercase()).collect();
+    if words.len() < SHINGLE_WORDS {
+        return if words.is_empty() { HashSet::new() } else { [h(&words.join(" "))].into() };
+    }
+    words.windows(SHINGLE_WORDS).map(|w| h(&w.join(" "))).collect()
+}
+
+fn paragraph_keys(text: &str, lang: &Lang) -> Vec<(u64, f32)> {
+    let mut keys: HashMap<u64, f32> = HashMap::new();
+    for e in storyweave_entities::extract_entities(text, lang) {
+        keys.insert(h(&format!("e\x1f{}", e.key)), STRONG_KEY_WEIGHT);
+    }
+    for n in storyweave_entities::extract_numbers(text, lang) {
+        keys.insert(h(&format!("n\x1f{n}")), STRONG_KEY_WEIGHT);
+    }
+    let folded = storyweave_text::fold(&storyweave_text::to_latin(text, lang));
+    for w in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphabetic()) {
+            keys.entry(h(&format!("x\x1f{}", &w[..w.len().min(KEY_PREFIX)]))).or_insert(1.0);
+        }
+    }
+    let mut v: Vec<(u64, f32)> = keys.into_iter().collect();
+    v.sort_unstable_by_key(|&(k, _)| k);
+    v
+}
+
+/// Computes the digest of an article.
+pub fn digest(article: &CleanArticle) -> Digest {
+    let lang = &article.lang;
+    let text = article.text.as_str();
+    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut seen = HashSet::new();
+    let entities = storyweave_entities::extract_entities(&format!("{}\n{}", article.title, text), lang)
+        .into_iter()
+        .filter(|e| seen.insert(e.key.clone()))
+        .map(|e| (e.key, e.surface))
+        .collect();
+    let mut numbers: Vec<String> = storyweave_entities::extract_numbers(text, lang);
+    numbers.extend(storyweave_entities::extract_dates(text, lang));
+    let mut seen_n = HashSet::new();
+    numbers.retain(|n| seen_n.insert(n.clone()));
+    let byline_names = article
+        .byline
+        .as_deref()
+        .map(|b| {
+            storyweave_entities::extract_entities(b, lang)
+                .into_iter()
+                .map(|e| (e.key, e.surface))
+                .collect()
+        })
+        .unwrap_or_default();
+    let quotes = storyweave_entities::extract_quotes(text)
+        .into_iter()
+        .map(|q| {
+            let sh = shingles(&q.text);
+            (q.text, sh)
+        })
+        .collect();
+    Digest {
+        chars: text.chars().count(),
+        unspaced: matches!(lang.as_str(), "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my"),
+        entities,
+        numbers,
+        byline_names,
+        shingles: shingles(text),
+        paragraph_shingles: paragraphs.iter().map(|p| shingles(p)).collect(),
+        paragraph_keys: paragraphs.iter().map(|p| paragraph_keys(p, lang)).collect(),
+        quotes,
+    }
+}
