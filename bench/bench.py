@@ -1,0 +1,1110 @@
+#!/usr/bin/env python3
+"""storyweave benchmark harness: storyweave and its baselines, same run, same inputs.
+
+Sections: quality, extraction, scale, all; plus `tune` (grid over storyweave config keys).
+See bench/README.md for what each measures. Results: markdown on stdout, JSON in bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+import baselines
+import metrics
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+DEFAULT_DATA = REPO / ".." / "shared" / "data"
+DEFAULT_BIN = REPO / "target" / "release" / "storyweave"
+
+# Pages per `storyweave clean` process: large enough that process start-up is a small part of
+# the timing, small enough to stay far below the kernel's argument-length limit.
+CLEAN_BATCH = 100
+# At most this many storyweave processes at once: the machines this runs on have 2 cores.
+MAX_PARALLEL = 2
+# Seed of the synthetic scale corpora, so every run measures the same files.
+SCALE_SEED = 20160101
+# The synthetic corpora's dates spread over one year from this day.
+SCALE_START = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+SCALE_SIZES = (10_000, 100_000)
+# Wall-clock budget of the quadratic TF-IDF baseline at scale (the brief's "reasonable time").
+BASELINE_SCALE_BUDGET_S = 600
+# Same-story threshold of SemEval's scores (1 = very similar … 4 = very dissimilar), as the
+# dataset README and tools/eval_pairs.py define it.
+SEMEVAL_SAME_STORY_MAX = 2.0
+# Threshold of the scale baseline when no quality run has chosen one (bench/out/quality.json).
+DEFAULT_BASELINE_THRESHOLD = 0.5
+BASELINE_NAME = "TF-IDF char 3–5-gram cosine"
+
+
+# ---------------------------------------------------------------------------------------------
+# Running storyweave (and other children) with measurements
+# ---------------------------------------------------------------------------------------------
+
+
+class StepError(RuntimeError):
+    """A benchmark step could not produce its result; the message says why and what to do."""
+
+
+@dataclass
+class Measured:
+    """Wall time, CPU time and peak RSS of one finished child process."""
+
+    wall_s: float
+    cpu_s: float
+    maxrss_mib: float
+    returncode: int
+
+
+# GNU time measures a child from a ~1 MiB process; see rusage.py for why that matters.
+TIME_BIN = Path("/usr/bin/time")
+
+
+def rss_method() -> str:
+    if TIME_BIN.is_file() and os.access(TIME_BIN, os.X_OK):
+        return "/usr/bin/time -f %M"
+    return "bench/rusage.py (os.wait4; ~10 MiB launcher floor)"
+
+
+def run_measured(
+    argv: list[str],
+    stdout_path: Path | None = None,
+    stderr_path: Path | None = None,
+    timeout_s: float | None = None,
+) -> tuple[Measured, bool]:
+    """Run argv to completion; returns its measurements and whether it was killed by timeout.
+
+    Wall time is measured here, from just before the start to the exit. CPU time and peak RSS
+    are those of exactly that one process, read through a small launcher (GNU time, else
+    rusage.py), because Linux would count this large Python process's own RSS into a child
+    forked from it directly.
+    """
+    stats = Path(tempfile.mkstemp(prefix="bench-rusage-")[1])
+    if TIME_BIN.is_file() and os.access(TIME_BIN, os.X_OK):
+        full = [str(TIME_BIN), "-f", "%U %S %M", "-o", str(stats), *argv]
+    else:
+        full = [sys.executable, "-S", str(BENCH / "rusage.py"), str(stats), *argv]
+    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    err = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
+    timed_out = threading.Event()
+    try:
+        start = time.perf_counter()
+        # Its own session, so a timeout kills the launcher and the measured child together.
+        proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout_s, kill) if timeout_s else None
+        if timer:
+            timer.start()
+        code = proc.wait()
+        wall = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+        cpu, rss_kib = parse_stats(stats.read_text(errors="replace"))
+    finally:
+        stats.unlink(missing_ok=True)
+        for f in (out, err):
+            if hasattr(f, "close"):
+                f.close()
+    return Measured(wall, cpu, rss_kib / 1024, code), timed_out.is_set()
+
+
+def parse_stats(text: str) -> tuple[float, float]:
+    """(CPU seconds, peak RSS KiB) from GNU time's '%U %S %M' line or rusage.py's JSON.
+
+    NaN when the launcher wrote nothing (killed by the timeout). GNU time puts a line such
+    as 'Command exited with non-zero status 1' before the numbers, hence the last line.
+    """
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        return math.nan, math.nan
+    last = lines[-1]
+    if last.startswith("{"):
+        d = json.loads(last)
+        return float(d["cpu_s"]), float(d["maxrss_kib"])
+    try:
+        user, system, rss = last.split()
+        return float(user) + float(system), float(rss)
+    except ValueError:
+        return math.nan, math.nan
+
+
+class Storyweave:
+    """The storyweave binary, driven through its fixed command-line interface."""
+
+    def __init__(self, binary: Path, workdir: Path):
+        self.binary = binary
+        self.workdir = workdir
+
+    def check(self) -> None:
+        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
+            raise StepError(
+                f"storyweave binary not found at {self.binary}: build it with "
+                "`cargo build --release -p storyweave-cli` (bench/run.sh does that), "
+                "or pass --bin PATH"
+            )
+
+    def run(self, args: list[str], name: str, stdout: bool = True,
+            timeout_s: float | None = None) -> tuple[Path, Measured]:
+        """Run `storyweave ARGS`; stdout goes to WORKDIR/NAME.out. Raises StepError on failure."""
+        self.check()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        out_path = self.workdir / f"{name}.out"
+        err_path = self.workdir / f"{name}.err"
+        argv = [str(self.binary), *args]
+        m, killed = run_measured(argv, out_path if stdout else None, err_path,
+                                 timeout_s=timeout_s)
+        if killed:
+            raise StepError(f"`storyweave {' '.join(args[:1])}` did not finish in {timeout_s} s")
+        if m.returncode != 0:
+            tail = err_path.read_text(errors="replace").strip().splitlines()[-4:]
+            raise StepError(
+                f"`storyweave {args[0]}` exited with {m.returncode}: " + " / ".join(tail)
+                + f" (full stderr: {err_path})"
+            )
+        return out_path, m
+
+    def cluster(self, path: Path, name: str, config: Path | None = None) -> tuple[dict, Measured]:
+        out, m = self.run(["cluster", str(path), *config_args(config)], name)
+        stories: dict[str, str] = {}
+        for rec in read_jsonl(out, what="storyweave cluster output"):
+            stories[str(rec["id"])] = str(rec["story"])
+        return stories, m
+
+    def similarity(self, path: Path, name: str,
+                   config: Path | None = None) -> tuple[dict, Measured]:
+        out, m = self.run(["similarity", str(path), *config_args(config)], name)
+        sims: dict[str, tuple[float, str | None]] = {}
+        for rec in read_jsonl(out, what="storyweave similarity output"):
+            sims[str(rec["id"])] = (float(rec["similarity"]), rec.get("relation"))
+        return sims, m
+
+
+def config_args(config: Path | None) -> list[str]:
+    return ["--config", str(config)] if config else []
+
+
+def read_jsonl(path: Path, what: str = "") -> Iterable[dict]:
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as e:
+                raise StepError(f"{what or path}: line {n} is not JSON ({e})") from e
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False))
+            f.write("\n")
+            n += 1
+    return n
+
+
+def require(got: dict, ids: Iterable[str], what: str) -> None:
+    """storyweave must answer for every input record; name what is missing instead of a KeyError."""
+    missing = [i for i in ids if i not in got]
+    if missing:
+        raise StepError(f"{what}: no output for {len(missing)} inputs (first: {missing[0]!r})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs (parsed once, written once per run under bench/out/inputs)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QualityInputs:
+    """Parsed WMT16 + SemEval data and the storyweave input files made from them."""
+
+    wmt_docs: list[dict]
+    semeval_pairs: list[dict]
+    semeval_articles: list[dict]  # unique by article id, first occurrence wins
+    wmt_cluster: Path
+    wmt_pairs: Path
+    wmt_pair_index: dict[str, tuple[str, str]]
+    semeval_pairs_file: Path
+    semeval_cluster: Path
+
+
+def article(rec: dict) -> dict:
+    """The article fields storyweave reads; nothing else, so strict readers accept it."""
+    return {k: rec[k] for k in ("id", "title", "text", "lang", "published") if rec.get(k)}
+
+
+def load_quality_inputs(data: Path, out: Path) -> QualityInputs:
+    wmt_path = data / "wmt16-enfi" / "docs.jsonl"
+    sem_path = data / "semeval2022-t8" / "pairs.dev.jsonl"
+    for p in (wmt_path, sem_path):
+        if not p.is_file():
+            raise SystemExit(f"missing {p}: pass --data DIR (default ../shared/data)")
+    wmt_docs = list(read_jsonl(wmt_path))
+    pairs = list(read_jsonl(sem_path))
+    seen: dict[str, dict] = {}
+    for p in pairs:
+        for side in ("a", "b"):
+            seen.setdefault(p[side]["id"], p[side])
+    inputs = out / "inputs"
+    wmt_cluster = inputs / "wmt_cluster.jsonl"
+    write_jsonl(wmt_cluster, (article(d) for d in wmt_docs))
+    en = [d for d in wmt_docs if d["lang"] == "en"]
+    fi = [d for d in wmt_docs if d["lang"] == "fi"]
+    index: dict[str, tuple[str, str]] = {}
+    recs = []
+    for a in en:
+        for b in fi:
+            pid = f"{a['id']}|{b['id']}"
+            index[pid] = (a["id"], b["id"])
+            recs.append({"id": pid, "a": article(a), "b": article(b)})
+    wmt_pairs = inputs / "wmt_pairs.jsonl"
+    write_jsonl(wmt_pairs, recs)
+    sem_pairs_file = inputs / "semeval_pairs.jsonl"
+    write_jsonl(sem_pairs_file, ({"id": p["id"], "a": article(p["a"]), "b": article(p["b"])}
+                                 for p in pairs))
+    sem_cluster = inputs / "semeval_cluster.jsonl"
+    write_jsonl(sem_cluster, (article(a) for a in seen.values()))
+    return QualityInputs(wmt_docs, pairs, list(seen.values()), wmt_cluster, wmt_pairs, index,
+                         sem_pairs_file, sem_cluster)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality: storyweave
+# ---------------------------------------------------------------------------------------------
+
+
+def wmt_retrieval(best: dict[str, str | None], docs: list[dict]) -> dict:
+    group = {d["id"]: d["group"] for d in docs}
+    lang = {d["id"]: d["lang"] for d in docs}
+    out = {"accuracy": metrics.retrieval_accuracy(best, group)}
+    for src in sorted(set(lang.values())):
+        sub = {q: b for q, b in best.items() if lang[q] == src}
+        out[f"accuracy_{src}_queries"] = metrics.retrieval_accuracy(sub, group)
+    return out
+
+
+def semeval_gold(pairs: list[dict]) -> list[bool]:
+    return [p["overall"] <= SEMEVAL_SAME_STORY_MAX for p in pairs]
+
+
+def semeval_pearsons(sims: list[float], pairs: list[dict]) -> dict:
+    gold = [-p["overall"] for p in pairs]
+    xl = [i for i, p in enumerate(pairs) if p["a"]["lang"] != p["b"]["lang"]]
+    return {
+        "pearson": metrics.pearson(sims, gold),
+        "pearson_crosslingual": metrics.pearson([sims[i] for i in xl], [gold[i] for i in xl]),
+        "n_pairs": len(pairs),
+        "n_crosslingual": len(xl),
+    }
+
+
+def semeval_grouping(story_of: Callable[[str], Any], pairs: list[dict]) -> dict:
+    pred = [story_of(p["a"]["id"]) == story_of(p["b"]["id"]) for p in pairs]
+    return metrics.pairwise_prf(pred, semeval_gold(pairs)).as_dict()
+
+
+def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = None,
+                       tag: str = "quality", retrieval: bool = True) -> dict:
+    """All storyweave quality metrics for one config; each failing step is reported, not fatal."""
+    jobs: dict[str, Callable[[], Any]] = {
+        "wmt_cluster": lambda: sw.cluster(q.wmt_cluster, f"{tag}-wmt-cluster", config),
+        "semeval_similarity": lambda: sw.similarity(q.semeval_pairs_file,
+                                                    f"{tag}-semeval-similarity", config),
+        "semeval_cluster": lambda: sw.cluster(q.semeval_cluster, f"{tag}-semeval-cluster",
+                                              config),
+    }
+    if retrieval:
+        jobs["wmt_similarity"] = lambda: sw.similarity(q.wmt_pairs, f"{tag}-wmt-similarity",
+                                                       config)
+    raw: dict[str, Any] = {}
+    try:
+        sw.check()
+    except StepError as e:
+        # One clear message instead of the same one per step.
+        return {"errors": [str(e)], "time_s": {}}
+
+    def attempt(name: str) -> None:
+        try:
+            raw[name] = jobs[name]()
+        except (StepError, KeyError, ValueError, TypeError) as e:
+            raw[name] = StepError(f"{name}: {e}")
+
+    with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
+        list(pool.map(attempt, jobs))
+
+    res: dict[str, Any] = {"errors": [], "time_s": {}}
+
+    def use(name: str, fn: Callable[[Any], dict]) -> None:
+        r = raw.get(name)
+        if r is None:
+            return
+        try:
+            if isinstance(r, Exception):
+                raise r
+            value, m = r
+            res["time_s"][name] = round(m.wall_s, 3)
+            res[name] = fn(value)
+        except (StepError, KeyError, ValueError, TypeError) as e:
+            res["errors"].append(str(e))
+
+    def wmt_cluster(stories: dict) -> dict:
+        require(stories, (d["id"] for d in q.wmt_docs), "wmt cluster")
+        pred = {d["id"]: stories[d["id"]] for d in q.wmt_docs}
+        gold = {d["id"]: d["group"] for d in q.wmt_docs}
+        return {**metrics.bcubed(pred, gold).as_dict(), "n_stories": len(set(pred.values()))}
+
+    def wmt_similarity(sims: dict) -> dict:
+        require(sims, q.wmt_pair_index, "wmt similarity")
+        scores = {q.wmt_pair_index[pid]: s for pid, (s, _) in sims.items()
+                  if pid in q.wmt_pair_index}
+        lang = {d["id"]: d["lang"] for d in q.wmt_docs}
+        return wmt_retrieval(metrics.argmax_other(scores, lang), q.wmt_docs)
+
+    def semeval_similarity(sims: dict) -> dict:
+        require(sims, (p["id"] for p in q.semeval_pairs), "semeval similarity")
+        vals = [sims[p["id"]][0] for p in q.semeval_pairs]
+        return semeval_pearsons(vals, q.semeval_pairs)
+
+    def semeval_cluster(stories: dict) -> dict:
+        require(stories, (a["id"] for a in q.semeval_articles), "semeval cluster")
+        return {**semeval_grouping(stories.__getitem__, q.semeval_pairs),
+                "n_articles": len(q.semeval_articles),
+                "n_stories": len(set(stories.values()))}
+
+    use("wmt_cluster", wmt_cluster)
+    use("wmt_similarity", wmt_similarity)
+    use("semeval_similarity", semeval_similarity)
+    use("semeval_cluster", semeval_cluster)
+    return res
+
+
+def headline(res: dict) -> dict[str, float]:
+    """The flat metrics that `tune` sorts by and the markdown tables print."""
+    def get(*path: str) -> float:
+        cur: Any = res
+        for p in path:
+            if not isinstance(cur, dict) or p not in cur:
+                return math.nan
+            cur = cur[p]
+        return float(cur)
+
+    h = {
+        "wmt_bcubed_f1": get("wmt_cluster", "f1"),
+        "wmt_retrieval": get("wmt_similarity", "accuracy"),
+        "semeval_pearson": get("semeval_similarity", "pearson"),
+        "semeval_pearson_xl": get("semeval_similarity", "pearson_crosslingual"),
+        "semeval_group_f1": get("semeval_cluster", "f1"),
+    }
+    parts = [h["wmt_bcubed_f1"], h["semeval_pearson"], h["semeval_group_f1"]]
+    h["mean"] = float(np.mean(parts)) if not any(math.isnan(p) for p in parts) else math.nan
+    return h
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality: TF-IDF baseline
+# ---------------------------------------------------------------------------------------------
+
+
+def baseline_quality(q: QualityInputs, linkage: str) -> dict:
+    t0 = time.perf_counter()
+    # WMT: fit on the file's texts, cluster with the threshold that is best on this same file.
+    docs = q.wmt_docs
+    x = baselines.tfidf_fit([d["text"] for d in docs]).transform([d["text"] for d in docs])
+    sim = baselines.cosine_matrix(x)
+    gold = {d["id"]: d["group"] for d in docs}
+    ids = [d["id"] for d in docs]
+
+    def bc(labels: np.ndarray) -> float:
+        return metrics.bcubed(dict(zip(ids, labels.tolist())), gold).f1
+
+    clus = baselines.ThresholdClusterer(sim, linkage)
+    thr, _, labels = baselines.best_threshold(clus, bc)
+    wmt_cluster = {**metrics.bcubed(dict(zip(ids, labels.tolist())), gold).as_dict(),
+                   "threshold": thr, "linkage": linkage,
+                   "n_stories": int(len(set(labels.tolist())))}
+    best_idx = metrics.argmax_other_matrix(sim, [d["lang"] for d in docs])
+    best = {ids[i]: (ids[j] if j is not None else None) for i, j in enumerate(best_idx)}
+    wmt_similarity = wmt_retrieval(best, docs)
+
+    # SemEval: fit on every distinct text of the file (both scrapes of repeated pairs).
+    pairs = q.semeval_pairs
+    texts = list(dict.fromkeys(t for p in pairs for t in (p["a"]["text"], p["b"]["text"])))
+    vec = baselines.tfidf_fit(texts)
+    cos = baselines.row_cosines(vec.transform([p["a"]["text"] for p in pairs]),
+                                vec.transform([p["b"]["text"] for p in pairs]))
+    semeval_similarity = semeval_pearsons(cos.tolist(), pairs)
+    arts = q.semeval_articles
+    pos = {a["id"]: i for i, a in enumerate(arts)}
+    sim_a = baselines.cosine_matrix(vec.transform([a["text"] for a in arts]))
+    clus_a = baselines.ThresholdClusterer(sim_a, linkage)
+
+    def grouping(labels: np.ndarray) -> dict:
+        return semeval_grouping(lambda i: labels[pos[i]], pairs)
+
+    thr_s, _, labels_s = baselines.best_threshold(clus_a, lambda lab: grouping(lab)["f1"])
+    semeval_cluster = {**grouping(labels_s), "threshold": thr_s, "linkage": linkage,
+                       "n_articles": len(arts),
+                       "n_stories": int(len(set(labels_s.tolist())))}
+    return {"wmt_cluster": wmt_cluster, "wmt_similarity": wmt_similarity,
+            "semeval_similarity": semeval_similarity, "semeval_cluster": semeval_cluster,
+            "time_s": {"all": round(time.perf_counter() - t0, 3)}, "errors": []}
+
+
+# ---------------------------------------------------------------------------------------------
+# Report helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def fmt(v: Any, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def ratio(a: Any, b: Any) -> str:
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(a) or math.isnan(b) or b == 0:
+        return "—"
+    return f"{a / b:.2f}×"
+
+
+def dig(d: dict, *path: str) -> Any:
+    cur: Any = d
+    for p in path:
+        if not isinstance(cur, dict) or p not in cur:
+            return None
+        cur = cur[p]
+    return cur
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return lines
+
+
+def git_commit() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return rev + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = math.nan
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gib = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "mem_gib": round(mem_gib, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "storyweave_commit": git_commit(),
+    }
+
+
+def header_lines(info: dict) -> list[str]:
+    return [
+        f"- date: {info['date']}",
+        f"- machine: {info['nproc']} CPUs ({info['cpu']}), {info['mem_gib']} GiB RAM, "
+        f"{info['os']}",
+        f"- storyweave commit: {info['storyweave_commit']}",
+    ]
+
+
+def save_json(name: str, obj: dict) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+
+
+def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    q = load_quality_inputs(args.data, OUT)
+    print(f"[quality] {len(q.wmt_docs)} WMT docs, {len(q.wmt_pair_index)} en×fi pairs; "
+          f"{len(q.semeval_pairs)} SemEval pairs, {len(q.semeval_articles)} unique articles",
+          file=sys.stderr)
+    sw_res = storyweave_quality(sw, q)
+    for e in sw_res["errors"]:
+        print(f"[quality] storyweave FAILED: {e}", file=sys.stderr)
+    base = baseline_quality(q, args.linkage)
+    res = {"storyweave": sw_res, "baseline": base, "baseline_name": BASELINE_NAME}
+
+    rows = []
+    spec = [
+        ("WMT16 en–fi clustering", "BCubed precision", ("wmt_cluster", "precision")),
+        ("WMT16 en–fi clustering", "BCubed recall", ("wmt_cluster", "recall")),
+        ("WMT16 en–fi clustering", "BCubed F1", ("wmt_cluster", "f1")),
+        ("WMT16 en–fi retrieval", "nearest other-language doc in group",
+         ("wmt_similarity", "accuracy")),
+        ("SemEval-22 similarity", "Pearson vs −overall", ("semeval_similarity", "pearson")),
+        ("SemEval-22 similarity", "Pearson, cross-lingual pairs",
+         ("semeval_similarity", "pearson_crosslingual")),
+        ("SemEval-22 grouping", "pairwise precision", ("semeval_cluster", "precision")),
+        ("SemEval-22 grouping", "pairwise recall", ("semeval_cluster", "recall")),
+        ("SemEval-22 grouping", "pairwise F1", ("semeval_cluster", "f1")),
+        ("SemEval-22 grouping", "pairwise accuracy", ("semeval_cluster", "accuracy")),
+    ]
+    for task, metric, path in spec:
+        a, b = dig(sw_res, *path), dig(base, *path)
+        rows.append([task, metric, fmt(a), fmt(b), ratio(a, b)])
+    md = [f"### Quality (storyweave vs {BASELINE_NAME})", ""]
+    md += table(["Task", "Metric", "storyweave", "baseline", "ratio"], rows)
+    md += [
+        "",
+        f"WMT16: {len(q.wmt_docs)} docs in {len({d['group'] for d in q.wmt_docs})} translation "
+        f"groups; retrieval over {len(q.wmt_pair_index)} en×fi pairs. SemEval-22 dev: "
+        f"{len(q.semeval_pairs)} rated pairs "
+        f"({dig(base, 'semeval_similarity', 'n_crosslingual')} cross-lingual), "
+        f"{len(q.semeval_articles)} unique articles clustered in one run; same story = "
+        f"overall ≤ {SEMEVAL_SAME_STORY_MAX}.",
+        f"Baseline clustering: {args.linkage}-link agglomerative on cosine "
+        f"({'= connected components of cosine ≥ t' if args.linkage == 'single' else 'cut at t'}"
+        f"), t chosen on the evaluated file itself (optimistic): WMT t = "
+        f"{dig(base, 'wmt_cluster', 'threshold')}, SemEval t = "
+        f"{dig(base, 'semeval_cluster', 'threshold')}.",
+    ]
+    if sw_res["errors"]:
+        md += ["", "storyweave steps that failed: " + "; ".join(sw_res["errors"])]
+    save_json("quality", res)
+    return res, md
+
+
+def extraction_pages(data: Path) -> tuple[list[dict], Path]:
+    src = data / "extraction"
+    cases = list(read_jsonl(src / "cases.dev.jsonl"))
+    root = OUT / "extraction"
+    if not (root / "pages").is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(src / "pages.dev.tar.gz") as tar:
+            tar.extractall(root, filter="data")
+    missing = [c["file"] for c in cases if not (root / c["file"]).is_file()]
+    if missing:
+        raise SystemExit(f"extraction: {len(missing)} pages missing after untar, e.g. "
+                         f"{missing[0]}; delete {root} and run again")
+    return cases, root
+
+
+def storyweave_clean(sw: Storyweave, cases: list[dict], root: Path) -> dict:
+    """Run `storyweave clean` in batches; returns per-file outputs and summed measurements."""
+    paths = [str((root / c["file"]).resolve()) for c in cases]
+    wall = cpu = rss = 0.0
+    outputs: dict[str, dict] = {}
+    for n, lo in enumerate(range(0, len(paths), CLEAN_BATCH)):
+        batch = paths[lo:lo + CLEAN_BATCH]
+        out, m = sw.run(["clean", *batch], f"extraction-clean-{n:02d}")
+        wall += m.wall_s
+        cpu += m.cpu_s
+        rss = max(rss, m.maxrss_mib)
+        recs = list(read_jsonl(out, what="storyweave clean output"))
+        by_path = {}
+        for r in recs:
+            f = str(r.get("file", ""))
+            key = str(Path(f).resolve()) if f else ""
+            by_path[key] = r
+        for p in batch:
+            if p in by_path:
+                outputs[p] = by_path[p]
+    return {"outputs": outputs, "paths": paths, "wall_s": wall, "cpu_s": cpu,
+            "maxrss_mib": rss}
+
+
+def score_pages(cases: list[dict], texts: list[str | None]) -> dict:
+    c = metrics.ExtractionCounts()
+    for case, text in zip(cases, texts):
+        c.add(text, case["with"], case["without"])
+    return {**c.prf().as_dict(), "tp": c.tp, "fn": c.fn, "fp": c.fp, "tn": c.tn}
+
+
+def timed_loop(cases: list[dict], root: Path, fn: Callable[[bytes], str | None]) -> tuple:
+    """Run fn on every page in-process; the timing includes reading each file."""
+    texts = []
+    c0, t0 = time.process_time(), time.perf_counter()
+    for case in cases:
+        html = (root / case["file"]).read_bytes()
+        texts.append(fn(html))
+    return texts, time.perf_counter() - t0, time.process_time() - c0
+
+
+def section_extraction(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    import trafilatura
+
+    cases, root = extraction_pages(args.data)
+    n = len(cases)
+    print(f"[extraction] {n} pages under {root}", file=sys.stderr)
+    res: dict[str, Any] = {"pages": n, "errors": []}
+    try:
+        cl = storyweave_clean(sw, cases, root)
+        full, body = [], []
+        for p in cl["paths"]:
+            r = cl["outputs"].get(p)
+            if r is None:
+                full.append(None)
+                body.append(None)
+                continue
+            title, text = r.get("title") or "", r.get("text") or ""
+            body.append(text)
+            full.append(f"{title}\n{text}" if title else text)
+        res["storyweave"] = {**score_pages(cases, full), "wall_s": cl["wall_s"],
+                             "cpu_s": cl["cpu_s"], "maxrss_mib": cl["maxrss_mib"],
+                             "pages_without_output": sum(1 for t in full if t is None),
+                             "pages_per_s": n / cl["wall_s"]}
+        res["storyweave_body_only"] = score_pages(cases, body)
+    except StepError as e:
+        res["errors"].append(f"storyweave clean: {e}")
+        print(f"[extraction] storyweave FAILED: {e}", file=sys.stderr)
+
+    # Settings of trafilatura's own evaluation (tests/comparison_small.py, "with fallback"):
+    # include_comments=False, include_tables=True, include_formatting=False; the last two
+    # are its defaults, and so is the fallback (fast=False) in trafilatura 2.x.
+    texts, wall, cpu = timed_loop(
+        cases, root, lambda h: trafilatura.extract(h, include_comments=False))
+    res["trafilatura"] = {**score_pages(cases, texts), "wall_s": wall, "cpu_s": cpu,
+                          "pages_per_s": n / wall, "version": trafilatura.__version__}
+    texts, wall, cpu = timed_loop(cases, root, baselines.visible_text)
+    res["visible_text"] = {**score_pages(cases, texts), "wall_s": wall, "cpu_s": cpu,
+                           "pages_per_s": n / wall}
+
+    rows = []
+    tr = res["trafilatura"]
+    for name, key in (("storyweave clean (title + text)", "storyweave"),
+                      ("storyweave clean (text only)", "storyweave_body_only"),
+                      (f"trafilatura {tr['version']} (Python, in-process loop)", "trafilatura"),
+                      ("all visible text (lxml, orientation)", "visible_text")):
+        r = res.get(key)
+        if r is None:
+            rows.append([name, "—", "—", "—", "—", "—", "—"])
+            continue
+        pps = r.get("pages_per_s")
+        rows.append([name, fmt(r["precision"]), fmt(r["recall"]), fmt(r["f1"]),
+                     fmt(r.get("wall_s"), 2), fmt(pps, 1),
+                     ratio(pps, tr["pages_per_s"]) if pps else "—"])
+    md = ["### Main-text extraction", ""]
+    md += table(["Extractor", "precision", "recall", "F1", "time s", "pages/s",
+                 "speed vs trafilatura"], rows)
+    md += [
+        "",
+        f"{n} dev pages of trafilatura's evaluation set; pooled precision/recall/F1 of the "
+        "`with`/`without` strings (plain substring match). storyweave: `storyweave clean` on "
+        f"batches of {CLEAN_BATCH} files, timed per process from start to exit (all process "
+        "start-ups included). trafilatura and the visible-text baseline: timed in-process "
+        "around the loop (file reads included, interpreter start-up and imports excluded), "
+        "`extract(html, include_comments=False)`, otherwise the defaults that its own "
+        "evaluation uses. CPU seconds are in extraction.json.",
+    ]
+    if res["errors"]:
+        md += ["", "storyweave steps that failed: " + "; ".join(res["errors"])]
+    save_json("extraction", res)
+    return res, md
+
+
+def scale_pool(data: Path) -> list[dict]:
+    """Distinct dev articles that the synthetic corpora are drawn from."""
+    q_pairs = read_jsonl(data / "semeval2022-t8" / "pairs.dev.jsonl")
+    seen: dict[str, dict] = {}
+    for p in q_pairs:
+        for side in ("a", "b"):
+            seen.setdefault(p[side]["id"], {"text": p[side]["text"], "lang": p[side]["lang"]})
+    pool = list(seen.values())
+    for d in read_jsonl(data / "wmt16-enfi" / "docs.jsonl"):
+        pool.append({"title": d["title"], "text": d["text"], "lang": d["lang"]})
+    return pool
+
+
+def scale_corpus(data: Path, n: int, regen: bool = False) -> Path:
+    path = OUT / "scale" / f"corpus-{n}.jsonl"
+    if path.is_file() and not regen:
+        return path
+    pool = scale_pool(data)
+    rng = random.Random(SCALE_SEED)
+    order: list[int] = []
+    seconds_per_year = 365 * 24 * 3600
+
+    def records() -> Iterable[dict]:
+        for i in range(n):
+            if not order:
+                # Each pass uses every dev text once, in a new order.
+                order.extend(rng.sample(range(len(pool)), len(pool)))
+            src = pool[order.pop()]
+            published = SCALE_START + dt.timedelta(seconds=rng.randrange(seconds_per_year))
+            yield {"id": f"syn{n}-{i:06d}", **src,
+                   "published": published.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+    tmp = path.with_suffix(".tmp")
+    write_jsonl(tmp, records())
+    tmp.replace(path)
+    return path
+
+
+def baseline_threshold() -> tuple[float, str]:
+    """The WMT-best threshold of the last quality run, so the scale run clusters like it."""
+    try:
+        q = json.loads((OUT / "quality.json").read_text())
+        return float(q["baseline"]["wmt_cluster"]["threshold"]), "WMT-best threshold of quality.json"
+    except (OSError, KeyError, ValueError, TypeError):
+        return DEFAULT_BASELINE_THRESHOLD, "default (no quality.json yet)"
+
+
+def scale_baseline_child(args: argparse.Namespace) -> int:
+    """Child process of the scale section: vectorise + chunked threshold clustering."""
+    progress_path = Path(args.progress)
+    state: dict[str, Any] = {"phase": "read"}
+
+    def dump() -> None:
+        # Own peak RSS, kept current: if the budget's SIGKILL ends this process, the launcher
+        # reports nothing, and this is the measurement that remains.
+        state["self_maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        progress_path.write_text(json.dumps(state))
+
+    t0 = time.perf_counter()
+    texts = [r["text"] for r in read_jsonl(Path(args.corpus))]
+    state.update(phase="vectorise", read_s=time.perf_counter() - t0)
+    dump()
+    t1 = time.perf_counter()
+    x = baselines.tfidf_vectorizer().fit_transform(texts).tocsr()
+    state.update(phase="cluster", vectorise_s=time.perf_counter() - t1, n_features=x.shape[1],
+                 nnz=int(x.nnz))
+    dump()
+    t2 = time.perf_counter()
+
+    def progress(done: int, total: int, elapsed: float) -> None:
+        state.update(rows_done=done, rows_total=total, cluster_s=elapsed)
+        dump()
+
+    labels = baselines.chunked_components(x, args.threshold, chunk=args.chunk,
+                                          progress=progress)
+    state.update(phase="done", cluster_s=time.perf_counter() - t2,
+                 n_stories=int(len(set(labels.tolist()))))
+    dump()
+    return 0
+
+
+def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SCALE_SIZES)
+    thr, thr_src = baseline_threshold()
+    res: dict[str, Any] = {"sizes": sizes, "seed": SCALE_SEED, "baseline_threshold": thr,
+                           "baseline_threshold_source": thr_src, "rss_measured_with": rss_method(),
+                           "runs": {}, "errors": []}
+    rows = []
+    for n in sizes:
+        corpus = scale_corpus(args.data, n, args.regen)
+        print(f"[scale] {n}: corpus {corpus} ({corpus.stat().st_size / 2**20:.0f} MiB)",
+              file=sys.stderr)
+        runs: dict[str, Any] = {}
+        db = OUT / "scale" / f"ingest-{n}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        for step, argv in (("ingest", ["ingest", str(corpus), "--db", str(db)]),
+                           ("cluster", ["cluster", str(corpus)])):
+            try:
+                out, m = sw.run(argv, f"scale-{step}-{n}", stdout=(step == "cluster"))
+                r = {"wall_s": m.wall_s, "cpu_s": m.cpu_s, "maxrss_mib": m.maxrss_mib,
+                     "articles_per_s": n / m.wall_s}
+                if step == "cluster":
+                    r["n_stories"] = len({rec["story"] for rec in read_jsonl(out)})
+                    out.unlink()  # up to a few MiB per run, not worth keeping
+                runs[step] = r
+            except StepError as e:
+                runs[step] = {"error": str(e)}
+                res["errors"].append(f"{step} {n}: {e}")
+                print(f"[scale] storyweave {step} FAILED: {e}", file=sys.stderr)
+        progress = OUT / "scale" / f"baseline-{n}.progress.json"
+        progress.unlink(missing_ok=True)
+        argv = [sys.executable, str(BENCH / "bench.py"), "_baseline-scale", "--corpus",
+                str(corpus), "--threshold", str(thr), "--progress", str(progress)]
+        m, killed = run_measured(argv, stderr_path=OUT / "scale" / f"baseline-{n}.err",
+                                 timeout_s=args.baseline_budget)
+        state = json.loads(progress.read_text()) if progress.is_file() else {}
+        b = {"wall_s": m.wall_s, "cpu_s": m.cpu_s, "maxrss_mib": m.maxrss_mib,
+             "finished": state.get("phase") == "done" and m.returncode == 0, **state}
+        if math.isnan(b["maxrss_mib"]) and "self_maxrss_mib" in state:
+            b["maxrss_mib"] = state["self_maxrss_mib"]
+        if b["finished"]:
+            b["articles_per_s"] = n / m.wall_s
+        elif killed:
+            b["note"] = (f"stopped at the {args.baseline_budget:.0f} s budget in phase "
+                         f"{state.get('phase')!r}, {state.get('rows_done', 0)}/{n} rows of the "
+                         "pairwise cosine done")
+        else:
+            b["note"] = f"exited with {m.returncode} (see baseline-{n}.err)"
+        runs["baseline"] = b
+        res["runs"][str(n)] = runs
+        for step, name in (("ingest", "storyweave ingest"), ("cluster", "storyweave cluster"),
+                           ("baseline", "TF-IDF baseline (vectorise + cluster)")):
+            r = runs[step]
+            if "error" in r:
+                rows.append([f"{n:,}", name, "failed", "—", "—", "—"])
+                continue
+            base = runs["baseline"]
+            if step == "baseline":
+                vs = "—"
+            elif base["finished"]:
+                vs = ratio(base["wall_s"], r["wall_s"])
+            else:
+                # The baseline ran at least this long, so this is a measured lower bound.
+                vs = "> " + ratio(base["wall_s"], r["wall_s"])
+            done = step != "baseline" or r["finished"]
+            rows.append([f"{n:,}", name,
+                         fmt(r["wall_s"], 1) + ("" if done else " (unfinished)"),
+                         fmt(r.get("articles_per_s"), 0), fmt(r["maxrss_mib"], 0), vs])
+    md = ["### Scale", ""]
+    md += table(["Articles", "Step", "wall s", "articles/s", "peak RSS MiB",
+                 "baseline time / this"], rows)
+    growth = []
+    if len(sizes) >= 2:
+        lo, hi = str(sizes[0]), str(sizes[-1])
+        for step in ("ingest", "cluster", "baseline"):
+            a, b = dig(res, "runs", hi, step, "maxrss_mib"), dig(res, "runs", lo, step,
+                                                                 "maxrss_mib")
+            growth.append(f"{step} {ratio(a, b)}")
+        res["memory_growth"] = growth
+        md += ["", f"Peak-RSS growth {int(hi):,}/{int(lo):,} articles (linear ≈ "
+               f"{int(hi) / int(lo):.0f}×): " + ", ".join(growth) + "."]
+    md += [
+        "",
+        "Synthetic corpora: the distinct SemEval-22 dev articles and WMT16 docs re-used under new "
+        f"ids with random `published` dates over one year (seed {SCALE_SEED}); each dev text "
+        f"appears many times. Peak RSS of that one process (via {rss_method()}). Baseline: a child Python "
+        "process, TF-IDF fit + chunked sparse X·Xᵀ (upper triangle), connected components of "
+        f"cosine ≥ {thr} ({thr_src}); budget {args.baseline_budget:.0f} s.",
+    ]
+    for n, runs in res["runs"].items():
+        note = runs["baseline"].get("note")
+        if note:
+            md.append(f"Baseline at {int(n):,}: {note}.")
+    save_json("scale", res)
+    return res, md
+
+
+# ---------------------------------------------------------------------------------------------
+# tune
+# ---------------------------------------------------------------------------------------------
+
+
+def toml_value(raw: str) -> str:
+    """A grid value as a TOML literal: integers, floats and booleans bare, the rest quoted."""
+    v = raw.strip()
+    if v in ("true", "false"):
+        return v
+    for conv in (int, float):
+        try:
+            conv(v)
+            return v
+        except ValueError:
+            pass
+    return json.dumps(v)  # a JSON string is a valid TOML basic string
+
+
+def parse_grid(specs: list[str]) -> list[tuple[str, list[str]]]:
+    grid = []
+    for spec in specs:
+        key, sep, values = spec.partition("=")
+        section, dot, name = key.strip().partition(".")
+        if not sep or not dot or not section or not name or not values.strip():
+            raise SystemExit(f"--grid {spec!r}: expected SECTION.KEY=V1,V2,...")
+        grid.append((key.strip(), [v.strip() for v in values.split(",") if v.strip()]))
+    return grid
+
+
+def grid_toml(point: dict[str, str]) -> str:
+    sections: dict[str, list[str]] = {}
+    for key, value in point.items():
+        section, _, name = key.partition(".")
+        sections.setdefault(section, []).append(f"{name} = {toml_value(value)}")
+    return "\n".join(f"[{s}]\n" + "\n".join(lines) + "\n" for s, lines in sections.items())
+
+
+TUNE_METRICS = ("mean", "wmt_bcubed_f1", "wmt_retrieval", "semeval_pearson",
+                "semeval_pearson_xl", "semeval_group_f1")
+
+
+def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    sw.check()
+    grid = parse_grid(args.grid or [])
+    keys = [k for k, _ in grid]
+    points = [dict(zip(keys, combo)) for combo in itertools.product(*(v for _, v in grid))]
+    q = load_quality_inputs(args.data, OUT)
+    tune_dir = OUT / "tune"
+    tune_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    candidates: list[tuple[str, dict[str, str], Path | None]] = [("defaults", {}, None)]
+    for i, point in enumerate(points):
+        cfg = tune_dir / f"point-{i:03d}.toml"
+        cfg.write_text(grid_toml(point))
+        candidates.append((f"point-{i:03d}", point, cfg))
+    for n, (name, point, cfg) in enumerate(candidates, 1):
+        print(f"[tune] {n}/{len(candidates)} {name} {point}", file=sys.stderr)
+        r = storyweave_quality(sw, q, cfg, tag=f"tune-{name}", retrieval=not args.no_retrieval)
+        results.append({"name": name, "point": point, "config": str(cfg) if cfg else None,
+                        "metrics": headline(r), "errors": r["errors"], "time_s": r["time_s"]})
+        for e in r["errors"]:
+            print(f"[tune] {name}: {e}", file=sys.stderr)
+
+    def key(r: dict) -> float:
+        v = r["metrics"][args.objective]
+        return -math.inf if math.isnan(v) else v
+
+    results.sort(key=key, reverse=True)
+    cols = [m for m in TUNE_METRICS if not (args.no_retrieval and m == "wmt_retrieval")]
+    rows = []
+    for r in results:
+        cells = [r["name"]] + [r["point"].get(k, "default") for k in keys]
+        cells += [fmt(r["metrics"][m]) for m in cols]
+        # The first error says enough (often one bad key fails every step); the rest are
+        # in tune.json.
+        cells.append(r["errors"][0][:160].replace("|", "/") if r["errors"] else "")
+        rows.append(cells)
+    md = [f"### tune (sorted by {args.objective})", ""]
+    md += table(["point", *keys, *cols, "errors"], rows)
+    res = {"objective": args.objective, "grid": dict(grid), "results": results}
+    save_json("tune", res)
+    return res, md
+
+
+# ---------------------------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("section", choices=["quality", "extraction", "scale", "all", "tune",
+                                       "_baseline-scale"])
+    p.add_argument("--data", type=Path,
+                   default=Path(os.environ.get("STORYWEAVE_DATA", DEFAULT_DATA)),
+                   help="dev data folder (default ../shared/data from the repo root)")
+    p.add_argument("--bin", type=Path,
+                   default=Path(os.environ.get("STORYWEAVE_BIN", DEFAULT_BIN)),
+                   help="storyweave binary (default target/release/storyweave)")
+    p.add_argument("--out", type=Path, default=OUT,
+                   help="where JSON, reports, inputs and runs go (default bench/out)")
+    p.add_argument("--linkage", choices=baselines.LINKAGES, default="single",
+                   help="baseline threshold clustering linkage (quality section)")
+    p.add_argument("--sizes", help="scale: comma-separated corpus sizes (default 10000,100000)")
+    p.add_argument("--regen", action="store_true", help="scale: rewrite the synthetic corpora")
+    p.add_argument("--baseline-budget", type=float, default=BASELINE_SCALE_BUDGET_S,
+                   help="scale: seconds the TF-IDF baseline may run per corpus")
+    p.add_argument("--grid", action="append", metavar="SECTION.KEY=V1,V2",
+                   help="tune: one config key and its values (repeatable)")
+    p.add_argument("--objective", choices=TUNE_METRICS, default="mean",
+                   help="tune: sort key (mean = mean of WMT BCubed F1, SemEval Pearson and "
+                        "SemEval grouping F1)")
+    p.add_argument("--no-retrieval", action="store_true",
+                   help="tune: skip the 31k-pair WMT retrieval run (not in the default objective)")
+    # Internal: the scale baseline's child process.
+    p.add_argument("--corpus", help=argparse.SUPPRESS)
+    p.add_argument("--threshold", type=float, help=argparse.SUPPRESS)
+    p.add_argument("--progress", help=argparse.SUPPRESS)
+    p.add_argument("--chunk", type=int, default=500, help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.section == "_baseline-scale":
+        return scale_baseline_child(args)
+    if not args.data.is_dir():
+        raise SystemExit(f"data folder {args.data} not found: pass --data DIR")
+    args.data = args.data.resolve()
+    global OUT
+    OUT = args.out.resolve()
+    sw = Storyweave(args.bin.resolve(), OUT / "runs")
+    info = machine_info()
+    sections = {"quality": section_quality, "extraction": section_extraction,
+                "scale": section_scale, "tune": section_tune}
+    chosen = ["quality", "extraction", "scale"] if args.section == "all" else [args.section]
+    md: list[str] = []
+    failed = []
+    results: dict[str, Any] = {"machine": info}
+    for name in chosen:
+        try:
+            res, lines = sections[name](args, sw)
+        except StepError as e:
+            print(f"[{name}] FAILED: {e}", file=sys.stderr)
+            failed.append(name)
+            md += [f"### {name}", "", f"failed: {e}", ""]
+            continue
+        results[name] = res
+        if res.get("errors") or dig(res, "storyweave", "errors"):
+            failed.append(name)
+        md += lines + [""]
+    block = ["## Benchmarks", "", *header_lines(info), "", *md]
+    save_json(f"run-{args.section}", results)
+    (OUT / f"report-{args.section}.md").write_text("\n".join(block) + "\n")
+    print("\n".join(header_lines(info)))
+    print()
+    print("<!-- markdown for BENCHMARKS.md -->")
+    print("```markdown")
+    print("\n".join(block).rstrip())
+    print("```")
+    if failed:
+        print(f"\nsections with failed storyweave steps: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
