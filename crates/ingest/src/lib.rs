@@ -266,22 +266,17 @@ pub fn read_file_iter(
     let fail = |kind, detail: String| -> Box<dyn Iterator<Item = _>> {
         Box::new(std::iter::once(Err(error(origin.clone(), kind, detail))))
     };
-    let Some(kind) = InputKind::of(path) else {
-        return fail(
-            ReasonKind::Unsupported,
-            ": expected .txt, .html, .htm, .json, .jsonl, .ndjson, .xml, .rss or .atom".to_string(),
-        );
-    };
     if path.as_os_str() == "-" {
         return Box::new(read_jsonl(std::io::stdin().lock(), "-", opts));
     }
+    let kind = InputKind::of(path);
     let limit = match kind {
-        InputKind::Json | InputKind::Feed => {
+        Some(InputKind::Json | InputKind::Feed) => {
             opts.max_bytes.saturating_mul(MULTI_RECORD_FILE_FACTOR)
         }
-        InputKind::Text | InputKind::Html => opts.max_bytes,
-        // JSON lines stream: the limit applies to each line.
-        InputKind::JsonLines => u64::MAX,
+        Some(InputKind::Text | InputKind::Html) => opts.max_bytes,
+        // JSON lines stream: the limit applies to each line. Unknown types are only sniffed.
+        Some(InputKind::JsonLines) | None => u64::MAX,
     };
     let opened = File::open(path).and_then(|f| f.metadata().map(|m| (f, m.len())));
     let (mut file, size) = match opened {
@@ -298,12 +293,20 @@ pub fn read_file_iter(
     {
         return fail(ReasonKind::Io, format!(": {e}"));
     }
+    // Sniffed before the type check: for a named `photo.png`, "binary file (image/png)" says
+    // more than "unsupported file type".
     if let Some(what) = sniff_binary(&head) {
         return fail(
             ReasonKind::Binary,
             format!(" ({what}): not a text, HTML, JSON or feed file"),
         );
     }
+    let Some(kind) = kind else {
+        return fail(
+            ReasonKind::Unsupported,
+            ": expected .txt, .html, .htm, .json, .jsonl, .ndjson, .xml, .rss or .atom".to_string(),
+        );
+    };
     if kind == InputKind::JsonLines {
         if head.iter().all(u8::is_ascii_whitespace) && size <= head.len() as u64 {
             return fail(ReasonKind::Empty, ": the file holds no records".to_string());
