@@ -11,7 +11,7 @@
 //! - otherwise `same_story`.
 //!
 //! ```
-//! use storyweave_relate::{digest, Relator};
+//! use storyweave_relate::{digest, Relate, Relator};
 //! use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, RelationKind};
 //! let art = |id: &str, text: &str| CleanArticle {
 //!     id: ArticleId::from(id), url: None, title: String::new(), text: text.into(),

@@ -1,0 +1,276 @@
+//! Drives the real `storyweave` binary on real inputs: the shared samples, the demo corpus,
+//! the bad-input fixtures, and the evaluation commands.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_storyweave"));
+    c.env_remove("STORYWEAVE_DB");
+    c
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+}
+
+fn shared_samples() -> Option<PathBuf> {
+    let p = repo_root().join("../shared/samples");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
+
+fn run(args: &[&str], db: &Path) -> Output {
+    bin().arg("--db").arg(db).args(args).output().expect("run storyweave")
+}
+
+fn stdout_json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l}: {e}")))
+        .collect()
+}
+
+/// Every story with its articles and relations, via `export`.
+fn export(db: &Path) -> Vec<Value> {
+    let out = run(&["export", "--format", "jsonl"], db);
+    assert!(out.status.success(), "export failed: {}", String::from_utf8_lossy(&out.stderr));
+    stdout_json_lines(&out)
+}
+
+fn file_name(article: &Value) -> String {
+    let f = article["origin"]["file"].as_str().unwrap_or_default();
+    Path::new(f).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+#[test]
+fn samples_make_one_story_with_the_translation_pair() {
+    let Some(samples) = shared_samples() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let out = run(&["ingest", samples.to_str().unwrap()], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stories = export(&db);
+    assert_eq!(stories.len(), 1, "all five samples must form one story: {stories:#?}");
+    let story = &stories[0];
+    let articles = story["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 5);
+    let mut id_of = HashMap::new();
+    let mut langs = BTreeMap::new();
+    for a in articles {
+        let name = file_name(a);
+        id_of.insert(name[..3].to_string(), a["id"].as_str().unwrap().to_string());
+        langs.insert(name[..3].to_string(), a["lang"].as_str().unwrap().to_string());
+    }
+    let expect_langs: BTreeMap<String, String> =
+        [("000", "tl"), ("001", "de"), ("002", "tl"), ("003", "sr"), ("004", "en")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+    assert_eq!(langs, expect_langs);
+    let relation = |x: &str, y: &str| -> String {
+        let (a, b) = (&id_of[x], &id_of[y]);
+        story["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| (r["a"] == **a && r["b"] == **b) || (r["a"] == **b && r["b"] == **a))
+            .map(|r| r["kind"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no relation between {x} and {y}"))
+    };
+    assert_eq!(relation("000", "001"), "translation");
+    assert_ne!(relation("002", "000"), "translation");
+    assert_ne!(relation("002", "001"), "translation");
+    for other in ["000", "001", "002"] {
+        assert_ne!(relation("003", other), "translation", "003 is an independent report");
+        assert_ne!(relation("004", other), "translation", "004 is an independent report");
+    }
+    // The 000–001 relation names the shared contributors.
+    let rel = story["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "translation")
+        .unwrap();
+    let bylines = rel["evidence"]["matched_bylines"].as_array().unwrap();
+    assert!(!bylines.is_empty(), "translation evidence should include the contributors: {rel:#}");
+}
+
+#[test]
+fn cleaning_strips_the_boilerplate_of_the_scraped_sample() {
+    let Some(samples) = shared_samples() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = samples.join("004_84a0c06699b0bfa8.txt");
+    let out = run(&["clean", file.to_str().unwrap()], &dir.path().join("unused.db"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = stdout_json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    let text = lines[0]["text"].as_str().unwrap();
+    for gone in ["13.5 C", "Subscribe to our magazine", "LEAVE A REPLY", "Matteo", "Berlin plans"] {
+        assert!(!text.contains(gone), "cleaned 004 still contains {gone:?}");
+    }
+    assert!(text.contains("Vostochny Cosmodrome"));
+    assert_eq!(lines[0]["lang"], "en");
+    assert!(lines[0]["title"].as_str().unwrap().contains("Putin accepts"));
+}
+
+/// `demo/EXPECTED.tsv` key of a stored article: path under demo/, plus `#id` for JSON lines
+/// and `#link` for feed items.
+fn demo_key(article: &Value, demo: &Path) -> String {
+    let file = PathBuf::from(article["origin"]["file"].as_str().unwrap());
+    let rel = file.strip_prefix(demo).unwrap_or(&file).to_string_lossy().into_owned();
+    if rel.ends_with(".jsonl") {
+        format!("{rel}#{}", article["id"].as_str().unwrap())
+    } else if rel.ends_with(".xml") {
+        format!("{rel}#{}", article["url"].as_str().unwrap_or_default())
+    } else {
+        rel
+    }
+}
+
+#[test]
+fn demo_events_are_one_story_each_and_unrelated_articles_stay_apart() {
+    let demo = repo_root().join("demo");
+    let expected: BTreeMap<String, String> = std::fs::read_to_string(demo.join("EXPECTED.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols[0].to_string(), cols[1].to_string())
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = run(&["ingest", demo.to_str().unwrap()], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut story_of: BTreeMap<String, String> = BTreeMap::new();
+    for s in export(&db) {
+        for a in s["articles"].as_array().unwrap() {
+            story_of.insert(demo_key(a, &demo), s["story"]["id"].to_string());
+        }
+    }
+    assert_eq!(
+        story_of.keys().collect::<BTreeSet<_>>(),
+        expected.keys().collect::<BTreeSet<_>>(),
+        "every demo article is stored exactly once"
+    );
+    let mut by_event: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (k, event) in &expected {
+        by_event.entry(event.as_str()).or_default().insert(story_of[k].as_str());
+    }
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for (event, stories) in &by_event {
+        if stories.len() != 1 {
+            problems.push(format!("{event} is split over stories {stories:?}"));
+        }
+        for s in stories {
+            if let Some(other) = owner.insert(s, event) {
+                problems.push(format!("story {s} mixes {other} and {event}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn incremental_ingest_extends_the_stored_story_and_adds_nothing_twice() {
+    let Some(samples) = shared_samples() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    std::fs::create_dir(&first).unwrap();
+    for e in std::fs::read_dir(&samples).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".txt") && !name.starts_with("004") {
+            std::fs::copy(&p, first.join(&name)).unwrap();
+        }
+    }
+    let db = dir.path().join("inc.db");
+    let out = run(&["ingest", "--json", first.to_str().unwrap()], &db);
+    let r1 = &stdout_json_lines(&out)[0];
+    assert_eq!(r1["added"], 4);
+    let last = samples.join("004_84a0c06699b0bfa8.txt");
+    let out = run(&["ingest", "--json", last.to_str().unwrap()], &db);
+    let r2 = &stdout_json_lines(&out)[0];
+    assert_eq!(r2["added"], 1);
+    assert_eq!(r2["new_stories"], 0, "004 must join the stored story: {r2}");
+    assert_eq!(r2["extended_stories"], 1);
+    let out = run(&["ingest", "--json", samples.to_str().unwrap()], &db);
+    let r3 = &stdout_json_lines(&out)[0];
+    assert_eq!(r3["added"], 0);
+    assert_eq!(r3["duplicates"], 5);
+    // recluster rebuilds the same single story from the store.
+    let out = run(&["recluster"], &db);
+    assert!(out.status.success());
+    assert_eq!(export(&db).len(), 1);
+}
+
+#[test]
+fn cluster_and_similarity_read_stdin_and_answer_every_record() {
+    let articles = [
+        r#"{"id":"a","text":"A 6.1 magnitude earthquake struck near Ridgeton on 3 May 2024, killing 12 people, officials in Ridgeton said.","lang":"en"}"#,
+        r#"{"id":"b","text":"Ein Erdbeben der Stärke 6,1 erschütterte am 3. Mai 2024 die Gegend um Ridgeton; 12 Menschen starben.","lang":"de"}"#,
+        r#"{"id":"c","text":"The Carvello city council approved a 45 million euro budget for new tram lines on Tuesday.","lang":"en"}"#,
+    ];
+    let mut child = bin()
+        .args(["cluster", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}", articles.join("\n")).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines = stdout_json_lines(&out);
+    let story: HashMap<&str, &str> =
+        lines.iter().map(|l| (l["id"].as_str().unwrap(), l["story"].as_str().unwrap())).collect();
+    assert_eq!(story.len(), 3);
+    assert_eq!(story["a"], story["b"]);
+    assert_ne!(story["a"], story["c"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.jsonl");
+    std::fs::write(
+        &pairs,
+        format!(
+            "{{\"id\":\"p1\",\"a\":{},\"b\":{}}}\n{{\"id\":\"p2\",\"a\":{},\"b\":{}}}\nnot json\n",
+            articles[0], articles[1], articles[0], articles[2]
+        ),
+    )
+    .unwrap();
+    let out = bin().args(["similarity", pairs.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "a broken line is reported and flagged in the exit code");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pairs.jsonl:3"));
+    let lines = stdout_json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    let s1 = lines[0]["similarity"].as_f64().unwrap();
+    let s2 = lines[1]["similarity"].as_f64().unwrap();
+    assert!(s1 > s2, "the same-event pair must score higher ({s1} vs {s2})");
+    assert!((0.0..=1.0).contains(&s1) && (0.0..=1.0).contains(&s2));
+    assert_eq!(lines[1]["relation"], "unrelated");
+}
+
+#[test]
+fn a_bad_config_key_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[cluster]\nthreshhold = 0.2\n").unwrap();
+    let out = bin().args(["--config", cfg.to_str().unwrap(), "config"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("threshhold") && err.contains("c.toml"), "{err}");
+}

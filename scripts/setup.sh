@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what storyweave needs on a fresh machine, from the project's own files.
+# Rust comes from rustup (rust-toolchain.toml pins nothing newer than stable); SQLite is built
+# in (rusqlite's bundled feature), so there is no system library to install. The C compiler
+# for SQLite and the Python used by bench/ are checked, and installed with apt where missing.
+set -euo pipefail
+need_apt=()
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}"
+  else
+    echo "setup: please install: ${need_apt[*]}" >&2; exit 1
+  fi
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: installing the Rust toolchain with rustup" >&2
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
