@@ -77,6 +77,14 @@ class Measured:
     cpu_s: float
     maxrss_mib: float
     returncode: int
+    # Inputs storyweave reported as skipped (exit code EXIT_SKIPPED, one stderr line each).
+    skipped: int = 0
+
+
+# storyweave's exit code for "done, but some inputs were skipped" (each named on stderr):
+# its output is still complete for the other inputs, so the benchmark scores it.
+EXIT_SKIPPED = 3
+SKIP_PREFIX = "storyweave: skipped "
 
 
 # GNU time measures a child from a ~1 MiB process; see rusage.py for why that matters.
@@ -186,7 +194,10 @@ class Storyweave:
                                  timeout_s=timeout_s)
         if killed:
             raise StepError(f"`storyweave {' '.join(args[:1])}` did not finish in {timeout_s} s")
-        if m.returncode != 0:
+        if m.returncode == EXIT_SKIPPED:
+            with open(err_path, encoding="utf-8", errors="replace") as f:
+                m.skipped = sum(1 for line in f if line.startswith(SKIP_PREFIX))
+        elif m.returncode != 0:
             tail = err_path.read_text(errors="replace").strip().splitlines()[-4:]
             raise StepError(
                 f"`storyweave {args[0]}` exited with {m.returncode}: " + " / ".join(tail)
@@ -236,11 +247,9 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     return n
 
 
-def require(got: dict, ids: Iterable[str], what: str) -> None:
-    """storyweave must answer for every input record; name what is missing instead of a KeyError."""
-    missing = [i for i in ids if i not in got]
-    if missing:
-        raise StepError(f"{what}: no output for {len(missing)} inputs (first: {missing[0]!r})")
+def missing(got: dict, ids: Iterable[str]) -> list[str]:
+    """Inputs storyweave gave no output line for (skipped records); reported with the metric."""
+    return [i for i in ids if i not in got]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,7 +364,7 @@ def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = N
         sw.check()
     except StepError as e:
         # One clear message instead of the same one per step.
-        return {"errors": [str(e)], "time_s": {}}
+        return {"errors": [str(e)], "warnings": [], "time_s": {}}
 
     def attempt(name: str) -> None:
         try:
@@ -366,7 +375,7 @@ def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = N
     with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
         list(pool.map(attempt, jobs))
 
-    res: dict[str, Any] = {"errors": [], "time_s": {}}
+    res: dict[str, Any] = {"errors": [], "warnings": [], "time_s": {}}
 
     def use(name: str, fn: Callable[[Any], dict]) -> None:
         r = raw.get(name)
@@ -378,38 +387,54 @@ def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = N
             value, m = r
             res["time_s"][name] = round(m.wall_s, 3)
             res[name] = fn(value)
+            if res[name].get("n_missing"):
+                res["warnings"].append(
+                    f"{name}: no output for {res[name]['n_missing']} inputs "
+                    f"({m.skipped} reported skipped), scored as {MISSING_POLICY[name]}")
         except (StepError, KeyError, ValueError, TypeError) as e:
             res["errors"].append(str(e))
 
     def wmt_cluster(stories: dict) -> dict:
-        require(stories, (d["id"] for d in q.wmt_docs), "wmt cluster")
-        pred = {d["id"]: stories[d["id"]] for d in q.wmt_docs}
+        lost = missing(stories, (d["id"] for d in q.wmt_docs))
+        pred = {d["id"]: stories.get(d["id"], f"missing:{d['id']}") for d in q.wmt_docs}
         gold = {d["id"]: d["group"] for d in q.wmt_docs}
-        return {**metrics.bcubed(pred, gold).as_dict(), "n_stories": len(set(pred.values()))}
+        return {**metrics.bcubed(pred, gold).as_dict(), "n_stories": len(set(pred.values())),
+                "n_missing": len(lost)}
 
     def wmt_similarity(sims: dict) -> dict:
-        require(sims, q.wmt_pair_index, "wmt similarity")
+        lost = missing(sims, q.wmt_pair_index)
         scores = {q.wmt_pair_index[pid]: s for pid, (s, _) in sims.items()
                   if pid in q.wmt_pair_index}
         lang = {d["id"]: d["lang"] for d in q.wmt_docs}
-        return wmt_retrieval(metrics.argmax_other(scores, lang), q.wmt_docs)
+        return {**wmt_retrieval(metrics.argmax_other(scores, lang), q.wmt_docs),
+                "n_missing": len(lost)}
 
     def semeval_similarity(sims: dict) -> dict:
-        require(sims, (p["id"] for p in q.semeval_pairs), "semeval similarity")
-        vals = [sims[p["id"]][0] for p in q.semeval_pairs]
-        return semeval_pearsons(vals, q.semeval_pairs)
+        lost = missing(sims, (p["id"] for p in q.semeval_pairs))
+        vals = [sims.get(p["id"], (0.0, None))[0] for p in q.semeval_pairs]
+        return {**semeval_pearsons(vals, q.semeval_pairs), "n_missing": len(lost)}
 
     def semeval_cluster(stories: dict) -> dict:
-        require(stories, (a["id"] for a in q.semeval_articles), "semeval cluster")
-        return {**semeval_grouping(stories.__getitem__, q.semeval_pairs),
+        lost = missing(stories, (a["id"] for a in q.semeval_articles))
+        return {**semeval_grouping(lambda i: stories.get(i, f"missing:{i}"), q.semeval_pairs),
                 "n_articles": len(q.semeval_articles),
-                "n_stories": len(set(stories.values()))}
+                "n_stories": len(set(stories.values())) + len(lost), "n_missing": len(lost)}
 
     use("wmt_cluster", wmt_cluster)
     use("wmt_similarity", wmt_similarity)
     use("semeval_similarity", semeval_similarity)
     use("semeval_cluster", semeval_cluster)
     return res
+
+
+# How quality scores an input that storyweave gave no output for (it was skipped): as a
+# plain non-answer, counted and named in the report, so a skip is never silently dropped.
+MISSING_POLICY = {
+    "wmt_cluster": "singleton stories",
+    "wmt_similarity": "absent pairs (never retrieved)",
+    "semeval_similarity": "similarity 0",
+    "semeval_cluster": "singleton stories",
+}
 
 
 def headline(res: dict) -> dict[str, float]:
@@ -626,6 +651,8 @@ def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, lis
         f"{dig(base, 'wmt_cluster', 'threshold')}, SemEval t = "
         f"{dig(base, 'semeval_cluster', 'threshold')}.",
     ]
+    if sw_res["warnings"]:
+        md += ["", "Warnings: " + "; ".join(sw_res["warnings"]) + "."]
     if sw_res["errors"]:
         md += ["", "storyweave steps that failed: " + "; ".join(sw_res["errors"])]
     save_json("quality", res)
@@ -861,7 +888,7 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
             try:
                 out, m = sw.run(argv, f"scale-{step}-{n}", stdout=(step == "cluster"))
                 r = {"wall_s": m.wall_s, "cpu_s": m.cpu_s, "maxrss_mib": m.maxrss_mib,
-                     "articles_per_s": n / m.wall_s}
+                     "articles_per_s": n / m.wall_s, "skipped": m.skipped}
                 if step == "cluster":
                     r["n_stories"] = len({rec["story"] for rec in read_jsonl(out)})
                     out.unlink()  # up to a few MiB per run, not worth keeping
