@@ -85,6 +85,13 @@ impl Store {
     /// view) never block the writer, `synchronous=NORMAL` (safe in WAL mode, far faster than
     /// `FULL`; a power cut can lose at most the last commits, never corrupt) and foreign keys.
     pub fn open(path: &Path) -> Result<Store> {
+        // SQLite would quietly open a temporary database for an empty name and lose everything.
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "the path is empty".into(),
+            });
+        }
         if path.is_dir() {
             return Err(StoreError::Open {
                 path: path.to_path_buf(),

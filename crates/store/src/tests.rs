@@ -535,6 +535,30 @@ fn opening_a_folder_names_the_path() {
 }
 
 #[test]
+fn an_empty_path_is_refused() {
+    assert!(matches!(
+        Store::open(Path::new("")),
+        Err(StoreError::Open { .. })
+    ));
+}
+
+#[test]
+fn a_lock_held_too_long_is_reported_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut s = Store::open(&path).unwrap();
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // A short wait keeps the test fast; the real timeout is BUSY_TIMEOUT.
+    s.conn.busy_timeout(Duration::from_millis(50)).unwrap();
+    let err = s.insert_article(&article("a")).unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("busy.db"), "{err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    assert!(s.insert_article(&article("a")).unwrap());
+}
+
+#[test]
 fn a_file_in_the_way_of_the_folder_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
