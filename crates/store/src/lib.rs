@@ -72,6 +72,7 @@ const NEXT_STORY_ID_KEY: &str = "store.next_story_id";
 const MEMORY_NAME: &str = ":memory:";
 
 /// The store: one SQLite connection.
+#[derive(Debug)]
 pub struct Store {
     conn: Connection,
     /// The database file; `None` for an in-memory store.
