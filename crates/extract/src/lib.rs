@@ -1,7 +1,39 @@
 //! Main-text extraction from HTML pages and boilerplate removal from scraped plain text.
 //!
+//! ```
+//! use storyweave_extract::{clean_plain_text, Extractor, HtmlExtractor};
+//! let html = r#"<html lang="en"><head><title>Kim visits Russia | Example News</title></head>
+//! <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+//! <article><h1>Kim visits Russia</h1><p>The North Korean leader arrived on Tuesday,
+//! officials said, and met the Russian president at the cosmodrome.</p>
+//! <p>Both sides spoke of deeper cooperation, according to state media reports.</p></article>
+//! <div class="share-buttons"><a href="#">Share</a></div></body></html>"#;
+//! let page = HtmlExtractor.extract(html, None);
+//! assert_eq!(page.title.as_deref(), Some("Kim visits Russia"));
+//! assert!(page.text.contains("arrived on Tuesday"));
+//! assert!(!page.text.contains("Home"));
+//! assert_eq!(page.lang.as_deref(), Some("en"));
+//!
+//! let plain = clean_plain_text("Kim visits Russia\n\nThe leader arrived.\n\nLEAVE A REPLY\nName", true);
+//! assert_eq!(plain.title.as_deref(), Some("Kim visits Russia"));
+//! assert_eq!(plain.text, "The leader arrived.");
+//! ```
+//!
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
 #![warn(missing_docs)]
+
+mod dom;
+mod html;
+mod meta;
+mod normalize;
+mod patterns;
+mod plain;
+
+pub use normalize::collapse_ws;
+
+/// Pages larger than this are cut (at a character boundary) before parsing: article text
+/// sits in the first megabytes, and parsing time grows linearly with size.
+pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 
 /// What an extractor found in a page or a scraped text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,15 +60,73 @@ pub trait Extractor: Send + Sync {
 #[derive(Debug, Clone, Default)]
 pub struct HtmlExtractor;
 
+/// The longest prefix of `s` that fits in `max` bytes and ends on a character boundary.
+fn truncate_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 impl Extractor for HtmlExtractor {
     fn extract(&self, html: &str, _url: Option<&str>) -> Extracted {
-        Extracted { text: html.to_string(), ..Default::default() }
+        let html = truncate_at_char(html, MAX_HTML_BYTES);
+        let dom = dom::Dom::parse(html);
+        let m = meta::page_meta(&dom);
+        let text = normalize::nfc(html::main_text(&dom));
+        Extracted {
+            title: m.title.map(normalize::nfc),
+            text,
+            byline: m.byline.map(normalize::nfc),
+            published: m.published,
+            lang: m.lang,
+        }
     }
 }
 
 /// Cleans plain text scraped together with boilerplate, line by line. When `first_line_title`
 /// is true, a first non-empty line that looks like a headline becomes the title.
 pub fn clean_plain_text(text: &str, first_line_title: bool) -> Extracted {
-    let _ = first_line_title;
-    Extracted { text: text.to_string(), ..Default::default() }
+    plain::clean(text, first_line_title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        assert_eq!(truncate_at_char("aé", 2), "a");
+        assert_eq!(truncate_at_char("abc", 10), "abc");
+    }
+
+    #[test]
+    fn empty_and_garbage_inputs_do_not_panic() {
+        for s in ["", "<", "<html", "</p></div>", "<<<>>>", "\u{0}", "<script>", "<table><td>x"] {
+            let _ = HtmlExtractor.extract(s, None);
+        }
+    }
+}
+
+/// Debug aid (temporary): flags of the ancestors of the first text node containing `needle`.
+#[doc(hidden)]
+pub fn debug_trace(html: &str, needle: &str) -> String {
+    let d = dom::Dom::parse(html);
+    let mut out = String::new();
+    for i in 0..d.nodes.len() {
+        if d.nodes[i].tag == dom::Tag::Text && d.text_of(i).contains(needle) {
+            let mut p = i;
+            while p < d.nodes.len() {
+                let n = &d.nodes[p];
+                out.push_str(&format!("{p} {:?} flags={:b} tier={} chars={} link={}\n", n.tag, n.flags, n.tier, n.chars, n.link_chars));
+                p = n.parent as usize;
+            }
+            break;
+        }
+    }
+    out
 }

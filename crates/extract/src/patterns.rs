@@ -1,0 +1,276 @@
+//! Class / id / role / itemprop patterns that say "boilerplate" or "article body".
+//!
+//! General web conventions only (WordPress, Drupal, schema.org, Bootstrap habits), never rules
+//! for one site. Matching is by substring with one Aho-Corasick automaton per list, because a
+//! page has thousands of elements and dozens of patterns: one pass per attribute string keeps
+//! this off the profile.
+
+use aho_corasick::AhoCorasick;
+use scraper::node::Element;
+use std::sync::OnceLock;
+
+/// Tier of `itemprop=articleBody` and explicit article-body classes: the best evidence.
+pub(crate) const TIER_STRONG: u8 = 0;
+/// Tier of the `<article>` element.
+pub(crate) const TIER_ARTICLE_TAG: u8 = 1;
+/// Tier of generic "story" / "content" / "post" containers.
+pub(crate) const TIER_GENERIC: u8 = 2;
+/// Tier of `<main>`, `role=main` and `main…` ids: often the whole column with teasers.
+pub(crate) const TIER_MAIN_TAG: u8 = 3;
+
+/// Substrings of class/id that mark boilerplate containers.
+const BOILER: &[&str] = &[
+    "footer", "sidebar", "side-bar", "widget", "cookie", "consent", "gdpr", "newsletter", "subscri",
+    "abonn", "breadcrumb", "pagination", "pager", "social", "share", "sharing", "sharer", "related",
+    "recommend", "empfehl", "popular", "trending", "mostread", "most-read", "meistgelesen",
+    "outbrain", "taboola", "comment", "kommentar", "disqus", "respond", "reply", "login", "signup",
+    "sign-up", "modal", "popup", "pop-up", "overlay", "skiplink", "skip-link", "navigation",
+    "navbar", "menu", "toolbar", "copyright", "disclaimer", "weather", "wetter", "sr-only",
+    "visually-hidden", "screen-reader", "screenreader", "tagcloud", "tag-cloud", "rating",
+    "donat", "paywall", "carousel", "banner", "advert", "werbung", "anzeige", "sponsor",
+    "readmore", "read-more", "masthead", "site-header", "topbar", "top-bar", "dropdown",
+    "offcanvas", "off-canvas", "lightbox", "caption", "tooltip", "jp-relatedposts", "postmeta",
+    "post-meta", "entry-meta", "article-meta", "meta-info", "keywords", "search", "impressum",
+    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow-us", "author-box",
+    "authorbox", "author-bio", "about-author", "teaser", "more-articles", "more-stories",
+    "morestories", "adsense", "googlead", "dfp-", "infobox-share", "backlink", "feedback",
+    "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
+];
+
+/// Substrings of class/id that name the article body itself.
+const STRONG: &[&str] = &[
+    "articlebody", "article-body", "article_body", "article__body", "articletext",
+    "article-text", "article_text", "article__text", "article-content", "article_content",
+    "article__content", "articlecontent", "entry-content", "entry_content", "entrycontent",
+    "post-content", "post_content", "postcontent", "post-body", "post_body", "postbody",
+    "post-text", "post_text", "posttext", "post-entry", "postentry", "story-body", "storybody",
+    "story-content", "storycontent", "story-text", "body-text", "bodytext", "text-content",
+    "main-content", "maincontent", "main_content", "content-main", "content_main",
+    "content-body", "contentbody", "content__body", "news-content", "newscontent", "news-text",
+    "blog-content", "single-content", "field-body", "fulltext", "art-content", "artikel-text",
+    "artikeltext", "article-main", "rich-text", "richtext", "field-name-body", "field--name-body",
+];
+
+/// Substrings that make a container look like content to the readability-style score.
+const POSITIVE: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "story", "artikel", "inhalt", "beitrag",
+];
+
+fn automaton(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str]) -> Option<&'static AhoCorasick> {
+    // Building can only fail for absurd pattern sizes; then the list is simply not used.
+    slot.get_or_init(|| AhoCorasick::new(pats).ok()).as_ref()
+}
+
+fn matches(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str], hay: &str) -> bool {
+    automaton(slot, pats).is_some_and(|ac| ac.is_match(hay))
+}
+
+static BOILER_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static STRONG_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static POSITIVE_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+
+/// True when a class/id string (lower-cased) names boilerplate.
+pub(crate) fn is_boiler_attr(s: &str) -> bool {
+    matches(&BOILER_AC, BOILER, s) || s.split_ascii_whitespace().any(boiler_token)
+}
+
+/// True when a class/id string (lower-cased) names the article body.
+pub(crate) fn is_strong_attr(s: &str) -> bool {
+    matches(&STRONG_AC, STRONG, s)
+}
+
+/// Token rules that a substring cannot express without false hits ("nav" in "canvas", "ad" in
+/// "header", "tags" in "tagesschau").
+fn boiler_token(tok: &str) -> bool {
+    let nav = tok == "nav"
+        || tok.starts_with("nav")
+        || tok.ends_with("nav")
+        || tok.contains("-nav")
+        || tok.contains("_nav");
+    let whole = matches!(tok, "hidden" | "hide" | "d-none" | "is-hidden" | "print-only" | "visuallyhidden");
+    nav || whole
+        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "tag" | "share" | "rss" | "meta" | "author" | "date"))
+}
+
+/// Tokens that make a container a generic content candidate.
+fn generic_token(tok: &str) -> bool {
+    matches!(tok, "content" | "article" | "story" | "entry" | "post" | "text" | "single-post" | "blog-post" | "main-column" | "wpb_text_column" | "hentry" | "artikel" | "inhalt")
+}
+
+/// What an element's attributes say about it.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct AttrClass {
+    pub boiler: bool,
+    pub strong: bool,
+    pub positive: bool,
+    pub tier: u8,
+    pub author: bool,
+}
+
+/// Classifies an element by class, id, role and itemprop.
+pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
+    let mut out = AttrClass { tier: u8::MAX, ..Default::default() };
+    let class = el.attr("class").unwrap_or("");
+    let id = el.attr("id").unwrap_or("");
+    if let Some(role) = el.attr("role") {
+        match role.trim().to_ascii_lowercase().as_str() {
+            "navigation" | "contentinfo" | "complementary" | "banner" | "menu" | "menubar" | "search"
+            | "dialog" | "alertdialog" | "toolbar" | "tablist" => out.boiler = true,
+            "main" => out.tier = TIER_MAIN_TAG,
+            "article" => out.tier = TIER_ARTICLE_TAG,
+            _ => {}
+        }
+    }
+    if let Some(prop) = el.attr("itemprop") {
+        let p = prop.to_ascii_lowercase();
+        if p.contains("articlebody") || p == "text" && el.name() != "meta" {
+            out.strong = true;
+            out.tier = TIER_STRONG;
+        } else if p.contains("author") || p.contains("creator") {
+            out.author = true;
+        } else if p.contains("comment") {
+            out.boiler = true;
+        }
+    }
+    if class.is_empty() && id.is_empty() {
+        return out;
+    }
+    let mut s = String::with_capacity(class.len() + id.len() + 1);
+    s.push_str(class);
+    s.push(' ');
+    s.push_str(id);
+    s.make_ascii_lowercase();
+    if is_strong_attr(&s) {
+        out.strong = true;
+        out.tier = TIER_STRONG;
+    } else if is_boiler_attr(&s) {
+        out.boiler = true;
+    }
+    if s.contains("author") || s.contains("byline") {
+        out.author = true;
+    }
+    if !out.boiler && matches(&POSITIVE_AC, POSITIVE, &s) {
+        out.positive = true;
+    }
+    if !out.boiler && out.tier > TIER_GENERIC && s.split_ascii_whitespace().any(generic_token) {
+        out.tier = TIER_GENERIC;
+    }
+    let id_l = id.to_ascii_lowercase();
+    if !out.boiler && out.tier > TIER_MAIN_TAG && (id_l.starts_with("main") || id_l.starts_with("primary")) {
+        out.tier = TIER_MAIN_TAG;
+    }
+    out
+}
+
+
+/// Headings or lines that end the article in many languages: what follows is teasers or
+/// comments. Matched against the whole line (lower-cased, outer punctuation trimmed).
+const END_MARKERS: &[&str] = &[
+    "more like this", "related", "related articles", "related posts", "related stories",
+    "related news", "related content", "you may also like", "you might also like",
+    "recommended", "recommended for you", "read more", "read also", "more stories",
+    "more from", "leave a reply", "leave a comment", "comments", "post a comment",
+    "add a comment", "join the conversation", "mehr zum thema", "mehr zum thema:",
+    "das könnte sie auch interessieren", "das könnte dich auch interessieren",
+    "weitere artikel", "ähnliche artikel", "ähnliche beiträge", "verwandte artikel",
+    "verwandte themen", "kommentare", "kommentar schreiben", "schreibe einen kommentar",
+    "hinterlasse einen kommentar", "lesen sie auch", "auch interessant", "lire aussi",
+    "à lire aussi", "articles similaires", "sur le même sujet", "laisser un commentaire",
+    "commentaires", "lee también", "noticias relacionadas", "artículos relacionados",
+    "deja un comentario", "comentarios", "leggi anche", "articoli correlati",
+    "lascia un commento", "commenti", "leia também", "notícias relacionadas",
+    "deixe um comentário", "comentários", "читайте также", "похожие новости",
+    "комментарии", "оставить комментарий", "прочитајте још", "прочитајте и", "повезане вести",
+    "коментари", "basahin din", "mag-iwan ng komento",
+];
+
+/// Whole lines that are widget labels, not text.
+const JUNK_LINES: &[&str] = &[
+    "share", "share this", "share this article", "share this story", "share on facebook",
+    "share on twitter", "tweet", "print", "email", "e-mail", "teilen", "drucken",
+    "artikel teilen", "seite drucken", "advertisement", "anzeige", "werbung", "subscribe",
+    "abonnieren", "weiterlesen", "mehr", "more", "zurück", "back to top", "nach oben", "top",
+    "menu", "menü", "search", "suche", "login", "log in", "anmelden", "sign in", "sign up",
+    "register", "follow us", "folgen sie uns", "date", "datum", "share via", "facebook",
+    "twitter", "whatsapp", "linkedin", "pinterest", "telegram", "reddit", "xing", "copy link",
+    "link kopieren", "close", "schließen", "skip to content", "zum inhalt springen",
+    "partager", "compartir", "condividi", "поделиться", "подели", "ibahagi",
+];
+
+/// Line beginnings of short widget lines: copyright, newsletter and cookie notices, credits.
+const JUNK_PREFIXES: &[&str] = &[
+    "copyright", "all rights reserved", "alle rechte vorbehalten", "subscribe to",
+    "sign up for", "sign up to", "follow us on", "folgen sie uns", "this website uses cookies",
+    "this site uses cookies", "diese website verwendet cookies", "wir verwenden cookies",
+    "we use cookies", "tags:", "schlagworte", "schlagwörter", "stichworte", "share on",
+    "teilen auf", "foto:", "bild:", "photo:", "image:", "photo credit", "bildquelle",
+    "newsletter", "abonnieren sie", "melden sie sich", "jetzt abonnieren",
+];
+
+/// Lower-cases and trims outer punctuation and symbols ("━ More like this:" → "more like this").
+pub(crate) fn line_key(line: &str) -> String {
+    line.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+}
+
+/// True when a line is an end-of-article marker ("more like this", "Kommentare (3)").
+pub(crate) fn is_end_marker(line: &str) -> bool {
+    let key = line_key(line);
+    END_MARKERS.iter().any(|m| {
+        key.strip_prefix(m).is_some_and(|rest| rest.chars().all(|c| !c.is_alphabetic()))
+    })
+}
+
+/// True when a short line is a widget label or notice.
+pub(crate) fn is_junk_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.starts_with('©') || t.starts_with("(c)") || t.starts_with("(C)") {
+        return true;
+    }
+    let key = line_key(t);
+    let head = t.to_lowercase();
+    JUNK_LINES.contains(&key.as_str()) || JUNK_PREFIXES.iter().any(|p| head.starts_with(p) || key.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boiler_attrs_are_recognised() {
+        for s in ["site-footer", "share-buttons", "main-nav", "navbar-top", "ad-slot", "cookie-banner", "related-posts", "comments-area"] {
+            assert!(is_boiler_attr(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn content_attrs_are_not_boiler() {
+        for s in ["canvas-wrapper", "header-image", "tagesschau", "entry", "row col-md-8"] {
+            assert!(!is_boiler_attr(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn strong_attrs_name_article_bodies() {
+        assert!(is_strong_attr("td-post-content tagdiv-type"));
+        assert!(is_strong_attr("c-article-body"));
+        assert!(!is_strong_attr("sidebar"));
+    }
+
+    #[test]
+    fn end_markers_match_whole_lines_only() {
+        assert!(is_end_marker("━ more like this"));
+        assert!(is_end_marker("Kommentare (3)"));
+        assert!(is_end_marker("LEAVE A REPLY"));
+        assert!(!is_end_marker("Related: Putin visits Pyongyang"));
+        assert!(!is_end_marker("Comments made by the minister were sharp."));
+    }
+
+    #[test]
+    fn junk_lines_are_widget_labels() {
+        assert!(is_junk_line("Share:"));
+        assert!(is_junk_line("© 2024 Example Media"));
+        assert!(is_junk_line("Subscribe to our newsletter"));
+        assert!(!is_junk_line("Share prices fell sharply on Monday."));
+    }
+}
