@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use storyweave_ingest::{list_inputs, read_file, ReadOptions, ReasonKind, DEFAULT_MAX_BYTES};
+use storyweave_ingest::{list_inputs, read_file, ReadOptions, DEFAULT_MAX_BYTES};
 use storyweave_model::RawBody;
 
 /// Size of the generated page: well over the default limit, as the README promises.
