@@ -237,9 +237,12 @@ impl Dom {
                         if boiler_tag(name) {
                             flags |= flag::BOILER;
                         }
+                        // <html>, <body> and <main> carry page-state classes ("no-sidebars",
+                        // "nav-open"), never boilerplate.
+                        let layout = matches!(name, "html" | "body" | "main");
                         match patterns::classify_attrs(el) {
                             AttrClass { boiler, strong, positive, tier: t, author } => {
-                                if boiler {
+                                if boiler && !layout {
                                     flags |= flag::BOILER;
                                 }
                                 if strong {

@@ -2,12 +2,12 @@
 //!
 //! ```
 //! use storyweave_extract::{clean_plain_text, Extractor, HtmlExtractor};
-//! let html = r#"<html lang="en"><head><title>Kim visits Russia | Example News</title></head>
+//! let html = r##"<html lang="en"><head><title>Kim visits Russia | Example News</title></head>
 //! <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
 //! <article><h1>Kim visits Russia</h1><p>The North Korean leader arrived on Tuesday,
 //! officials said, and met the Russian president at the cosmodrome.</p>
 //! <p>Both sides spoke of deeper cooperation, according to state media reports.</p></article>
-//! <div class="share-buttons"><a href="#">Share</a></div></body></html>"#;
+//! <div class="share-buttons"><a href="#">Share</a></div></body></html>"##;
 //! let page = HtmlExtractor.extract(html, None);
 //! assert_eq!(page.title.as_deref(), Some("Kim visits Russia"));
 //! assert!(page.text.contains("arrived on Tuesday"));

@@ -20,7 +20,7 @@ pub(crate) const TIER_MAIN_TAG: u8 = 3;
 
 /// Substrings of class/id that mark boilerplate containers.
 const BOILER: &[&str] = &[
-    "footer", "sidebar", "side-bar", "widget", "cookie", "consent", "gdpr", "newsletter", "subscri",
+    "footer", "sidebar", "side-bar", "cookie", "consent", "gdpr", "newsletter", "subscri",
     "abonn", "breadcrumb", "pagination", "pager", "social", "share", "sharing", "sharer", "related",
     "recommend", "empfehl", "popular", "trending", "mostread", "most-read", "meistgelesen",
     "outbrain", "taboola", "comment", "kommentar", "disqus", "respond", "reply", "login", "signup",
