@@ -14,9 +14,11 @@
 //! assert!(!page.text.contains("Home"));
 //! assert_eq!(page.lang.as_deref(), Some("en"));
 //!
-//! let plain = clean_plain_text("Kim visits Russia\n\nThe leader arrived.\n\nLEAVE A REPLY\nName", true);
+//! let body = "The leader arrived on Tuesday and met officials at the cosmodrome. ".repeat(4);
+//! let scraped = format!("13.5 C\nKim visits Russia\n\n{body}\n\nLEAVE A REPLY\nName");
+//! let plain = clean_plain_text(&scraped, true);
 //! assert_eq!(plain.title.as_deref(), Some("Kim visits Russia"));
-//! assert_eq!(plain.text, "The leader arrived.");
+//! assert_eq!(plain.text, body.trim());
 //! ```
 //!
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
