@@ -15,9 +15,9 @@
 //! assert_eq!(page.lang.as_deref(), Some("en"));
 //!
 //! let body = "The leader arrived on Tuesday and met officials at the cosmodrome. ".repeat(4);
-//! let scraped = format!("13.5 C\nKim visits Russia\n\n{body}\n\nLEAVE A REPLY\nName");
+//! let scraped = format!("13.5 C\nKim Jong Un visits Russia\n\n{body}\n\nLEAVE A REPLY\nName");
 //! let plain = clean_plain_text(&scraped, true);
-//! assert_eq!(plain.title.as_deref(), Some("Kim visits Russia"));
+//! assert_eq!(plain.title.as_deref(), Some("Kim Jong Un visits Russia"));
 //! assert_eq!(plain.text, body.trim());
 //! ```
 //!
