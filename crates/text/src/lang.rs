@@ -33,6 +33,9 @@ pub fn detect_language_with_confidence(text: &str) -> Option<(Lang, f64)> {
     if head.chars().filter(|c| c.is_alphabetic()).take(MIN_LETTERS).count() < MIN_LETTERS {
         return None;
     }
+    if let Some(found) = cjk_by_share(head) {
+        return Some(found);
+    }
     let info = detector().detect(head)?;
     if info.confidence() < MIN_CONFIDENCE {
         return None;
@@ -41,6 +44,7 @@ pub fn detect_language_with_confidence(text: &str) -> Option<(Lang, f64)> {
         // whatlang's Serbian model is Cyrillic-only, so Serbian in Latin script comes out as
         // Croatian or, less often, Slovene.
         (W::Hrv | W::Slv, Script::Latin) => serbo_croatian_latin(head, info.lang()),
+        (W::Bul, Script::Cyrillic) if has_russian_letters(head) => "ru",
         (lang, _) => iso_639_1(lang),
     };
     Some((Lang::new(code), info.confidence()))
@@ -49,6 +53,51 @@ pub fn detect_language_with_confidence(text: &str) -> Option<(Lang, f64)> {
 /// Every language [`detect_language`] can return.
 pub fn supported_languages() -> Vec<Lang> {
     W::all().iter().map(|&l| Lang::new(iso_639_1(l))).collect()
+}
+
+/// One Han or Kana character carries about as much as a Latin word of this many letters, so
+/// character counts are weighted by it when deciding which script dominates.
+const CJK_CHAR_WEIGHT: usize = 3;
+
+/// Kana share (of all CJK characters) above which CJK text is Japanese: Japanese prose is
+/// about half Kana, Chinese has none, and a few percent leaves room for Kanji-heavy headlines.
+const JAPANESE_MIN_KANA_PERCENT: usize = 10;
+
+/// Chinese and Japanese news often carry Latin names ("Simon Coveney 敦促 Stormont 会谈…"), and
+/// whatlang picks the script with the most characters, so such texts came out as English,
+/// Danish or Javanese. Decide them by weighted script share before whatlang sees them.
+fn cjk_by_share(text: &str) -> Option<(Lang, f64)> {
+    let (mut han, mut kana, mut other) = (0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        match c as u32 {
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => han += 1,
+            _ => other += 1,
+        }
+    }
+    let cjk = han + kana;
+    let weighted = cjk * CJK_CHAR_WEIGHT;
+    if cjk == 0 || weighted < other {
+        return None;
+    }
+    let code = if kana * 100 >= cjk * JAPANESE_MIN_KANA_PERCENT { "ja" } else { "zh" };
+    Some((Lang::new(code), weighted as f64 / (weighted + other) as f64))
+}
+
+/// Per mille of Cyrillic letters that must be ы or э (letters Russian has and Bulgarian lacks;
+/// about 2% of Russian text) before a "Bulgarian" verdict is overturned. whatlang takes short
+/// or name-heavy Russian for Bulgarian.
+const RUSSIAN_LETTERS_PER_MILLE: usize = 5;
+
+fn has_russian_letters(text: &str) -> bool {
+    let (mut cyrillic, mut russian) = (0usize, 0usize);
+    for c in text.chars() {
+        if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyrillic += 1;
+            russian += usize::from(matches!(c, 'ы' | 'э' | 'Ы' | 'Э'));
+        }
+    }
+    russian * 1000 >= cyrillic * RUSSIAN_LETTERS_PER_MILLE && russian > 0
 }
 
 fn detector() -> &'static Detector {
@@ -275,6 +324,24 @@ mod tests {
             Some("tl")
         );
         assert_eq!(code("国家主席习近平周二表示，会谈将于下周继续进行。").as_deref(), Some("zh"));
+    }
+
+    #[test]
+    fn chinese_with_latin_names_is_chinese() {
+        let text = "Simon Coveney 敦促 Stormont 会谈的各方表现出慷慨 节日期间暂停后，谈判将于周四正式恢复";
+        assert_eq!(code(text).as_deref(), Some("zh"));
+        assert_eq!(code("プーチン大統領は金正恩氏の招待を受け入れたと KCNA が報じた").as_deref(), Some("ja"));
+        // A Spanish text naming a club in Chinese stays Spanish.
+        let es = "利物浦 venció 2-0 al Sheffield United por la fecha 21 de la Premier League inglesa";
+        assert_eq!(code(es).as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn russian_taken_for_bulgarian_is_russian() {
+        let ru = "Католическая академия Уотербери вновь откроется во вторник, 7 января";
+        assert_eq!(code(ru).as_deref(), Some("ru"));
+        let bg = "Българският президент заяви във вторник, че преговорите ще продължат";
+        assert_eq!(code(bg).as_deref(), Some("bg"));
     }
 
     #[test]
