@@ -25,10 +25,13 @@ const CONFIDENCE_BUCKETS: [f64; 4] = [0.1, 0.2, 0.3, 0.5];
 const MISS_PREVIEW_CHARS: usize = 70;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data/semeval2022-t8/pairs.dev.jsonl")
-    });
+    let path = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/semeval2022-t8/pairs.dev.jsonl")
+        });
     if !path.exists() {
         println!("skipped: {} not found", path.display());
         return Ok(());
@@ -67,7 +70,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Some((l, confidence)) => {
                 entry.1 += 1;
-                *confusions.entry((label.clone(), l.as_str().to_string())).or_default() += 1;
+                *confusions
+                    .entry((label.clone(), l.as_str().to_string()))
+                    .or_default() += 1;
                 let head: String = text.trim().chars().take(MISS_PREVIEW_CHARS).collect();
                 println!("miss: labelled {label}, detected {l} ({confidence:.2}): {head:?}");
             }
@@ -80,7 +85,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let correct: usize = per_lang.values().map(|v| v.0).sum();
     let none: usize = per_lang.values().map(|v| v.2).sum();
-    println!("articles: {} (distinct ids) from {}", articles.len(), path.display());
+    println!(
+        "articles: {} (distinct ids) from {}",
+        articles.len(),
+        path.display()
+    );
     println!(
         "accuracy: {:.2}% ({correct}/{}), undetected: {none}",
         100.0 * correct as f64 / articles.len() as f64,
@@ -99,14 +108,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut found = 0usize;
     for _ in 0..TIMING_PASSES {
-        found += articles.iter().filter(|(_, t)| detect_language(t).is_some()).count();
+        found += articles
+            .iter()
+            .filter(|(_, t)| detect_language(t).is_some())
+            .count();
     }
     let detect_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let english = Analyzer::for_lang(&Lang::new("en"));
     let mut english_terms = 0usize;
     for _ in 0..TIMING_PASSES {
-        english_terms += articles.iter().map(|(_, t)| english.terms(t).len()).sum::<usize>();
+        english_terms += articles
+            .iter()
+            .map(|(_, t)| english.terms(t).len())
+            .sum::<usize>();
     }
     let terms_secs = start.elapsed().as_secs_f64();
     let passes = (articles.len() * TIMING_PASSES) as f64;

@@ -16,6 +16,7 @@ pub const MIN_WORD_CHARS: usize = 2;
 /// Tagalog words missing from the stopwords-iso list that stop-words ships: personal-name
 /// markers (si, kay, sina, kina), linkers and enclitics (nang, rin, raw, daw, po, lang, nga, ba)
 /// and the "noong" of every date. Without them they dominate Tagalog term vectors.
+#[rustfmt::skip]
 const TAGALOG_EXTRA: &[&str] = &[
     "si", "kay", "sina", "kina", "nang", "rin", "raw", "daw", "po", "lang", "nga", "ba", "noong",
     "upang", "mas", "pang", "pag", "umano", "ayon", "nasa", "nag", "ma",
@@ -23,18 +24,21 @@ const TAGALOG_EXTRA: &[&str] = &[
 
 /// Forms of the German passive and subjunctive auxiliaries that NLTK's German list (which
 /// stop-words prefers over the much longer ISO list) lacks; news German uses them constantly.
-const GERMAN_EXTRA: &[&str] =
-    &["wurde", "wurden", "worden", "wird", "werden", "sei", "seien", "wäre", "wären", "laut"];
+#[rustfmt::skip]
+const GERMAN_EXTRA: &[&str] = &[
+    "wurde", "wurden", "worden", "wird", "werden", "sei", "seien", "wäre", "wären", "laut",
+];
 
 /// stop-words has no Serbian list; Serbian shares its function words with Croatian (whose list
 /// is used), except for ekavian and Serbian-only forms added here. Serbian text is transliterated
 /// to Latin before the lookup, so one list serves both scripts.
+#[rustfmt::skip]
 const SERBIAN_EXTRA: &[&str] = &[
-    "ko", "šta", "gde", "ovde", "tamo", "neko", "nešto", "ovo", "ovaj", "ove", "ovi", "tog",
-    "toga", "koga", "kome", "čega", "posle", "pre", "kod", "među", "prema", "jedan", "koliko",
-    "tek", "takođe", "ima", "imaju", "bez", "dok", "kad", "njen", "njena", "njeno", "njene",
-    "njenog", "biće", "bila", "može", "mogu", "treba", "oko", "ovog", "ovom", "kojih", "kojoj",
-    "kojem", "kojeg", "ovih", "tim", "tih", "sve", "svih", "već", "još", "ali", "i", "ili",
+    "ko", "šta", "gde", "ovde", "tamo", "neko", "nešto", "ovo", "ovaj", "ove", "ovi", "tog", "toga",
+    "koga", "kome", "čega", "posle", "pre", "kod", "među", "prema", "jedan", "koliko", "tek",
+    "takođe", "ima", "imaju", "bez", "dok", "kad", "njen", "njena", "njeno", "njene", "njenog",
+    "biće", "bila", "može", "mogu", "treba", "oko", "ovog", "ovom", "kojih", "kojoj", "kojem",
+    "kojeg", "ovih", "tim", "tih", "sve", "svih", "već", "još", "ali", "i", "ili",
 ];
 
 /// Everything an analyzer needs for one language, built once and shared.
@@ -116,8 +120,12 @@ fn tables_for(lang: &Lang) -> Arc<Tables> {
     static CACHE: OnceLock<Mutex<HashMap<Lang, Arc<Tables>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     // A panic while holding the lock cannot leave the map half-updated, so poison is harmless.
-    let mut map = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    map.entry(lang.clone()).or_insert_with(|| Arc::new(Tables::build(lang))).clone()
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.entry(lang.clone())
+        .or_insert_with(|| Arc::new(Tables::build(lang)))
+        .clone()
 }
 
 /// Per-language term analyzer: lower-case, stop words removed, stemmed where a stemmer exists;
@@ -142,7 +150,10 @@ impl Analyzer {
     /// The analyzer for a language (falls back to a language-neutral one: no stop words, no
     /// stemming). Cheap: the tables are built once per language and shared.
     pub fn for_lang(lang: &Lang) -> Self {
-        Analyzer { lang: lang.clone(), tables: tables_for(lang) }
+        Analyzer {
+            lang: lang.clone(),
+            tables: tables_for(lang),
+        }
     }
 
     /// The analyzer's language.
@@ -225,7 +236,9 @@ impl Analyzer {
     fn flush_run(&self, run: &str, out: &mut Vec<String>) {
         // Grapheme clusters, not chars: a Thai vowel sign belongs to its consonant.
         let mut graphemes = run.grapheme_indices(true).peekable();
-        let Some(&(_, first)) = graphemes.peek() else { return };
+        let Some(&(_, first)) = graphemes.peek() else {
+            return;
+        };
         if first.len() == run.len() {
             if !self.is_stop_word(run) {
                 out.push(run.to_string());
@@ -233,7 +246,9 @@ impl Analyzer {
             return;
         }
         while let Some((i, _)) = graphemes.next() {
-            let Some(&(j, second)) = graphemes.peek() else { break };
+            let Some(&(j, second)) = graphemes.peek() else {
+                break;
+            };
             let bigram = &run[i..j + second.len()];
             if !self.is_stop_word(bigram) {
                 out.push(bigram.to_string());
@@ -273,13 +288,22 @@ mod tests {
 
     #[test]
     fn english_stems_and_drops_stop_words() {
-        assert_eq!(terms("en", "The leaders were running to the summit"), ["leader", "run", "summit"]);
-        assert_eq!(terms("en", "Kim’s visit: don’t panic"), ["kim", "visit", "panic"]);
+        assert_eq!(
+            terms("en", "The leaders were running to the summit"),
+            ["leader", "run", "summit"]
+        );
+        assert_eq!(
+            terms("en", "Kim’s visit: don’t panic"),
+            ["kim", "visit", "panic"]
+        );
     }
 
     #[test]
     fn numbers_and_single_letters_dropped() {
-        assert_eq!(terms("en", "In 2023 a 13.5 C storm hit X"), ["storm", "hit"]);
+        assert_eq!(
+            terms("en", "In 2023 a 13.5 C storm hit X"),
+            ["storm", "hit"]
+        );
     }
 
     #[test]
@@ -297,7 +321,10 @@ mod tests {
 
     #[test]
     fn german_terms() {
-        assert_eq!(terms("de", "Die Einladung wurde angenommen"), ["einlad", "angenomm"]);
+        assert_eq!(
+            terms("de", "Die Einladung wurde angenommen"),
+            ["einlad", "angenomm"]
+        );
     }
 
     #[test]
@@ -311,18 +338,36 @@ mod tests {
 
     #[test]
     fn serbian_cyrillic_and_latin_share_terms() {
-        let cyr = terms("sr", "Ким Џонг Ун је позвао Путина да посети Северну Кореју");
-        let lat = terms("sr", "Kim Džong Un je pozvao Putina da poseti Severnu Koreju");
+        let cyr = terms(
+            "sr",
+            "Ким Џонг Ун је позвао Путина да посети Северну Кореју",
+        );
+        let lat = terms(
+            "sr",
+            "Kim Džong Un je pozvao Putina da poseti Severnu Koreju",
+        );
         assert_eq!(cyr, lat);
-        assert_eq!(cyr, ["kim", "džong", "un", "pozvao", "putina", "poseti", "severnu", "koreju"]);
+        assert_eq!(
+            cyr,
+            ["kim", "džong", "un", "pozvao", "putina", "poseti", "severnu", "koreju"]
+        );
     }
 
     #[test]
     fn cjk_becomes_bigrams() {
-        assert_eq!(terms("zh", "普京接受邀请"), ["普京", "京接", "接受", "受邀", "邀请"]);
+        assert_eq!(
+            terms("zh", "普京接受邀请"),
+            ["普京", "京接", "接受", "受邀", "邀请"]
+        );
         // Punctuation and Latin words end a run; a lone character stays.
-        assert_eq!(terms("zh", "金正恩，普京 KCNA 说"), ["金正", "正恩", "普京", "kcna", "说"]);
-        assert_eq!(terms("ja", "プーチン大統領"), ["プー", "ーチ", "チン", "ン大", "大統", "統領"]);
+        assert_eq!(
+            terms("zh", "金正恩，普京 KCNA 说"),
+            ["金正", "正恩", "普京", "kcna", "说"]
+        );
+        assert_eq!(
+            terms("ja", "プーチン大統領"),
+            ["プー", "ーチ", "チン", "ン大", "大統", "統領"]
+        );
     }
 
     #[test]
@@ -339,7 +384,10 @@ mod tests {
 
     #[test]
     fn words_keep_case() {
-        assert_eq!(words("Kim Jong-Un, 2023!").collect::<Vec<_>>(), ["Kim", "Jong", "Un", "2023"]);
+        assert_eq!(
+            words("Kim Jong-Un, 2023!").collect::<Vec<_>>(),
+            ["Kim", "Jong", "Un", "2023"]
+        );
     }
 
     #[test]

@@ -30,7 +30,13 @@ pub fn detect_language_with_confidence(text: &str) -> Option<(Lang, f64)> {
         Some((end, _)) => &text[..end],
         None => text,
     };
-    if head.chars().filter(|c| c.is_alphabetic()).take(MIN_LETTERS).count() < MIN_LETTERS {
+    if head
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(MIN_LETTERS)
+        .count()
+        < MIN_LETTERS
+    {
         return None;
     }
     if let Some(found) = cjk_by_share(head) {
@@ -80,7 +86,11 @@ fn cjk_by_share(text: &str) -> Option<(Lang, f64)> {
     if cjk == 0 || weighted < other {
         return None;
     }
-    let code = if kana * 100 >= cjk * JAPANESE_MIN_KANA_PERCENT { "ja" } else { "zh" };
+    let code = if kana * 100 >= cjk * JAPANESE_MIN_KANA_PERCENT {
+        "ja"
+    } else {
+        "zh"
+    };
     Some((Lang::new(code), weighted as f64 / (weighted + other) as f64))
 }
 
@@ -107,46 +117,49 @@ fn detector() -> &'static Detector {
 
 /// Word forms found in Serbian (Latin) but not Croatian news text: ekavian reflexes of yat
 /// (vreme, reč, deca, mesto), Serbian month names and vocabulary (hiljada, opština, voz, istorija).
+#[rustfmt::skip]
 const SERBIAN_MARKERS: &[&str] = &[
-    "vreme", "reč", "reči", "deca", "dece", "deci", "decu", "mesto", "mestu", "lepo",
-    "lep", "lepa", "hiljada", "hiljade", "hiljadu", "januar", "januara", "februar", "februara",
-    "mart", "marta", "jun", "juna", "jul", "jula", "avgust", "avgusta", "septembar", "septembra",
-    "oktobar", "oktobra", "novembar", "novembra", "decembar", "decembra", "opština", "opštine",
-    "opštini", "uopšte", "voz", "voza", "vozom", "pre", "posle", "deo", "dela", "svet", "sveta",
-    "svetu", "svetski", "reka", "reke", "veoma", "nedelja", "nedelje", "vest", "vesti",
-    "predsednik", "predsednika", "predsedniku", "predsednica", "predsedništva", "bezbednost",
-    "bezbednosti", "saradnja", "saradnje", "saradnju", "uslovi", "uslova", "univerzitet",
-    "fudbal", "hleb", "tačka", "porodica", "porodice", "istorija", "istorije", "nauka", "nauke",
-    "evropski", "evropske", "evropa", "evrope", "evropi", "šta", "ko", "biće", "srbija", "srbije",
-    "srbiji", "beograd", "beograda", "beogradu", "ovde", "dete", "devojka",
-    "ponedeljak", "sreda", "sredu", "mleko", "pesma", "pesme", "želeo", "video", "razumeo",
-    "takođe", "sedište", "gde", "cena", "cene", "zamenik", "primer", "primera",
+    "vreme", "reč", "reči", "deca", "dece", "deci", "decu", "mesto", "mestu", "lepo", "lep", "lepa",
+    "hiljada", "hiljade", "hiljadu", "januar", "januara", "februar", "februara", "mart", "marta",
+    "jun", "juna", "jul", "jula", "avgust", "avgusta", "septembar", "septembra", "oktobar",
+    "oktobra", "novembar", "novembra", "decembar", "decembra", "opština", "opštine", "opštini",
+    "uopšte", "voz", "voza", "vozom", "pre", "posle", "deo", "dela", "svet", "sveta", "svetu",
+    "svetski", "reka", "reke", "veoma", "nedelja", "nedelje", "vest", "vesti", "predsednik",
+    "predsednika", "predsedniku", "predsednica", "predsedništva", "bezbednost", "bezbednosti",
+    "saradnja", "saradnje", "saradnju", "uslovi", "uslova", "univerzitet", "fudbal", "hleb",
+    "tačka", "porodica", "porodice", "istorija", "istorije", "nauka", "nauke", "evropski",
+    "evropske", "evropa", "evrope", "evropi", "šta", "ko", "biće", "srbija", "srbije", "srbiji",
+    "beograd", "beograda", "beogradu", "ovde", "dete", "devojka", "ponedeljak", "sreda", "sredu",
+    "mleko", "pesma", "pesme", "želeo", "video", "razumeo", "takođe", "sedište", "gde", "cena",
+    "cene", "zamenik", "primer", "primera",
 ];
 
 /// Word forms found in Croatian (ijekavian, Croatian vocabulary and month names) but not in
 /// Serbian text.
+#[rustfmt::skip]
 const CROATIAN_MARKERS: &[&str] = &[
-    "vrijeme", "riječ", "riječi", "djeca", "djece", "djeci", "djecu", "mjesto",
-    "mjestu", "lijepo", "lijep", "lijepa", "tisuća", "tisuće", "tisuću", "siječanj", "siječnja",
-    "veljača", "veljače", "ožujak", "ožujka", "travanj", "travnja", "svibanj", "svibnja",
-    "lipanj", "lipnja", "srpanj", "srpnja", "kolovoz", "kolovoza", "rujan", "rujna", "listopad",
-    "listopada", "studeni", "studenoga", "prosinac", "prosinca", "općina", "općine", "općini",
-    "uopće", "vlak", "vlaka", "vlakom", "prije", "poslije", "dio", "dijela", "svijet", "svijeta",
-    "svijetu", "svjetski", "rijeka", "rijeke", "vrlo", "tjedan", "tjedna", "vijest", "vijesti",
-    "predsjednik", "predsjednika", "predsjedniku", "predsjednica", "sigurnost", "sigurnosti",
-    "suradnja", "suradnje", "suradnju", "uvjeti", "uvjeta", "sveučilište", "nogomet", "kruh",
-    "točka", "obitelj", "obitelji", "povijest", "povijesti", "znanost", "znanosti", "europski",
-    "europske", "europa", "europe", "europi", "tko", "hrvatska", "hrvatske", "hrvatskoj",
-    "zagreb", "zagreba", "zagrebu", "ovdje", "dijete", "djevojka", "ponedjeljak",
-    "srijeda", "srijedu", "mlijeko", "pjesma", "pjesme", "želio", "vidio", "razumio", "također",
-    "sjedište", "gdje", "cijena", "cijene", "zamjenik", "primjer", "primjera",
+    "vrijeme", "riječ", "riječi", "djeca", "djece", "djeci", "djecu", "mjesto", "mjestu", "lijepo",
+    "lijep", "lijepa", "tisuća", "tisuće", "tisuću", "siječanj", "siječnja", "veljača", "veljače",
+    "ožujak", "ožujka", "travanj", "travnja", "svibanj", "svibnja", "lipanj", "lipnja", "srpanj",
+    "srpnja", "kolovoz", "kolovoza", "rujan", "rujna", "listopad", "listopada", "studeni",
+    "studenoga", "prosinac", "prosinca", "općina", "općine", "općini", "uopće", "vlak", "vlaka",
+    "vlakom", "prije", "poslije", "dio", "dijela", "svijet", "svijeta", "svijetu", "svjetski",
+    "rijeka", "rijeke", "vrlo", "tjedan", "tjedna", "vijest", "vijesti", "predsjednik",
+    "predsjednika", "predsjedniku", "predsjednica", "sigurnost", "sigurnosti", "suradnja",
+    "suradnje", "suradnju", "uvjeti", "uvjeta", "sveučilište", "nogomet", "kruh", "točka",
+    "obitelj", "obitelji", "povijest", "povijesti", "znanost", "znanosti", "europski", "europske",
+    "europa", "europe", "europi", "tko", "hrvatska", "hrvatske", "hrvatskoj", "zagreb", "zagreba",
+    "zagrebu", "ovdje", "dijete", "djevojka", "ponedjeljak", "srijeda", "srijedu", "mlijeko",
+    "pjesma", "pjesme", "želio", "vidio", "razumio", "također", "sjedište", "gdje", "cijena",
+    "cijene", "zamjenik", "primjer", "primjera",
 ];
 
 /// Frequent Slovene function words that Serbian does not use, to keep Slovene (which shares
 /// ekavian forms such as "mesto" and "lepo") from being taken for Serbian.
+#[rustfmt::skip]
 const SLOVENE_MARKERS: &[&str] = &[
-    "in", "ki", "tudi", "kot", "kjer", "zelo", "lahko", "bil", "bila", "bilo", "smo", "ste",
-    "jih", "pri", "oziroma", "vendar", "če", "ker", "leta", "danes",
+    "in", "ki", "tudi", "kot", "kjer", "zelo", "lahko", "bil", "bila", "bilo", "smo", "ste", "jih",
+    "pri", "oziroma", "vendar", "če", "ker", "leta", "danes",
 ];
 
 /// Tells Serbian from Croatian (or Slovene) in Latin script by counting marker words: ekavian
@@ -268,11 +281,24 @@ mod tests {
     fn samples_are_detected() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
         if !dir.is_dir() {
-            eprintln!("skipped: {} not found (shared data is outside the repo)", dir.display());
+            eprintln!(
+                "skipped: {} not found (shared data is outside the repo)",
+                dir.display()
+            );
             return;
         }
-        let expected = [("000", "tl"), ("001", "de"), ("002", "tl"), ("003", "sr"), ("004", "en")];
-        let entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
+        let expected = [
+            ("000", "tl"),
+            ("001", "de"),
+            ("002", "tl"),
+            ("003", "sr"),
+            ("004", "en"),
+        ];
+        let entries: Vec<_> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect();
         for (prefix, lang) in expected {
             let entry = entries
                 .iter()
@@ -281,6 +307,37 @@ mod tests {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             assert_eq!(code(&text).as_deref(), Some(lang), "sample {prefix}");
         }
+    }
+
+    /// Accuracy against the SemEval-2022 Task 8 dev labels, which include about ten known
+    /// mislabels (see the data README); the example `semeval_lang` prints the details.
+    #[test]
+    fn semeval_dev_accuracy() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/semeval2022-t8/pairs.dev.jsonl");
+        let Ok(data) = std::fs::read_to_string(&path) else {
+            eprintln!(
+                "skipped: {} not found (shared data is outside the repo)",
+                path.display()
+            );
+            return;
+        };
+        let (mut right, mut total) = (0usize, 0usize);
+        for line in data.lines() {
+            let pair: serde_json::Value = serde_json::from_str(line).unwrap();
+            for side in ["a", "b"] {
+                let (Some(label), Some(text)) =
+                    (pair[side]["lang"].as_str(), pair[side]["text"].as_str())
+                else {
+                    continue;
+                };
+                total += 1;
+                right += usize::from(code(text).as_deref() == Some(label));
+            }
+        }
+        let accuracy = right as f64 / total as f64;
+        eprintln!("SemEval dev language accuracy: {right}/{total} = {accuracy:.4}");
+        assert!(total > 2000 && accuracy > 0.99, "{right}/{total}");
     }
 
     #[test]
@@ -323,16 +380,24 @@ mod tests {
                 .as_deref(),
             Some("tl")
         );
-        assert_eq!(code("国家主席习近平周二表示，会谈将于下周继续进行。").as_deref(), Some("zh"));
+        assert_eq!(
+            code("国家主席习近平周二表示，会谈将于下周继续进行。").as_deref(),
+            Some("zh")
+        );
     }
 
     #[test]
     fn chinese_with_latin_names_is_chinese() {
-        let text = "Simon Coveney 敦促 Stormont 会谈的各方表现出慷慨 节日期间暂停后，谈判将于周四正式恢复";
+        let text =
+            "Simon Coveney 敦促 Stormont 会谈的各方表现出慷慨 节日期间暂停后，谈判将于周四正式恢复";
         assert_eq!(code(text).as_deref(), Some("zh"));
-        assert_eq!(code("プーチン大統領は金正恩氏の招待を受け入れたと KCNA が報じた").as_deref(), Some("ja"));
+        assert_eq!(
+            code("プーチン大統領は金正恩氏の招待を受け入れたと KCNA が報じた").as_deref(),
+            Some("ja")
+        );
         // A Spanish text naming a club in Chinese stays Spanish.
-        let es = "利物浦 venció 2-0 al Sheffield United por la fecha 21 de la Premier League inglesa";
+        let es =
+            "利物浦 venció 2-0 al Sheffield United por la fecha 21 de la Premier League inglesa";
         assert_eq!(code(es).as_deref(), Some("es"));
     }
 
@@ -358,7 +423,10 @@ mod tests {
         for c in ["tl", "sr", "hr", "de", "en", "zh", "ja", "ar", "ru", "fa"] {
             assert!(all.contains(&Lang::new(c)), "{c}");
         }
-        assert!(all.iter().all(|l| l.as_str().len() == 2), "all of whatlang's have 639-1 codes");
+        assert!(
+            all.iter().all(|l| l.as_str().len() == 2),
+            "all of whatlang's have 639-1 codes"
+        );
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub fn normalize(text: &str) -> String {
     if !has_drop && is_nfc_quick(text.chars()) == IsNormalized::Yes {
         collapse(text.chars(), text.len())
     } else {
-        let visible = text.chars().filter(|&c| !matches!(classify(c), CharClass::Drop));
+        let visible = text
+            .chars()
+            .filter(|&c| !matches!(classify(c), CharClass::Drop));
         collapse(visible.nfc(), text.len())
     }
 }
@@ -86,7 +88,10 @@ mod tests {
     #[test]
     fn soft_hyphens_and_zero_width_removed() {
         assert_eq!(normalize("Nord\u{00AD}korea"), "Nordkorea");
-        assert_eq!(normalize("a\u{200B}b\u{200C}c\u{200D}d\u{2060}e\u{FEFF}f"), "abcdef");
+        assert_eq!(
+            normalize("a\u{200B}b\u{200C}c\u{200D}d\u{2060}e\u{FEFF}f"),
+            "abcdef"
+        );
     }
 
     #[test]
@@ -103,7 +108,10 @@ mod tests {
 
     #[test]
     fn unicode_spaces_become_one_space() {
-        assert_eq!(normalize("13,5\u{00A0}°C\u{2009}und\t\t\u{3000}mehr"), "13,5 °C und mehr");
+        assert_eq!(
+            normalize("13,5\u{00A0}°C\u{2009}und\t\t\u{3000}mehr"),
+            "13,5 °C und mehr"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::ops::Range;
 /// Abbreviations (lower-case, without the final dot) after which a period does not end a
 /// sentence even when a capital follows. Titles, months and common short forms in the
 /// languages the engine sees most (en, de, tl, sr, es, fr, ru).
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
     // English titles and business forms.
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "sen", "rep", "gov", "gen", "lt", "col",
@@ -76,11 +77,17 @@ fn is_cjk_terminator(c: char) -> bool {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | '«' | '“' | ')' | ']' | '」' | '』' | '）')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | '«' | '“' | ')' | ']' | '」' | '』' | '）'
+    )
 }
 
 fn is_opening(c: char) -> bool {
-    matches!(c, '"' | '\'' | '„' | '“' | '‘' | '«' | '»' | '‚' | '(' | '[' | '-' | '–' | '—')
+    matches!(
+        c,
+        '"' | '\'' | '„' | '“' | '‘' | '«' | '»' | '‚' | '(' | '[' | '-' | '–' | '—'
+    )
 }
 
 /// True when `rest` starts with whitespace, then (after opening quotes or dashes) a capital or
@@ -90,7 +97,11 @@ fn capital_follows(rest: &str) -> bool {
     if trimmed.len() == rest.len() {
         return false;
     }
-    match trimmed.trim_start_matches(|c: char| is_opening(c) || c.is_whitespace()).chars().next() {
+    match trimmed
+        .trim_start_matches(|c: char| is_opening(c) || c.is_whitespace())
+        .chars()
+        .next()
+    {
         Some(n) => n.is_uppercase() || (n.is_alphabetic() && !n.is_lowercase()),
         None => false,
     }
@@ -152,25 +163,43 @@ mod tests {
     fn keeps_abbreviations_and_initials() {
         assert_eq!(
             split("Dr. Smith met Mr. Jones at St. Mary. J. R. R. Tolkien wrote it."),
-            ["Dr. Smith met Mr. Jones at St. Mary.", "J. R. R. Tolkien wrote it."]
+            [
+                "Dr. Smith met Mr. Jones at St. Mary.",
+                "J. R. R. Tolkien wrote it."
+            ]
         );
         assert_eq!(
             split("Er kam z. B. am Montag. Sie nicht."),
             ["Er kam z. B. am Montag.", "Sie nicht."]
         );
-        assert_eq!(split("The U.S. Army left. It rained."), ["The U.S. Army left.", "It rained."]);
+        assert_eq!(
+            split("The U.S. Army left. It rained."),
+            ["The U.S. Army left.", "It rained."]
+        );
     }
 
     #[test]
     fn keeps_numbers_and_ordinals() {
-        assert_eq!(split("On 2023. 9. 13 it was 3.5 degrees."), ["On 2023. 9. 13 it was 3.5 degrees."]);
-        assert_eq!(split("Am 13. September kam er."), ["Am 13. September kam er."]);
-        assert_eq!(split("It ended in 2023. Then peace."), ["It ended in 2023.", "Then peace."]);
+        assert_eq!(
+            split("On 2023. 9. 13 it was 3.5 degrees."),
+            ["On 2023. 9. 13 it was 3.5 degrees."]
+        );
+        assert_eq!(
+            split("Am 13. September kam er."),
+            ["Am 13. September kam er."]
+        );
+        assert_eq!(
+            split("It ended in 2023. Then peace."),
+            ["It ended in 2023.", "Then peace."]
+        );
     }
 
     #[test]
     fn lowercase_after_period_does_not_split() {
-        assert_eq!(split("See the fig. below for more."), ["See the fig. below for more."]);
+        assert_eq!(
+            split("See the fig. below for more."),
+            ["See the fig. below for more."]
+        );
         assert_eq!(split("He said ok. and left"), ["He said ok. and left"]);
     }
 
@@ -184,12 +213,18 @@ mod tests {
 
     #[test]
     fn cjk_splits_without_spaces() {
-        assert_eq!(split("金正恩访问俄罗斯。普京接受邀请！真的吗？"), ["金正恩访问俄罗斯。", "普京接受邀请！", "真的吗？"]);
+        assert_eq!(
+            split("金正恩访问俄罗斯。普京接受邀请！真的吗？"),
+            ["金正恩访问俄罗斯。", "普京接受邀请！", "真的吗？"]
+        );
     }
 
     #[test]
     fn cyrillic_and_caseless_scripts() {
-        assert_eq!(split("Ким је дошао. Путин је рекао."), ["Ким је дошао.", "Путин је рекао."]);
+        assert_eq!(
+            split("Ким је дошао. Путин је рекао."),
+            ["Ким је дошао.", "Путин је рекао."]
+        );
         assert_eq!(split("قال الرئيس. وصل كيم."), ["قال الرئيس.", "وصل كيم."]);
     }
 

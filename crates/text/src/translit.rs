@@ -110,13 +110,20 @@ pub fn to_latin(text: &str, lang: &Lang) -> String {
 fn south_slavic_char(chars: &[char], i: usize, scheme: Cyrillic) -> Option<String> {
     let c = chars[i];
     let is_upper = c.is_uppercase();
-    let lower = if is_upper { c.to_lowercase().next().unwrap_or(c) } else { c };
+    let lower = if is_upper {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    };
     let latin = south_slavic_lower(lower, scheme)?;
     if !is_upper {
         return Some(latin.to_string());
     }
     let mut letters = latin.chars();
-    let first: String = letters.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
+    let first: String = letters
+        .next()
+        .map(|f| f.to_uppercase().collect())
+        .unwrap_or_default();
     let rest = letters.as_str();
     if rest.is_empty() {
         return Some(first);
@@ -130,7 +137,11 @@ fn south_slavic_char(chars: &[char], i: usize, scheme: Cyrillic) -> Option<Strin
             .and_then(|p| chars.get(p))
             .is_some_and(|p| p.is_alphabetic() && p.is_uppercase()),
     };
-    Some(if all_caps { first + &rest.to_uppercase() } else { first + rest })
+    Some(if all_caps {
+        first + &rest.to_uppercase()
+    } else {
+        first + rest
+    })
 }
 
 /// Lower-case ASCII fold of (Latin) text for cross-lingual keys: diacritics are removed
@@ -170,7 +181,10 @@ mod tests {
             to_latin("Ћирилица, чаша, шах, жена, јун, цар, хлеб, ђак", &sr()),
             "Ćirilica, čaša, šah, žena, jun, car, hleb, đak"
         );
-        assert_eq!(to_latin("Вучић у Београду 2023.", &sr()), "Vučić u Beogradu 2023.");
+        assert_eq!(
+            to_latin("Вучић у Београду 2023.", &sr()),
+            "Vučić u Beogradu 2023."
+        );
     }
 
     #[test]
@@ -181,7 +195,10 @@ mod tests {
 
     #[test]
     fn russian_cyrillic_uses_general_scheme() {
-        assert_eq!(to_latin("Владимир Путин", &Lang::new("ru")), "Vladimir Putin");
+        assert_eq!(
+            to_latin("Владимир Путин", &Lang::new("ru")),
+            "Vladimir Putin"
+        );
     }
 
     #[test]
