@@ -9,7 +9,7 @@
 
 use crate::dom::{flag, Dom, Tag};
 use crate::normalize::collapse_ws;
-use crate::patterns::{self, TIER_MAIN_TAG};
+use crate::patterns::{self, TIER_MAIN_TAG, TIER_STRONG};
 
 /// A paragraph of output text with what the filters need to judge it.
 #[derive(Debug, Clone)]
@@ -131,6 +131,38 @@ fn scored_container(dom: &Dom) -> Option<Vec<usize>> {
     Some(out)
 }
 
+/// Paragraphs of a JSON-LD `articleBody` (plain text, or HTML that is parsed again).
+pub(crate) fn ld_body_text(body: &str) -> Option<String> {
+    let text = if body.contains("</p>") || body.contains("<br") {
+        let dom = Dom::parse(body);
+        assemble(&emit(&dom, &[0]))
+    } else {
+        body.lines().map(collapse_ws).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// All strong (article-body) containers that are not inside one another, in page order:
+/// articles split into several "rich text" blocks, Q&A pages with one body per answer.
+fn strong_containers(dom: &Dom, best: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < dom.nodes.len() {
+        let node = &dom.nodes[i];
+        if node.flags & flag::PRUNED != 0 {
+            i = (node.end as usize).max(i + 1);
+            continue;
+        }
+        if node.tier == TIER_STRONG && (i == best || nonlink(dom, i) >= MIN_SCORED_PARAGRAPH) {
+            out.push(i);
+            i = (node.end as usize).max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The best marked-up article container (itemprop, article-body classes, `<article>`, …).
 fn marked_container(dom: &Dom) -> Option<usize> {
     let mut best: Option<(u8, u32, usize)> = None;
@@ -162,7 +194,14 @@ fn choose_roots(dom: &Dom) -> Vec<usize> {
             let s_text: u32 = s.iter().map(|&i| nonlink(dom, i)).sum();
             let top = s.iter().copied().find(|&i| dom.nodes[i].chars > 0).unwrap_or(0);
             let m_text = nonlink(dom, m);
-            if s.iter().any(|&i| contains(dom, m, i)) || m_text as f32 >= CANDIDATE_SHARE_OF_SCORED * s_text as f32 {
+            if dom.nodes[m].tier == TIER_STRONG {
+                let all = strong_containers(dom, m);
+                let all_text: u32 = all.iter().map(|&i| nonlink(dom, i)).sum();
+                if all.iter().any(|&a| s.iter().any(|&i| contains(dom, a, i))) || all_text as f32 >= CANDIDATE_SHARE_OF_SCORED * s_text as f32 {
+                    return all;
+                }
+                s
+            } else if s.iter().any(|&i| contains(dom, m, i)) || m_text as f32 >= CANDIDATE_SHARE_OF_SCORED * s_text as f32 {
                 vec![m]
             } else if contains(dom, top, m) {
                 s
@@ -170,6 +209,7 @@ fn choose_roots(dom: &Dom) -> Vec<usize> {
                 s
             }
         }
+        (Some(m), None) if dom.nodes[m].tier == TIER_STRONG => strong_containers(dom, m),
         (Some(m), None) => vec![m],
         (None, Some(s)) => s,
         (None, None) => vec![0],

@@ -79,7 +79,14 @@ impl Extractor for HtmlExtractor {
         let html = truncate_at_char(html, MAX_HTML_BYTES);
         let dom = dom::Dom::parse(html);
         let m = meta::page_meta(&dom);
-        let text = normalize::nfc(html::main_text(&dom));
+        let mut text = html::main_text(&dom);
+        if let Some(body) = m.ld_body.as_deref().and_then(html::ld_body_text) {
+            // Pages rendered by script keep the article only in JSON-LD `articleBody`.
+            if text.chars().count() * 2 < body.chars().count() {
+                text = body;
+            }
+        }
+        let text = normalize::nfc(text);
         Extracted {
             title: m.title.map(normalize::nfc),
             text,

@@ -15,6 +15,7 @@ struct LdInfo {
     headline: Option<String>,
     published: Option<String>,
     author: Option<String>,
+    body: Option<String>,
 }
 
 fn is_article_type(v: &Value) -> bool {
@@ -55,6 +56,9 @@ fn walk_ld(v: &Value, depth: usize, info: &mut LdInfo) {
                 }
             }
             if article {
+                if let Some(Value::String(b)) = o.get("articleBody") {
+                    info.body.get_or_insert_with(|| b.clone());
+                }
                 if let Some(Value::String(h)) = o.get("headline") {
                     info.headline.get_or_insert_with(|| collapse_ws(h));
                 }
@@ -130,6 +134,8 @@ pub(crate) struct PageMeta {
     pub byline: Option<String>,
     pub published: Option<String>,
     pub lang: Option<String>,
+    /// `articleBody` of the JSON-LD article, when the page has one (raw).
+    pub ld_body: Option<String>,
 }
 
 /// Reads title, byline, date and language.
@@ -166,7 +172,7 @@ pub(crate) fn page_meta(dom: &Dom) -> PageMeta {
         .as_deref()
         .and_then(usable)
         .or_else(|| meta(dom, &["og:locale", "content-language", "language", "dc.language"]).and_then(usable));
-    PageMeta { title, byline, published, lang }
+    PageMeta { title, byline, published, lang, ld_body: ld.body }
 }
 
 #[cfg(test)]

@@ -90,7 +90,10 @@ fn boiler_token(tok: &str) -> bool {
         || tok.contains("_nav");
     let whole = matches!(tok, "hidden" | "hide" | "d-none" | "is-hidden" | "print-only" | "visuallyhidden");
     nav || whole
-        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "tag" | "share" | "rss" | "meta" | "author" | "date"))
+        || matches!(tok, "tags" | "tag" | "share" | "meta")
+        // WordPress puts "tag-foo" / "category-foo" on the article itself: parts named "tag"
+        // are not boilerplate, but "ads", "rss", "author", "date" parts are.
+        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "rss" | "author" | "date"))
 }
 
 /// Tokens that make a container a generic content candidate.
