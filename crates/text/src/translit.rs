@@ -100,7 +100,14 @@ pub fn to_latin(text: &str, lang: &Lang) -> String {
                 continue;
             }
         }
-        out.push_str(&any_ascii::any_ascii(c.encode_utf8(&mut buf)));
+        let ascii = any_ascii::any_ascii(c.encode_utf8(&mut buf));
+        // Symbols romanise to words (an emoji to ":grinning:", "€" to "EUR") that later stages
+        // would take for text: only letters, digits and plain punctuation are replaced.
+        if c.is_alphanumeric() || !ascii.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            out.push_str(&ascii);
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -214,6 +221,26 @@ mod tests {
         assert!(greek.is_ascii() && !greek.is_empty(), "{greek}");
         let han = to_latin("北京", &Lang::new("zh"));
         assert_eq!(han.to_lowercase(), "beijing");
+    }
+
+    #[test]
+    fn symbols_are_not_spelled_out() {
+        let zh = Lang::new("zh");
+        assert_eq!(to_latin("😀 €", &zh), "😀 €");
+        assert_eq!(to_latin("北京。", &zh).to_lowercase(), "beijing.");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_is_lowercase_ascii(s in "\\PC{0,40}") {
+            let f = fold(&s);
+            proptest::prop_assert!(f.is_ascii() && !f.bytes().any(|b| b.is_ascii_uppercase()));
+        }
+
+        #[test]
+        fn latin_text_survives_to_latin(s in "[a-zA-Z0-9 čćžšđČĆŽŠĐäöüß.,!?-]{0,40}") {
+            proptest::prop_assert_eq!(to_latin(&s, &Lang::new("sr")), s);
+        }
     }
 
     #[test]
