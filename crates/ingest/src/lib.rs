@@ -200,7 +200,7 @@ impl InputKind {
 pub fn list_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, RecordError>> {
     let mut out = Vec::new();
     for input in inputs {
-        if input.as_os_str() == "-" || input.is_file() {
+        if input.as_os_str() == "-" {
             out.push(Ok(input.clone()));
             continue;
         }
@@ -212,6 +212,11 @@ pub fn list_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, RecordError>> {
                 ReasonKind::NotFound,
                 detail,
             )));
+            continue;
+        }
+        if !input.is_dir() {
+            // Anything named directly that is not a folder: reading it says what is wrong.
+            out.push(Ok(input.clone()));
             continue;
         }
         let walk = walkdir::WalkDir::new(input)
