@@ -16,7 +16,6 @@ import os
 import platform
 import random
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -781,6 +780,11 @@ def section_extraction(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, 
         "`extract(html, include_comments=False)`, otherwise the defaults that its own "
         "evaluation uses. CPU seconds are in extraction.json.",
     ]
+    skipped = dig(res, "storyweave", "pages_without_output")
+    if skipped:
+        md += ["", f"storyweave gave no output for {skipped} of {n} pages (reported as skipped, "
+               "see out/runs/extraction-clean-*.err); they are scored like trafilatura's None: "
+               "every `with` string missed."]
     if res["errors"]:
         md += ["", "storyweave steps that failed: " + "; ".join(res["errors"])]
     save_json("extraction", res)
@@ -868,6 +872,12 @@ def scale_baseline_child(args: argparse.Namespace) -> int:
     return 0
 
 
+def upper_pairs_done(rows: int, n: int) -> float:
+    """Share of the upper triangle (diagonal included) covered by its first `rows` rows."""
+    total = n * (n + 1) / 2
+    return (rows * n - rows * (rows - 1) / 2) / total if n else 0.0
+
+
 def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SCALE_SIZES)
     thr, thr_src = baseline_threshold()
@@ -911,9 +921,11 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
         if b["finished"]:
             b["articles_per_s"] = n / m.wall_s
         elif killed:
+            done = state.get("rows_done", 0)
+            b["pairs_done_share"] = upper_pairs_done(done, n)
             b["note"] = (f"stopped at the {args.baseline_budget:.0f} s budget in phase "
-                         f"{state.get('phase')!r}, {state.get('rows_done', 0)}/{n} rows of the "
-                         "pairwise cosine done")
+                         f"{state.get('phase')!r}, {done:,}/{n:,} rows of the pairwise cosine "
+                         f"done ({b['pairs_done_share']:.1%} of the pairs)")
         else:
             b["note"] = f"exited with {m.returncode} (see baseline-{n}.err)"
         runs["baseline"] = b

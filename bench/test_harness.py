@@ -193,3 +193,11 @@ def test_tune_writes_one_config_per_point_and_reports_bad_keys(tmp_path):
     assert len(list((out / "tune").glob("point-*.toml"))) == 2
     bad = [r for r in res["results"] if r["name"] != "defaults"]
     assert all("unknown config key" in r["errors"][0] for r in bad)
+
+
+def test_upper_pairs_done_share():
+    assert bench.upper_pairs_done(0, 4) == 0.0
+    assert bench.upper_pairs_done(4, 4) == 1.0
+    # n = 4: rows hold 4, 3, 2, 1 pairs of the 10
+    assert bench.upper_pairs_done(1, 4) == pytest.approx(0.4)
+    assert bench.upper_pairs_done(2, 4) == pytest.approx(0.7)
