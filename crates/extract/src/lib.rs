@@ -30,6 +30,7 @@ mod meta;
 mod normalize;
 mod patterns;
 mod plain;
+mod prestrip;
 
 pub use normalize::collapse_ws;
 
@@ -77,7 +78,7 @@ fn truncate_at_char(s: &str, max: usize) -> &str {
 impl Extractor for HtmlExtractor {
     fn extract(&self, html: &str, _url: Option<&str>) -> Extracted {
         let html = truncate_at_char(html, MAX_HTML_BYTES);
-        let dom = dom::Dom::parse(html);
+        let dom = dom::Dom::parse(&prestrip::strip_raw_blocks(html));
         let m = meta::page_meta(&dom);
         let mut text = html::main_text(&dom);
         if let Some(body) = m.ld_body.as_deref().and_then(html::ld_body_text) {
