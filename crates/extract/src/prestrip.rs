@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn strips_scripts_styles_and_comments() {
         let h = "<p>a</p><SCRIPT type=x>if (a<b) {}</script ><style>p{}</style><!-- c --><svg><path/></svg><p>b</p>";
-        assert_eq!(strip_raw_blocks(h), "<p>a</p>     <p>b</p>");
+        assert_eq!(strip_raw_blocks(h), "<p>a</p>    <p>b</p>");
     }
 
     #[test]
