@@ -95,6 +95,9 @@ enum Command {
     Similarity {
         /// JSON lines of pairs, or `-`.
         input: PathBuf,
+        /// Add the per-channel scores behind each similarity.
+        #[arg(long)]
+        explain: bool,
     },
     /// Print the effective configuration as TOML.
     Config,
@@ -172,7 +175,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Cluster { input } => cmd_cluster(&engine, &input),
-        Command::Similarity { input } => cmd_similarity(&engine, &input),
+        Command::Similarity { input, explain } => cmd_similarity(&engine, &input, explain),
         Command::Config => {
             let mut out = Out::stdout();
             out.write_all(engine.config().to_toml().as_bytes())?;
@@ -342,7 +345,7 @@ fn cmd_cluster(engine: &Engine, input: &Path) -> Result<ExitCode> {
     Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
 }
 
-fn cmd_similarity(engine: &Engine, input: &Path) -> Result<ExitCode> {
+fn cmd_similarity(engine: &Engine, input: &Path, explain: bool) -> Result<ExitCode> {
     let label = input.display().to_string();
     let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
@@ -367,7 +370,7 @@ fn cmd_similarity(engine: &Engine, input: &Path) -> Result<ExitCode> {
         }
     }
     let mut out = Out::stdout();
-    for r in engine.similarity_pairs(pairs) {
+    for r in engine.similarity_pairs(pairs, explain) {
         match r {
             Ok(r) => print_json_line(&mut out, &r)?,
             Err(e) => {

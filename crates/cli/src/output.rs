@@ -96,7 +96,7 @@ pub fn print_story(store: &Store, id: StoryId, json: bool) -> Result<()> {
         writeln!(out, "\narticles:")?;
         for a in &articles {
             let when = a.published.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "-".into());
-            let title = if a.title.is_empty() { a.text.chars().take(80).collect() } else { a.title.clone() };
+            let title = if a.title.is_empty() { a.text.lines().next().unwrap_or("").chars().take(80).collect() } else { a.title.clone() };
             writeln!(out, "  {:<20} {:<3} {:<10} {}  ({})", a.id.to_string(), a.lang.as_str(), when, title, a.origin)?;
         }
         writeln!(out, "\nrelations:")?;

@@ -29,7 +29,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            threshold: 0.3,
+            threshold: 0.25,
             index_per_channel: 12,
             max_posting: 20_000,
             max_candidates: 40,
@@ -117,15 +117,22 @@ impl OnlineClusterer {
         self.next_story = self.next_story.max(next);
     }
 
+    /// The features an article is filed under: per channel, its rarest features among those
+    /// another article already has (a feature seen once can only match an article that has
+    /// not arrived yet, so it is used only to fill up the quota).
     fn index_keys(&self, f: &ArticleFeatures) -> Vec<u32> {
         let per = self.config.index_per_channel;
-        let prior = self.sim.config.idf_prior_docs;
         let mut keys = Vec::with_capacity(per * 4);
         for v in [&f.ents, &f.nums, &f.xterms, &f.terms] {
-            let mut ranked: Vec<(f32, u32)> =
-                v.iter().map(|&(h, _)| (self.df.idf(h, prior), h)).collect();
-            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            keys.extend(ranked.iter().take(per).map(|&(_, h)| h));
+            let mut ranked: Vec<(bool, u32, u32)> = v
+                .iter()
+                .map(|&(h, _)| {
+                    let df = self.df.df(h);
+                    (df < 2, df, h)
+                })
+                .collect();
+            ranked.sort_unstable();
+            keys.extend(ranked.iter().take(per).map(|&(_, _, h)| h));
         }
         keys
     }
@@ -151,8 +158,11 @@ impl OnlineClusterer {
     fn candidates(&self, f: &ArticleFeatures) -> Vec<u32> {
         let prior = self.sim.config.idf_prior_docs;
         let mut hits: HashMap<u32, f32> = HashMap::new();
-        for h in self.index_keys(f) {
-            if let Some(list) = self.postings.get(&h) {
+        // Every feature of the new article is looked up: the postings hold only the few
+        // indexed features of each earlier article, so any one shared rare feature finds it.
+        for v in [&f.ents, &f.nums, &f.xterms, &f.terms] {
+            for &(h, _) in v.iter() {
+                let Some(list) = self.postings.get(&h) else { continue };
                 if list.len() > self.config.max_posting {
                     continue;
                 }

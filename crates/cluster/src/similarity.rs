@@ -47,14 +47,14 @@ pub struct SimilarityConfig {
 impl Default for SimilarityConfig {
     fn default() -> Self {
         SimilarityConfig {
-            w_ents: 0.3,
-            w_nums: 0.15,
-            w_terms: 0.4,
-            w_xterms: 0.15,
-            x_ents: 0.45,
-            x_nums: 0.2,
-            x_xterms: 0.35,
-            cross_scale: 1.0,
+            w_ents: 0.15,
+            w_nums: 0.1,
+            w_terms: 0.3,
+            w_xterms: 0.6,
+            x_ents: 0.35,
+            x_nums: 0.1,
+            x_xterms: 0.6,
+            cross_scale: 1.15,
             idf_prior_docs: 50.0,
             time_tau_days: 3.0,
             time_weight: 0.5,

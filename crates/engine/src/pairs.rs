@@ -3,7 +3,7 @@
 use crate::{CleanError, Engine};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use storyweave_cluster::{DocFreq, Similarity};
+use storyweave_cluster::{ChannelScores, DocFreq, Similarity};
 use storyweave_model::{ArticleId, CleanArticle, RawArticle};
 use storyweave_relate::{digest, Relate};
 
@@ -28,6 +28,9 @@ pub struct PairResult {
     /// `translation`, `near_duplicate`, `shares_passages`, `same_story`, or `unrelated`
     /// when the pair would not be put in one story.
     pub relation: String,
+    /// Per-channel cosines behind the similarity (with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ChannelScores>,
 }
 
 /// Articles repeat across pairs; each distinct one is cleaned and featurised once. The key
@@ -38,7 +41,7 @@ fn cache_key(raw: &RawArticle, clean: &CleanArticle) -> String {
 
 impl Engine {
     /// Scores pairs; document frequencies come from all distinct articles of the input.
-    pub fn similarity_pairs(&self, pairs: Vec<PairInput>) -> Vec<Result<PairResult, CleanError>> {
+    pub fn similarity_pairs(&self, pairs: Vec<PairInput>, explain: bool) -> Vec<Result<PairResult, CleanError>> {
         let cleaned: Vec<(Result<CleanArticle, CleanError>, Result<CleanArticle, CleanError>)> = pairs
             .par_iter()
             .map(|p| (self.clean_lenient(p.a.clone()), self.clean_lenient(p.b.clone())))
@@ -78,13 +81,14 @@ impl Engine {
             .zip(slots)
             .map(|(p, slot)| {
                 let (ia, ib) = slot?;
-                let s = sim.score(&prepared[ia], &prepared[ib], &df);
+                let channels = sim.channels(&prepared[ia], &prepared[ib], &df);
+                let s = sim.combine(&channels, uniq[ia].lang == uniq[ib].lang);
                 let rel = self.relator.relate(&uniq[ia], &digests[ia], &uniq[ib], &digests[ib], s);
                 let relation = match rel.kind {
                     storyweave_model::RelationKind::SameStory if s < threshold => "unrelated".to_string(),
                     k => k.as_str().to_string(),
                 };
-                Ok(PairResult { id: p.id.clone(), similarity: s, relation })
+                Ok(PairResult { id: p.id.clone(), similarity: s, relation, channels: explain.then_some(channels) })
             })
             .collect()
     }

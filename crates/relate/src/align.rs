@@ -1,5 +1,6 @@
 //! Monotone alignment of paragraphs across languages.
 
+use std::collections::HashMap;
 use storyweave_model::PassagePair;
 
 /// Paragraph lists longer than this are cut for alignment: the dynamic programme is
@@ -27,6 +28,34 @@ pub fn key_similarity(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     2.0 * common / total
 }
 
+/// Re-weights keys by how many paragraphs of the two articles carry them: the names a whole
+/// story is about (Putin, Kim) occur in most paragraphs of both articles and would align any
+/// paragraph with any other, while a key found in one paragraph on each side pins them down.
+fn weigh_by_paragraph_frequency(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>]) -> (Vec<Vec<(u64, f32)>>, Vec<Vec<(u64, f32)>>) {
+    let mut pf: HashMap<u64, u32> = HashMap::new();
+    for p in a.iter().chain(b) {
+        for &(k, _) in p {
+            *pf.entry(k).or_insert(0) += 1;
+        }
+    }
+    let total = (a.len() + b.len()) as f32;
+    let norm = (1.0 + total / 2.0).ln().max(1e-6);
+    let weigh = |ps: &[Vec<(u64, f32)>]| -> Vec<Vec<(u64, f32)>> {
+        ps.iter()
+            .map(|p| {
+                p.iter()
+                    .map(|&(k, w)| {
+                        let f = pf.get(&k).copied().unwrap_or(1) as f32;
+                        // A key in one paragraph of each article (f = 2) keeps its full weight.
+                        (k, w * ((1.0 + total / f).ln() / norm).min(1.0))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    (weigh(a), weigh(b))
+}
+
 /// Aligns paragraphs of two articles one-to-one and in order (translations keep the order of
 /// their source), maximising the summed similarity of aligned pairs; pairs under `min_sim`
 /// are never aligned. Returns the aligned pairs in order.
@@ -35,6 +64,7 @@ pub fn align_paragraphs(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>], min_sim: f
     if n == 0 || m == 0 {
         return Vec::new();
     }
+    let (a, b) = weigh_by_paragraph_frequency(&a[..n], &b[..m]);
     let sim = |i: usize, j: usize| {
         let s = key_similarity(&a[i], &b[j]);
         if s >= min_sim { s } else { 0.0 }
