@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -1019,6 +1020,24 @@ TUNE_METRICS = ("mean", "wmt_bcubed_f1", "wmt_retrieval", "semeval_pearson",
                 "semeval_pearson_xl", "semeval_group_f1")
 
 
+def effective_defaults(sw: Storyweave, keys: list[str]) -> dict[str, str]:
+    """The grid keys' default values, from `storyweave config`, so the table shows them."""
+    try:
+        text = subprocess.run([str(sw.binary), "config"], capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+        cfg = tomllib.loads(text)
+    except (OSError, subprocess.SubprocessError, tomllib.TOMLDecodeError):
+        return {}
+    out = {}
+    for key in keys:
+        section, _, name = key.partition(".")
+        value = cfg.get(section, {}).get(name)
+        if value is not None:
+            # The binary prints f32 values widened to f64 (0.30000001192092896).
+            out[key] = f"{value:.4g}" if isinstance(value, float) else str(value)
+    return out
+
+
 def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     sw.check()
     grid = parse_grid(args.grid or [])
@@ -1046,10 +1065,12 @@ def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[s
         return -math.inf if math.isnan(v) else v
 
     results.sort(key=key, reverse=True)
+    defaults = effective_defaults(sw, keys)
     cols = [m for m in TUNE_METRICS if not (args.no_retrieval and m == "wmt_retrieval")]
     rows = []
     for r in results:
-        cells = [r["name"]] + [r["point"].get(k, "default") for k in keys]
+        cells = [r["name"]] + [r["point"].get(k, f"default ({defaults.get(k, '?')})")
+                               for k in keys]
         cells += [fmt(r["metrics"][m]) for m in cols]
         # The first error says enough (often one bad key fails every step); the rest are
         # in tune.json.
