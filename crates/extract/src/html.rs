@@ -311,8 +311,11 @@ pub(crate) fn assemble(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut seen = 0usize;
     for b in blocks {
-        if b.chars <= SHORT_BLOCK_CHARS && patterns::is_end_marker(&b.text) && seen >= MIN_CHARS_BEFORE_CUT {
-            break;
+        if b.chars <= SHORT_BLOCK_CHARS && patterns::is_end_marker(&b.text) {
+            if seen >= MIN_CHARS_BEFORE_CUT {
+                break;
+            }
+            continue;
         }
         if is_junk_block(b) {
             continue;

@@ -188,6 +188,22 @@ const END_MARKERS: &[&str] = &[
     "коментари", "basahin din", "mag-iwan ng komento",
 ];
 
+/// Phrases that make a short line (a heading, usually) a "more stories" or comments header,
+/// wherever they sit in the line ("Das Thema könnte dich auch interessieren:").
+const END_PHRASES: &[&str] = &[
+    "auch interessieren", "also like", "might like", "may like", "relacionad", "correlat",
+    "weiterführende", "zum weiterlesen", "mehr zum thema", "explore further", "read next",
+    "veja também", "leia também", "leia mais", "zobacz również", "à découvrir", "a découvrir",
+    "mehr themen", "top meldungen", "meistgelesen", "most read", "most popular", "more from",
+    "more stories", "more news", "weitere themen", "weitere beiträge", "weitere artikel",
+    "ähnliche beiträge", "ähnliche artikel", "verwandte", "lust auf mehr", "recommended",
+    "empfohlen", "also read", "see also", "lesen sie auch", "lesen sie mehr", "lire aussi",
+    "à lire", "sur le même sujet", "te puede interesar", "también te puede", "leggi anche",
+    "похожие", "читайте также", "прочитајте још", "повезан", "kommentar schreiben",
+    "kommentare", "comments", "leave a reply", "leave a comment", "write a comment",
+    "deja un comentario", "laisser un commentaire",
+];
+
 /// Whole lines that are widget labels, not text.
 const JUNK_LINES: &[&str] = &[
     "share", "share this", "share this article", "share this story", "share on facebook",
@@ -221,8 +237,11 @@ pub(crate) fn is_end_marker(line: &str) -> bool {
     let key = line_key(line);
     END_MARKERS.iter().any(|m| {
         key.strip_prefix(m).is_some_and(|rest| rest.chars().all(|c| !c.is_alphabetic()))
-    })
+    }) || key.split_whitespace().count() <= END_PHRASE_MAX_WORDS && END_PHRASES.iter().any(|p| key.contains(p))
 }
+
+/// Lines longer than this (words) are sentences, even if they contain an end phrase.
+const END_PHRASE_MAX_WORDS: usize = 7;
 
 /// True when a short line is a widget label or notice.
 pub(crate) fn is_junk_line(line: &str) -> bool {
