@@ -231,14 +231,23 @@ impl Gazetteer {
         let lower = &lowers[i];
         let mut best: Option<(usize, usize)> = None;
         // Probe the token and its prefixes with up to MAX_STEM_ENDING characters cut off.
-        let mut ends: Vec<usize> = lower.char_indices().map(|(p, _)| p).skip(1).collect();
-        ends.push(lower.len());
-        for &end in ends.iter().rev().take(MAX_STEM_ENDING + 1) {
-            let Some(ids) = self.first.get(&lower[..end]) else { continue };
+        let mut end = lower.len();
+        for _ in 0..=MAX_STEM_ENDING {
+            let probe = &lower[..end];
+            end = match probe.char_indices().next_back() {
+                Some((p, _)) if p > 0 => p,
+                _ => 0,
+            };
+            let Some(ids) = self.first.get(probe) else {
+                if end == 0 {
+                    break;
+                }
+                continue;
+            };
             for &id in ids {
                 let entry = &self.entries[id];
                 let n = entry.tokens.len();
-                if best.is_some_and(|(b, _)| b >= n) || i + n > toks.len() {
+                if best.is_some_and(|(b, _)| b >= n) || i + n > toks.len().min(lowers.len()) {
                     continue;
                 }
                 let ok = entry.tokens.iter().enumerate().all(|(k, nt)| {
@@ -249,34 +258,44 @@ impl Gazetteer {
                     best = Some((n, entry.key));
                 }
             }
+            if end == 0 {
+                break;
+            }
         }
         best
     }
 
-    /// Names among `toks` (tokens of one text), left to right, longest first, not
-    /// overlapping. `accept(i)` says whether a match may start at token `i` (the caller
-    /// requires a capital in cased scripts).
-    pub fn match_tokens(&self, toks: &[Token<'_>], accept: impl Fn(usize) -> bool) -> Vec<TokenHit> {
-        let mut hits = Vec::new();
-        // Lower-casing is needed for continuation tokens too, so do it once per token; it
-        // is skipped (left empty) for tokens that can start nothing and continue nothing.
-        let lowers: Vec<String> = toks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let useful = !t.spaceless
-                    && !t.has_digit
-                    && (accept(i) || t.gap != Gap::Break);
-                if useful { t.text.to_lowercase() } else { String::new() }
+    /// Lower-case forms of tokens for [`Gazetteer::match_tokens`], mixed Latin/Cyrillic
+    /// words rewritten in their majority script; empty for tokens no name can use.
+    pub fn lower_forms(toks: &[Token<'_>]) -> Vec<String> {
+        toks.iter()
+            .map(|t| {
+                if t.spaceless || t.has_digit {
+                    return String::new();
+                }
+                let lower = t.text.to_lowercase();
+                crate::tokens::unmix_script(&lower).unwrap_or(lower)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Names among `toks` (tokens of one text, `lowers` from [`Gazetteer::lower_forms`]),
+    /// left to right, longest first, not overlapping. `accept(i)` says whether a match may
+    /// start at token `i` (the caller requires a capital in cased scripts).
+    pub fn match_tokens(
+        &self,
+        toks: &[Token<'_>],
+        lowers: &[String],
+        accept: impl Fn(usize) -> bool,
+    ) -> Vec<TokenHit> {
+        let mut hits = Vec::new();
         let mut i = 0;
-        while i < toks.len() {
+        while i < toks.len().min(lowers.len()) {
             if lowers[i].is_empty() || !accept(i) {
                 i += 1;
                 continue;
             }
-            match self.match_at(toks, &lowers, i) {
+            match self.match_at(toks, lowers, i) {
                 Some((n, key)) => {
                     hits.push(TokenHit { tokens: i..i + n, key: self.keys[key].clone() });
                     i += n;
@@ -313,7 +332,7 @@ impl Gazetteer {
                 .find(|h| h.range == (0..trimmed.len()))
                 .map(|h| h.key);
         }
-        let hits = self.match_tokens(&toks, |i| i == 0);
+        let hits = self.match_tokens(&toks, &Self::lower_forms(&toks), |i| i == 0);
         hits.into_iter().find(|h| h.tokens == (0..toks.len())).map(|h| h.key)
     }
 }

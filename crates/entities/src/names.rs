@@ -56,6 +56,9 @@ enum Role {
 struct Ctx<'a> {
     lang: &'a Lang,
     analyzer: Analyzer,
+    /// English stop words apply in every language: English phrases are quoted everywhere
+    /// ("ayon sa The Associated Press").
+    english: Analyzer,
     german: bool,
 }
 
@@ -63,6 +66,7 @@ impl Ctx<'_> {
     /// True for capitalised words that are never (the start of) a name.
     fn is_common(&self, lower: &str) -> bool {
         self.analyzer.is_stop_word(lower)
+            || self.english.is_stop_word(lower)
             || words::contains(words::HONORIFICS, lower)
             || words::contains(words::WEEKDAYS, lower)
             || dates::is_month_name(lower)
@@ -73,24 +77,34 @@ impl Ctx<'_> {
 /// Named entities (gazetteer names, acronyms, capitalised names) in order of appearance.
 pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
     let toks = tokenize(text);
-    let ctx = Ctx { lang, analyzer: Analyzer::for_lang(lang), german: lang.as_str() == "de" };
+    let ctx = Ctx {
+        lang,
+        analyzer: Analyzer::for_lang(lang),
+        english: Analyzer::for_lang(&Lang::new("en")),
+        german: lang.as_str() == "de",
+    };
     let gazetteer = Gazetteer::global();
     let shouting = shouting_lines(&toks);
     let mut out: Vec<(usize, Entity)> = Vec::new();
     let mut claimed = vec![false; toks.len()];
 
-    let hits = gazetteer.match_tokens(&toks, |i| {
+    let lowers = Gazetteer::lower_forms(&toks);
+    let hits = gazetteer.match_tokens(&toks, &lowers, |i| {
         let t = &toks[i];
         if t.cased && !t.first_upper {
+            return false;
+        }
+        // "UN" in "KIM JONG UN" is shouting, not the United Nations.
+        if shouting.contains(&t.line) && t.chars() <= crate::gazetteer::MAX_EXACT_CHARS {
             return false;
         }
         // A sentence-initial stop word is a common word of this language that happens to be a
         // place name in another ("Man", "Anh"): not a match; nor are month and weekday names
         // that look like an inflected place name in some language.
-        let lower = t.text.to_lowercase();
-        !(t.initial && ctx.analyzer.is_stop_word(&lower))
-            && !words::contains(words::WEEKDAYS, &lower)
-            && !dates::is_month_name(&lower)
+        let lower = lowers[i].as_str();
+        !(t.initial && ctx.analyzer.is_stop_word(lower))
+            && !words::contains(words::WEEKDAYS, lower)
+            && !dates::is_month_name(lower)
     });
     for hit in hits {
         let range = toks[hit.tokens.start].start..toks[hit.tokens.end - 1].end;
@@ -115,7 +129,7 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
             if claimed[i] || shouting.contains(&t.line) {
                 Role::Other
             } else {
-                role(&ctx, t)
+                role(&ctx, t, &lowers[i])
             }
         })
         .collect();
@@ -165,13 +179,12 @@ fn is_acronym(t: &Token<'_>) -> bool {
         && !is_roman_numeral(t.text)
 }
 
-fn role(ctx: &Ctx<'_>, t: &Token<'_>) -> Role {
+fn role(ctx: &Ctx<'_>, t: &Token<'_>, lower: &str) -> Role {
     if t.has_digit || !t.cased || t.all_upper {
         return Role::Other;
     }
-    let lower = t.text.to_lowercase();
     if !t.first_upper {
-        if words::contains(words::PARTICLES, &lower) {
+        if words::contains(words::PARTICLES, lower) {
             return Role::Particle;
         }
         if t.gap == Gap::Hyphen && t.chars() <= MAX_HYPHEN_TAIL_CHARS {
@@ -180,7 +193,7 @@ fn role(ctx: &Ctx<'_>, t: &Token<'_>) -> Role {
         return Role::Other;
     }
     // One capital letter is an initial or a sentence-initial article ("A", "I").
-    if t.chars() < 2 || ctx.is_common(&lower) {
+    if t.chars() < 2 || ctx.is_common(lower) {
         return Role::Other;
     }
     Role::Word
@@ -198,7 +211,8 @@ fn name_runs(toks: &[Token<'_>], roles: &[Role]) -> Vec<Range<usize>> {
         let start = i;
         let mut end = i + 1;
         let mut j = i + 1;
-        while j < toks.len() && toks[j].gap != Gap::Break {
+        // A possessive or case ending after an apostrophe ends a name ("Kim Jong Un’s visit").
+        while j < toks.len() && toks[j].gap != Gap::Break && !toks[j - 1].cut {
             match roles[j] {
                 Role::Word => {
                     end = j + 1;
@@ -332,6 +346,22 @@ mod tests {
     fn shouted_headlines_have_no_acronyms() {
         let s = surfaces("PUTIN AT KIM NAGKITA SA RUSSIA\nSinabi ng KCNA ito.", "tl");
         assert_eq!(s, ["RUSSIA", "KCNA"]);
+    }
+
+    #[test]
+    fn mixed_script_and_possessives() {
+        let e = ents("Северна Kореја је", "sr");
+        assert_eq!(e[0].1, "@kp");
+        let e = ents("visit the Democratic People’s Republic of Korea now", "en");
+        assert_eq!(e[0].1, "@kp");
+        let s = surfaces("met Kim Jong Un’s Sister there", "en");
+        assert_eq!(s, ["Kim Jong Un", "Sister"]);
+    }
+
+    #[test]
+    fn english_articles_in_other_languages() {
+        let s = surfaces("ayon sa The Associated Press kahapon", "tl");
+        assert_eq!(s, ["Associated Press"]);
     }
 
     #[test]

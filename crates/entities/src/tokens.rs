@@ -39,6 +39,8 @@ pub struct Token<'a> {
     pub spaceless: bool,
     /// Contains a digit.
     pub has_digit: bool,
+    /// An ending after an apostrophe was cut off (`Un’s`): a name ends here.
+    pub cut: bool,
 }
 
 impl Token<'_> {
@@ -186,14 +188,39 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             all_upper: cased && !has_lower,
             spaceless,
             has_digit,
+            cut: word.len() < seg.len(),
         });
         gap = GapScan::new();
-        if word.len() < seg.len() {
-            // The cut-off ending separates this word from the next one.
-            gap.add("'");
-        }
     }
     out
+}
+
+/// Latin and Cyrillic letters that look alike, lower-case: (Latin, Cyrillic).
+const LOOKALIKES: &[(char, char)] = &[
+    ('a', 'а'), ('c', 'с'), ('e', 'е'), ('i', 'і'), ('j', 'ј'), ('k', 'к'), ('m', 'м'),
+    ('o', 'о'), ('p', 'р'), ('x', 'х'), ('y', 'у'), ('t', 'т'), ('h', 'н'), ('b', 'в'),
+];
+
+/// A lower-case word that mixes Latin and Cyrillic letters (scraped Serbian text has
+/// "Kореја" with a Latin K) rewritten in its majority script, lookalike by lookalike.
+pub fn unmix_script(lower: &str) -> Option<String> {
+    let cyrillic = lower.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
+    let latin = lower.chars().filter(char::is_ascii_alphabetic).count();
+    if cyrillic == 0 || latin == 0 {
+        return None;
+    }
+    let to_cyrillic = cyrillic >= latin;
+    Some(
+        lower
+            .chars()
+            .map(|c| {
+                LOOKALIKES
+                    .iter()
+                    .find(|&&(l, cy)| if to_cyrillic { l == c } else { cy == c })
+                    .map_or(c, |&(l, cy)| if to_cyrillic { cy } else { l })
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -230,7 +257,14 @@ mod tests {
             "Kim", "Jong", "Un", "visit", "Moskova", "O’Brien"
         ]);
         let t = tokenize("Un’s Visit");
-        assert_eq!(t[1].gap, Gap::Break);
+        assert!(t[0].cut && !t[1].cut);
+    }
+
+    #[test]
+    fn mixed_scripts_are_unmixed() {
+        assert_eq!(unmix_script("kореја").as_deref(), Some("кореја"));
+        assert_eq!(unmix_script("mоscow").as_deref(), Some("moscow"));
+        assert_eq!(unmix_script("кореја"), None);
     }
 
     #[test]
