@@ -311,7 +311,9 @@ pub(crate) fn assemble(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut seen = 0usize;
     for b in blocks {
-        if b.chars <= SHORT_BLOCK_CHARS && patterns::is_end_marker(&b.text) {
+        // A marker inside a link is a table-of-contents or menu entry, not a section header.
+        let linked = b.link_chars * 2 > b.chars;
+        if b.chars <= SHORT_BLOCK_CHARS && !linked && patterns::is_end_marker(&b.text) {
             if seen >= MIN_CHARS_BEFORE_CUT {
                 break;
             }
