@@ -12,6 +12,11 @@ use storyweave_model::{ArticleId, StoryId};
 pub struct ClusterConfig {
     /// An article joins the story of its best match when the similarity reaches this.
     pub threshold: f32,
+    /// When a new article also matches another story at least this well, the two stories
+    /// are merged: the article shows they report the same event. This makes the result far
+    /// less dependent on arrival order (a bridge article may arrive last). Set it above 1 to
+    /// never merge.
+    pub merge_threshold: f32,
     /// Per channel, how many of an article's rarest features are put into the index and used
     /// to look up candidates: enough to find a match through one rare shared name, few enough
     /// that the index stays a small multiple of the number of articles.
@@ -30,6 +35,7 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             threshold: 0.25,
+            merge_threshold: 0.35,
             index_per_channel: 12,
             max_posting: 20_000,
             max_candidates: 40,
@@ -49,6 +55,9 @@ pub struct Assignment {
     pub score: f32,
     /// The best-matching earlier article, if any.
     pub best_match: Option<ArticleId>,
+    /// Stories that this article bridged and that were merged into `story` (they no longer
+    /// exist; their articles now belong to `story`).
+    pub merged: Vec<StoryId>,
 }
 
 /// Online clusterer: articles arrive one at a time and join the best story or open one.
@@ -62,6 +71,7 @@ pub struct OnlineClusterer {
     ids: Vec<ArticleId>,
     items: Vec<Prepared>,
     stories: Vec<StoryId>,
+    members: HashMap<StoryId, Vec<u32>>,
     postings: HashMap<u32, Vec<u32>>,
     next_story: u64,
 }
@@ -76,6 +86,7 @@ impl OnlineClusterer {
             ids: Vec::new(),
             items: Vec::new(),
             stories: Vec::new(),
+            members: HashMap::new(),
             postings: HashMap::new(),
             next_story: 1,
         }
@@ -145,6 +156,7 @@ impl OnlineClusterer {
         self.ids.push(id);
         self.items.push(prepared);
         self.stories.push(story);
+        self.members.entry(story).or_default().push(idx);
         idx
     }
 
@@ -186,33 +198,64 @@ impl OnlineClusterer {
         ranked.into_iter().map(|(_, i)| i).collect()
     }
 
-    /// Assigns a new article to the best existing story or opens a new one.
+    /// Assigns a new article to the best existing story or opens a new one; stories that the
+    /// article matches above `merge_threshold` besides its best one are merged into the oldest.
     pub fn assign(&mut self, id: ArticleId, features: ArticleFeatures) -> Assignment {
         let prepared = self.sim.prepare(features, &self.df);
-        let mut best: Option<(f32, u32)> = None;
+        // Best match per story; BTreeMap keeps the iteration order independent of hashing.
+        let mut per_story: std::collections::BTreeMap<StoryId, (f32, u32)> = Default::default();
         for i in self.candidates(&prepared.features) {
             let s = self.sim.score(&prepared, &self.items[i as usize], &self.df);
-            let better = match best {
-                None => true,
-                Some((bs, bi)) => s > bs || (s == bs && i < bi),
-            };
-            if better {
-                best = Some((s, i));
+            let story = self.stories[i as usize];
+            let e = per_story.entry(story).or_insert((s, i));
+            if s > e.0 || (s == e.0 && i < e.1) {
+                *e = (s, i);
             }
         }
-        let (story, new_story, score, best_match) = match best {
-            Some((s, i)) if s >= self.config.threshold => {
-                (self.stories[i as usize], false, s, Some(self.ids[i as usize].clone()))
-            }
+        let best = per_story
+            .iter()
+            .map(|(&story, &(s, i))| (s, i, story))
+            .fold(None, |acc: Option<(f32, u32, StoryId)>, x| match acc {
+                Some(a) if a.0 > x.0 || (a.0 == x.0 && a.1 < x.1) => Some(a),
+                _ => Some(x),
+            });
+        let (mut story, new_story, score, best_match) = match best {
+            Some((s, i, story)) if s >= self.config.threshold => (story, false, s, Some(self.ids[i as usize].clone())),
             other => {
                 let story = StoryId(self.next_story);
                 self.next_story += 1;
-                let (s, m) = other.map_or((0.0, None), |(s, i)| (s, Some(self.ids[i as usize].clone())));
+                let (s, m) = other.map_or((0.0, None), |(s, i, _)| (s, Some(self.ids[i as usize].clone())));
                 (story, true, s, m)
             }
         };
+        let mut merged = Vec::new();
+        if !new_story {
+            let mut group: Vec<StoryId> = per_story
+                .iter()
+                .filter(|(&st, &(s, _))| st == story || s >= self.config.merge_threshold)
+                .map(|(&st, _)| st)
+                .collect();
+            group.sort();
+            if group.len() > 1 {
+                let survivor = group[0];
+                for &absorbed in &group[1..] {
+                    let moved = self.members.remove(&absorbed).unwrap_or_default();
+                    for &m in &moved {
+                        self.stories[m as usize] = survivor;
+                    }
+                    self.members.entry(survivor).or_default().extend(moved);
+                    merged.push(absorbed);
+                }
+                story = survivor;
+            }
+        }
         self.push(id, prepared, story);
-        Assignment { story, new_story, score, best_match }
+        Assignment { story, new_story, score, best_match, merged }
+    }
+
+    /// The current story of a held article by position (stories can merge later).
+    pub fn story_at(&self, i: usize) -> StoryId {
+        self.stories[i]
     }
 
     /// Similarity of two held articles by position.
@@ -262,6 +305,27 @@ mod tests {
         assert_eq!(out[0].story, out[3].story);
         assert_ne!(out[0].story, out[2].story);
         assert!(out[0].new_story && !out[1].new_story && out[2].new_story);
+    }
+
+    #[test]
+    fn a_bridging_article_merges_two_stories_into_the_older_one() {
+        let mut c = OnlineClusterer::new(ClusterConfig::default(), SimilarityConfig::default());
+        let items = [
+            feats("en", &["ridgeton", "quake", "mayor", "hospital"]),
+            feats("de", &["erdbeben", "rettung", "zelte", "notruf"]),
+            feats("fr", &["ridgeton", "quake", "mayor", "hospital", "erdbeben", "rettung", "zelte", "notruf"]),
+        ];
+        for f in &items {
+            c.observe(f);
+        }
+        let a = c.assign(ArticleId::from("a"), items[0].clone());
+        let b = c.assign(ArticleId::from("b"), items[1].clone());
+        assert_ne!(a.story, b.story);
+        let bridge = c.assign(ArticleId::from("c"), items[2].clone());
+        assert_eq!(bridge.story, a.story, "the older story survives");
+        assert_eq!(bridge.merged, vec![b.story]);
+        assert_eq!(c.story_at(0), c.story_at(1));
+        assert_eq!(c.story_at(1), c.story_at(2));
     }
 
     #[test]

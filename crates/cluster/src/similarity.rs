@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use storyweave_encode::{ArticleFeatures, SparseVec};
+use storyweave_encode::{prefixes_cross_scripts, ArticleFeatures, SparseVec};
 
 /// Parameters of the similarity; defaults chosen on `../shared/data` (see BENCHMARKS.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,7 +191,11 @@ impl Similarity {
             } else {
                 None
             },
-            xterms: self.cosine(&fa.xterms, a.norms[3], &fb.xterms, b.norms[3], df),
+            xterms: if same_lang || (prefixes_cross_scripts(&fa.lang) && prefixes_cross_scripts(&fb.lang)) {
+                self.cosine(&fa.xterms, a.norms[3], &fb.xterms, b.norms[3], df)
+            } else {
+                None
+            },
             time,
         }
     }

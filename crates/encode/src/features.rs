@@ -8,7 +8,7 @@ use storyweave_text::Analyzer;
 
 /// Version tag stored beside serialized features: bump it whenever extraction changes, so
 /// that features of an older format are recomputed instead of mixed with new ones.
-pub const FEATURES_VERSION: &str = "mf1";
+pub const FEATURES_VERSION: &str = "mf2";
 
 /// Mentions in the title say what the story is about more than mentions deep in the body.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -47,9 +47,22 @@ pub struct ArticleFeatures {
 #[derive(Debug, Clone, Default)]
 pub struct FeatureExtractor;
 
-/// Scripts without spaces between words: prefixes of romanised runs would be noise.
+/// Scripts without spaces between words: a romanised run is a whole phrase, not a word.
 fn is_unspaced_lang(lang: &Lang) -> bool {
     matches!(lang.as_str(), "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my")
+}
+
+/// True when prefixes of romanised words can meet the same words written in another
+/// language. Not so for abjads (no vowels: "Bilbao" romanises to "blbw") and Indic and other
+/// scripts whose romanisation rarely meets the Latin spelling of a name; within one such
+/// language the prefixes still work, across languages their evidence is entities and numbers.
+pub fn prefixes_cross_scripts(lang: &Lang) -> bool {
+    !is_unspaced_lang(lang)
+        && !matches!(
+            lang.as_str(),
+            "ar" | "fa" | "ur" | "ps" | "he" | "yi" | "hi" | "mr" | "ne" | "bn" | "pa" | "gu" | "or" | "ta" | "te"
+                | "kn" | "ml" | "si" | "am" | "ti"
+        )
 }
 
 /// Keeps numbers that identify an event (years, figures, decimals) and drops small counts
@@ -169,8 +182,11 @@ mod tests {
     }
 
     #[test]
-    fn unspaced_scripts_get_no_prefix_terms() {
+    fn unspaced_scripts_and_abjads_make_no_cross_lingual_prefixes() {
         assert!(is_unspaced_lang(&Lang::new("zh")));
-        assert!(!is_unspaced_lang(&Lang::new("fi")));
+        assert!(!prefixes_cross_scripts(&Lang::new("zh")));
+        assert!(!prefixes_cross_scripts(&Lang::new("ar")));
+        assert!(prefixes_cross_scripts(&Lang::new("fi")));
+        assert!(prefixes_cross_scripts(&Lang::new("sr")));
     }
 }

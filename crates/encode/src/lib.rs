@@ -17,5 +17,5 @@
 mod features;
 mod sparse;
 
-pub use features::{ArticleFeatures, FeatureExtractor, FEATURES_VERSION};
+pub use features::{prefixes_cross_scripts, ArticleFeatures, FeatureExtractor, FEATURES_VERSION};
 pub use sparse::{hash_key, SparseVec};

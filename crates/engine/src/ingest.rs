@@ -42,6 +42,8 @@ pub struct IngestReport {
     pub new_stories: usize,
     /// Existing stories that gained articles.
     pub extended_stories: usize,
+    /// Stories merged into another because a new article bridged them.
+    pub merged_stories: usize,
 }
 
 /// Receives pipeline events as they happen (the CLI's progress bar and log implement it).
@@ -62,6 +64,25 @@ struct State {
     clusterer: OnlineClusterer,
     position: HashMap<ArticleId, usize>,
     members: HashMap<StoryId, Vec<ArticleId>>,
+}
+
+impl State {
+    /// Records where a newly assigned article went, moving the members of merged stories.
+    /// Returns the ids whose relations must be (re)computed: the article, and the members of
+    /// merged stories, which now share a story with articles they were never compared with.
+    fn apply(&mut self, id: &ArticleId, pos: usize, out: &Assignment, touched: &mut BTreeSet<StoryId>) -> Vec<ArticleId> {
+        let mut fresh = vec![id.clone()];
+        for absorbed in &out.merged {
+            let moved = self.members.remove(absorbed).unwrap_or_default();
+            fresh.extend(moved.iter().cloned());
+            self.members.entry(out.story).or_default().extend(moved);
+            touched.remove(absorbed);
+        }
+        self.position.insert(id.clone(), pos);
+        self.members.entry(out.story).or_default().push(id.clone());
+        touched.insert(out.story);
+        fresh
+    }
 }
 
 impl Engine {
@@ -193,10 +214,11 @@ impl Engine {
                 } else if !touched.contains(&out.story) && state.members.contains_key(&out.story) {
                     extended.insert(out.story);
                 }
-                state.position.insert(a.id.clone(), pos);
-                state.members.entry(out.story).or_default().push(a.id.clone());
-                new_ids.insert(a.id.clone());
-                touched.insert(out.story);
+                report.merged_stories += out.merged.len();
+                for m in &out.merged {
+                    extended.remove(m);
+                }
+                new_ids.extend(state.apply(&a.id, pos, &out, &mut touched));
             }
             store.transaction(|s| {
                 for (a, f) in fresh.iter().zip(&feats) {
@@ -291,9 +313,9 @@ impl Engine {
             if out.new_story {
                 report.new_stories += 1;
             }
-            state.position.insert(a.id.clone(), pos);
-            state.members.entry(out.story).or_default().push(a.id.clone());
-            new_ids.insert(a.id.clone());
+            report.merged_stories += out.merged.len();
+            let mut touched = BTreeSet::new();
+            new_ids.extend(state.apply(&a.id, pos, &out, &mut touched));
             sink.on_progress(i + 1, Some(articles.len()));
         }
         let stories: Vec<StoryId> = state.members.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();

@@ -101,13 +101,11 @@ impl Engine {
         for f in &feats {
             clusterer.observe(f);
         }
-        articles
-            .into_iter()
-            .zip(feats)
-            .map(|(a, f)| {
-                let out = clusterer.assign(a.id.clone(), f);
-                (a.id, out.story)
-            })
-            .collect()
+        let ids: Vec<ArticleId> = articles.iter().map(|a| a.id.clone()).collect();
+        for (a, f) in articles.into_iter().zip(feats) {
+            clusterer.assign(a.id, f);
+        }
+        // Stories can merge after an article was assigned, so read them at the end.
+        ids.into_iter().enumerate().map(|(i, id)| (id, clusterer.story_at(i))).collect()
     }
 }
