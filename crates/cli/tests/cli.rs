@@ -274,3 +274,73 @@ fn a_bad_config_key_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("threshhold") && err.contains("c.toml"), "{err}");
 }
+
+#[test]
+fn bad_input_is_reported_by_name_and_every_good_record_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad_input");
+    std::fs::create_dir(&input).unwrap();
+    let fixtures = repo_root().join("tests/fixtures/bad_input");
+    for e in std::fs::read_dir(&fixtures).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    // 20 MB page, generated rather than committed.
+    let mut huge = String::from("<html><body>");
+    while huge.len() < 20 * 1024 * 1024 {
+        huge.push_str("<p>The same paragraph again and again, to make a very large page.</p>\n");
+    }
+    huge.push_str("</body></html>");
+    std::fs::write(input.join("huge_page.html"), huge).unwrap();
+
+    let db = dir.path().join("bad.db");
+    // Something is stored before the bad batch arrives, and must survive it.
+    let out = run(&["ingest", input.join("good_article.txt").to_str().unwrap()], &db);
+    assert!(out.status.success());
+
+    let out = run(&["ingest", "--json", input.to_str().unwrap()], &db);
+    assert_eq!(out.status.code(), Some(3), "skips are flagged in the exit code");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected_skips = [
+        ("empty.txt", "empty"),
+        ("feed.xml (item 2)", "invalid feed"),
+        ("huge_page.html", "too large"),
+        ("image_saved_as.html", "binary file"),
+        ("invalid_utf8.txt", "invalid UTF-8"),
+        ("records.jsonl:3", "invalid JSON"),
+    ];
+    for (name, reason) in expected_skips {
+        assert!(
+            stderr.lines().any(|l| l.contains(name) && l.contains(reason)),
+            "no report of {name} ({reason}) in:\n{stderr}"
+        );
+    }
+    assert_eq!(stderr.lines().filter(|l| l.contains("skipped")).count(), expected_skips.len(), "{stderr}");
+    let report = &stdout_json_lines(&out)[0];
+    assert_eq!(report["skipped"].as_array().unwrap().len(), expected_skips.len());
+    assert_eq!(report["added"], 8);
+    assert_eq!(report["duplicates"], 1);
+
+    let mut stored: Vec<String> = export(&db)
+        .iter()
+        .flat_map(|s| s["articles"].as_array().unwrap().clone())
+        .map(|a| format!("{}#{}", file_name(&a), a["title"].as_str().unwrap()))
+        .collect();
+    stored.sort();
+    let names: Vec<&str> = stored.iter().map(|s| s.split('#').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "feed.xml",
+            "feed.xml",
+            "feed.xml",
+            "good_article.txt",
+            "good_legacy_latin1.txt",
+            "good_page.html",
+            "records.jsonl",
+            "records.jsonl",
+            "records.jsonl",
+        ],
+        "{stored:#?}"
+    );
+}
