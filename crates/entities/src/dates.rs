@@ -23,65 +23,204 @@ const MAX_MONTH_ENDING: usize = 3;
 /// (form, month) pairs written out in full; any of these may be followed by a dot.
 const MONTHS_EXACT: &[(&str, u8)] = &[
     // English
-    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
     ("december", 12),
     // German
-    ("januar", 1), ("jänner", 1), ("februar", 2), ("märz", 3), ("mai", 5), ("juni", 6),
-    ("juli", 7), ("oktober", 10), ("dezember", 12),
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
     // French
-    ("janvier", 1), ("février", 2), ("mars", 3), ("avril", 4), ("juin", 6), ("juillet", 7),
-    ("août", 8), ("septembre", 9), ("octobre", 10), ("novembre", 11), ("décembre", 12),
+    ("janvier", 1),
+    ("février", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
     // Spanish
-    ("enero", 1), ("febrero", 2), ("marzo", 3), ("abril", 4), ("mayo", 5), ("junio", 6),
-    ("julio", 7), ("agosto", 8), ("septiembre", 9), ("setiembre", 9), ("octubre", 10),
-    ("noviembre", 11), ("diciembre", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
     // Italian
-    ("gennaio", 1), ("febbraio", 2), ("aprile", 4), ("maggio", 5), ("giugno", 6),
-    ("luglio", 7), ("settembre", 9), ("ottobre", 10), ("dicembre", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
     // Portuguese
-    ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5), ("junho", 6), ("julho", 7),
-    ("setembro", 9), ("outubro", 10), ("novembro", 11), ("dezembro", 12),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
     // Dutch
-    ("januari", 1), ("februari", 2), ("maart", 3), ("mei", 5), ("augustus", 8),
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
     // Polish, nominative and genitive
-    ("styczeń", 1), ("stycznia", 1), ("luty", 2), ("lutego", 2), ("marzec", 3), ("marca", 3),
-    ("kwiecień", 4), ("kwietnia", 4), ("maj", 5), ("maja", 5), ("czerwiec", 6),
-    ("czerwca", 6), ("lipiec", 7), ("lipca", 7), ("sierpień", 8), ("sierpnia", 8),
-    ("wrzesień", 9), ("września", 9), ("październik", 10), ("października", 10),
-    ("listopad", 11), ("listopada", 11), ("grudzień", 12), ("grudnia", 12),
+    ("styczeń", 1),
+    ("stycznia", 1),
+    ("luty", 2),
+    ("lutego", 2),
+    ("marzec", 3),
+    ("marca", 3),
+    ("kwiecień", 4),
+    ("kwietnia", 4),
+    ("maj", 5),
+    ("maja", 5),
+    ("czerwiec", 6),
+    ("czerwca", 6),
+    ("lipiec", 7),
+    ("lipca", 7),
+    ("sierpień", 8),
+    ("sierpnia", 8),
+    ("wrzesień", 9),
+    ("września", 9),
+    ("październik", 10),
+    ("października", 10),
+    ("listopad", 11),
+    ("listopada", 11),
+    ("grudzień", 12),
+    ("grudnia", 12),
     // Tagalog
-    ("pebrero", 2), ("marso", 3), ("hunyo", 6), ("hulyo", 7), ("setyembre", 9),
-    ("oktubre", 10), ("nobyembre", 11), ("disyembre", 12),
+    ("pebrero", 2),
+    ("marso", 3),
+    ("hunyo", 6),
+    ("hulyo", 7),
+    ("setyembre", 9),
+    ("oktubre", 10),
+    ("nobyembre", 11),
+    ("disyembre", 12),
     // Turkish (case endings follow an apostrophe, which ends the word)
-    ("ocak", 1), ("şubat", 2), ("mart", 3), ("nisan", 4), ("mayıs", 5), ("haziran", 6),
-    ("temmuz", 7), ("ağustos", 8), ("eylül", 9), ("ekim", 10), ("kasım", 11), ("aralık", 12),
+    ("ocak", 1),
+    ("şubat", 2),
+    ("mart", 3),
+    ("nisan", 4),
+    ("mayıs", 5),
+    ("haziran", 6),
+    ("temmuz", 7),
+    ("ağustos", 8),
+    ("eylül", 9),
+    ("ekim", 10),
+    ("kasım", 11),
+    ("aralık", 12),
     // Russian forms too short for a stem
-    ("май", 5), ("мая", 5), ("мае", 5),
+    ("май", 5),
+    ("мая", 5),
+    ("мае", 5),
 ];
 
 /// Abbreviations (English, German): months in dates, but too short to keep out of names
 /// ("Jun" is also a given name).
 const MONTH_ABBREVIATIONS: &[(&str, u8)] = &[
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8),
-    ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12), ("okt", 10), ("dez", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("okt", 10),
+    ("dez", 12),
 ];
 
 /// Stems of inflected month names: the word must start with one and add at most
 /// [`MAX_MONTH_ENDING`] letters.
 const MONTH_STEMS: &[(&str, u8)] = &[
     // Russian
-    ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("июн", 6), ("июл", 7),
-    ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
+    ("январ", 1),
+    ("феврал", 2),
+    ("март", 3),
+    ("апрел", 4),
+    ("июн", 6),
+    ("июл", 7),
+    ("август", 8),
+    ("сентябр", 9),
+    ("октябр", 10),
+    ("ноябр", 11),
+    ("декабр", 12),
     // Serbian, Cyrillic and Latin
-    ("јануар", 1), ("фебруар", 2), ("април", 4), ("мај", 5), ("јун", 6), ("јул", 7),
-    ("септемб", 9), ("октоб", 10), ("новемб", 11), ("децемб", 12), ("januar", 1),
-    ("februar", 2), ("mart", 3), ("april", 4), ("maj", 5), ("jun", 6), ("jul", 7),
-    ("avgust", 8), ("septemb", 9), ("oktob", 10), ("novemb", 11), ("decemb", 12),
+    ("јануар", 1),
+    ("фебруар", 2),
+    ("април", 4),
+    ("мај", 5),
+    ("јун", 6),
+    ("јул", 7),
+    ("септемб", 9),
+    ("октоб", 10),
+    ("новемб", 11),
+    ("децемб", 12),
+    ("januar", 1),
+    ("februar", 2),
+    ("mart", 3),
+    ("april", 4),
+    ("maj", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("avgust", 8),
+    ("septemb", 9),
+    ("oktob", 10),
+    ("novemb", 11),
+    ("decemb", 12),
     // Finnish
-    ("tammikuu", 1), ("helmikuu", 2), ("maaliskuu", 3), ("huhtikuu", 4), ("toukokuu", 5),
-    ("kesäkuu", 6), ("heinäkuu", 7), ("elokuu", 8), ("syyskuu", 9), ("lokakuu", 10),
-    ("marraskuu", 11), ("joulukuu", 12),
+    ("tammikuu", 1),
+    ("helmikuu", 2),
+    ("maaliskuu", 3),
+    ("huhtikuu", 4),
+    ("toukokuu", 5),
+    ("kesäkuu", 6),
+    ("heinäkuu", 7),
+    ("elokuu", 8),
+    ("syyskuu", 9),
+    ("lokakuu", 10),
+    ("marraskuu", 11),
+    ("joulukuu", 12),
 ];
 
 fn exact_months() -> &'static HashMap<&'static str, u8> {
@@ -113,7 +252,11 @@ pub fn month_of(word: &str) -> Option<u8> {
     if let Some(&m) = month_abbreviations().get(lower.as_str()) {
         return Some(m);
     }
-    let bounds: Vec<usize> = lower.char_indices().map(|(p, _)| p).chain([lower.len()]).collect();
+    let bounds: Vec<usize> = lower
+        .char_indices()
+        .map(|(p, _)| p)
+        .chain([lower.len()])
+        .collect();
     bounds
         .iter()
         .rev()
@@ -170,13 +313,14 @@ impl Found {
             }
         }
         match (self.year, self.day) {
-            (Some(y), Some(d)) => {
-                NaiveDate::from_ymd_opt(y, self.month, d).map(|date| date.format("%Y-%m-%d").to_string())
-            }
+            (Some(y), Some(d)) => NaiveDate::from_ymd_opt(y, self.month, d)
+                .map(|date| date.format("%Y-%m-%d").to_string()),
             // 2000 is a leap year, so 29 February stays valid without a year.
             (None, Some(d)) => NaiveDate::from_ymd_opt(2000, self.month, d)
                 .map(|_| format!("--{:02}-{:02}", self.month, d)),
-            (Some(y), None) => (1..=12).contains(&self.month).then(|| format!("{y:04}-{:02}", self.month)),
+            (Some(y), None) => (1..=12)
+                .contains(&self.month)
+                .then(|| format!("{y:04}-{:02}", self.month)),
             (None, None) => None,
         }
     }
@@ -191,49 +335,105 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<String> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
-    let Some(p) = patterns() else { return Vec::new() };
+    let Some(p) = patterns() else {
+        return Vec::new();
+    };
     // Candidates that are not real dates (30 February) still claim their words, so that
     // "February 2023" inside them is not read as a month.
     let mut found: Vec<(Range<usize>, Option<String>)> = Vec::new();
     let mut push = |range: Range<usize>, f: Found| found.push((range, f.iso()));
     let us = lang.as_str() == "en";
-    for c in p.iso.captures_iter(text).chain(p.year_first.captures_iter(text)) {
+    for c in p
+        .iso
+        .captures_iter(text)
+        .chain(p.year_first.captures_iter(text))
+    {
         if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
-            push(c.get(0).map_or(0..0, |m| m.range()), Found { year: Some(y), month: m, day: Some(d) });
+            push(
+                c.get(0).map_or(0..0, |m| m.range()),
+                Found {
+                    year: Some(y),
+                    month: m,
+                    day: Some(d),
+                },
+            );
         }
     }
     for c in p.day_first.captures_iter(text) {
         if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
-            push(c.get(0).map_or(0..0, |m| m.range()), Found { year: Some(y), month: m, day: Some(d) });
+            push(
+                c.get(0).map_or(0..0, |m| m.range()),
+                Found {
+                    year: Some(y),
+                    month: m,
+                    day: Some(d),
+                },
+            );
         }
     }
     for c in p.slash.captures_iter(text) {
-        if let (Some(a), Some(b), Some(y)) = (num::<u32>(c.get(1)), num::<u32>(c.get(2)), num(c.get(3))) {
+        if let (Some(a), Some(b), Some(y)) =
+            (num::<u32>(c.get(1)), num::<u32>(c.get(2)), num(c.get(3)))
+        {
             // US order in English unless the first part cannot be a month; day first elsewhere
             // unless the second part cannot be one.
             let month_first = if us { a <= 12 } else { b > 12 };
             let (month, day) = if month_first { (a, b) } else { (b, a) };
-            push(c.get(0).map_or(0..0, |m| m.range()), Found { year: Some(y), month, day: Some(day) });
+            push(
+                c.get(0).map_or(0..0, |m| m.range()),
+                Found {
+                    year: Some(y),
+                    month,
+                    day: Some(day),
+                },
+            );
         }
     }
     for c in p.day_month.captures_iter(text) {
-        let (Some(d), Some(w)) = (num(c.get(1)), c.get(2)) else { continue };
+        let (Some(d), Some(w)) = (num(c.get(1)), c.get(2)) else {
+            continue;
+        };
         if let Some(m) = month_of(w.as_str()) {
             let end = c.get(3).map_or(w.end(), |y| y.end());
             let range = c.get(0).map_or(0..0, |m| m.start()..end);
-            push(range, Found { year: num(c.get(3)), month: u32::from(m), day: Some(d) });
+            push(
+                range,
+                Found {
+                    year: num(c.get(3)),
+                    month: u32::from(m),
+                    day: Some(d),
+                },
+            );
         }
     }
     for c in p.month_day.captures_iter(text) {
-        let (Some(w), Some(d)) = (c.get(1), num(c.get(2))) else { continue };
+        let (Some(w), Some(d)) = (c.get(1), num(c.get(2))) else {
+            continue;
+        };
         if let Some(m) = month_of(w.as_str()) {
-            push(c.get(0).map_or(0..0, |m| m.range()), Found { year: num(c.get(3)), month: u32::from(m), day: Some(d) });
+            push(
+                c.get(0).map_or(0..0, |m| m.range()),
+                Found {
+                    year: num(c.get(3)),
+                    month: u32::from(m),
+                    day: Some(d),
+                },
+            );
         }
     }
     for c in p.month_year.captures_iter(text) {
-        let (Some(w), Some(y)) = (c.get(1), num(c.get(2))) else { continue };
+        let (Some(w), Some(y)) = (c.get(1), num(c.get(2))) else {
+            continue;
+        };
         if let Some(m) = month_of(w.as_str()) {
-            push(c.get(0).map_or(0..0, |m| m.range()), Found { year: Some(y), month: u32::from(m), day: None });
+            push(
+                c.get(0).map_or(0..0, |m| m.range()),
+                Found {
+                    year: Some(y),
+                    month: u32::from(m),
+                    day: None,
+                },
+            );
         }
     }
     // Several patterns can read the same words ("13 September 2023" also holds "September

@@ -76,7 +76,12 @@ impl NameToken {
             }
             _ => None,
         };
-        NameToken { allowance: suffix_allowance(chars), lower, exact, stem }
+        NameToken {
+            allowance: suffix_allowance(chars),
+            lower,
+            exact,
+            stem,
+        }
     }
 
     /// True when the text token (as written and lower-cased) is a form of this name token.
@@ -154,7 +159,12 @@ impl Gazetteer {
 
     /// A gazetteer with no names.
     pub fn empty() -> Self {
-        Gazetteer { keys: Vec::new(), entries: Vec::new(), first: HashMap::new(), spaceless: None }
+        Gazetteer {
+            keys: Vec::new(),
+            entries: Vec::new(),
+            first: HashMap::new(),
+            spaceless: None,
+        }
     }
 
     /// Parses `key<TAB>lang<TAB>name` lines; empty lines and `#` comments are skipped.
@@ -172,10 +182,16 @@ impl Gazetteer {
             let (Some(key), Some(_lang), Some(name), None) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
             else {
-                return Err(Error::Gazetteer { line: n + 1, reason: "expected 3 tab-separated fields" });
+                return Err(Error::Gazetteer {
+                    line: n + 1,
+                    reason: "expected 3 tab-separated fields",
+                });
             };
             if !key.starts_with('@') || name.trim().is_empty() {
-                return Err(Error::Gazetteer { line: n + 1, reason: "key must start with @, name must not be empty" });
+                return Err(Error::Gazetteer {
+                    line: n + 1,
+                    reason: "key must start with @, name must not be empty",
+                });
             }
             let next_id = g.keys.len();
             let key_id = *key_ids.entry(key).or_insert(next_id);
@@ -201,7 +217,10 @@ impl Gazetteer {
             for form in std::iter::once(&tokens[0].lower).chain(tokens[0].stem.as_ref()) {
                 g.first.entry(form.clone()).or_default().push(id);
             }
-            g.entries.push(Entry { key: key_id, tokens });
+            g.entries.push(Entry {
+                key: key_id,
+                tokens,
+            });
         }
         for ids in g.first.values_mut() {
             ids.sort_by_key(|&id| std::cmp::Reverse(g.entries[id].tokens.len()));
@@ -297,7 +316,10 @@ impl Gazetteer {
             }
             match self.match_at(toks, lowers, i) {
                 Some((n, key)) => {
-                    hits.push(TokenHit { tokens: i..i + n, key: self.keys[key].clone() });
+                    hits.push(TokenHit {
+                        tokens: i..i + n,
+                        key: self.keys[key].clone(),
+                    });
                     i += n;
                 }
                 None => i += 1,
@@ -308,12 +330,17 @@ impl Gazetteer {
 
     /// Names in spaceless scripts found by substring, left to right.
     pub fn match_spaceless(&self, text: &str) -> Vec<SpanHit> {
-        let Some((ac, keys)) = &self.spaceless else { return Vec::new() };
+        let Some((ac, keys)) = &self.spaceless else {
+            return Vec::new();
+        };
         if !text.chars().any(crate::tokens::is_spaceless) {
             return Vec::new();
         }
         ac.find_iter(text)
-            .map(|m| SpanHit { range: m.range(), key: self.keys[keys[m.pattern().as_usize()]].clone() })
+            .map(|m| SpanHit {
+                range: m.range(),
+                key: self.keys[keys[m.pattern().as_usize()]].clone(),
+            })
             .collect()
     }
 
@@ -333,7 +360,9 @@ impl Gazetteer {
                 .map(|h| h.key);
         }
         let hits = self.match_tokens(&toks, &Self::lower_forms(&toks), |i| i == 0);
-        hits.into_iter().find(|h| h.tokens == (0..toks.len())).map(|h| h.key)
+        hits.into_iter()
+            .find(|h| h.tokens == (0..toks.len()))
+            .map(|h| h.key)
     }
 }
 
@@ -354,8 +383,16 @@ mod tests {
     #[test]
     fn north_korea_in_many_languages() {
         for name in [
-            "North Korea", "Nordkorea", "Северна Кореја", "Hilagang Korea", "Pohjois-Korea",
-            "Corée du Nord", "朝鲜", "كوريا الشمالية", "DPRK", "DVRK",
+            "North Korea",
+            "Nordkorea",
+            "Северна Кореја",
+            "Hilagang Korea",
+            "Pohjois-Korea",
+            "Corée du Nord",
+            "朝鲜",
+            "كوريا الشمالية",
+            "DPRK",
+            "DVRK",
         ] {
             assert_eq!(key(name).as_deref(), Some("@kp"), "{name}");
         }
@@ -399,8 +436,17 @@ mod tests {
 
     #[test]
     fn malformed_lines_are_errors() {
-        assert!(matches!(Gazetteer::parse("@x\ten"), Err(Error::Gazetteer { line: 1, .. })));
-        assert!(matches!(Gazetteer::parse("# c\nx\ten\tName"), Err(Error::Gazetteer { line: 2, .. })));
-        assert_eq!(Gazetteer::parse("@a\ten\tAlpha\n").map(|g| g.len()).ok(), Some(1));
+        assert!(matches!(
+            Gazetteer::parse("@x\ten"),
+            Err(Error::Gazetteer { line: 1, .. })
+        ));
+        assert!(matches!(
+            Gazetteer::parse("# c\nx\ten\tName"),
+            Err(Error::Gazetteer { line: 2, .. })
+        ));
+        assert_eq!(
+            Gazetteer::parse("@a\ten\tAlpha\n").map(|g| g.len()).ok(),
+            Some(1)
+        );
     }
 }

@@ -60,8 +60,14 @@ pub fn ascii_fold(token: &str, lang: &Lang) -> String {
     let latin = storyweave_text::to_latin(token, lang);
     // Serbian Џ becomes "Dž", the sound English spells "J" (Džong = Jong); fold alone would
     // make it "dz".
-    let latin = latin.replace("dž", "j").replace("Dž", "J").replace("DŽ", "J");
-    storyweave_text::fold(&latin).chars().filter(char::is_ascii_alphanumeric).collect()
+    let latin = latin
+        .replace("dž", "j")
+        .replace("Dž", "J")
+        .replace("DŽ", "J");
+    storyweave_text::fold(&latin)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 /// Phonetic folding of a lower-case ASCII string, then doubled letters collapsed.

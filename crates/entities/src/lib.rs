@@ -83,7 +83,12 @@ pub fn token_keys(entity: &Entity) -> Vec<String> {
     if entity.key.starts_with('@') {
         return vec![entity.key.clone()];
     }
-    entity.key.split(' ').filter(|k| !k.is_empty()).map(str::to_string).collect()
+    entity
+        .key
+        .split(' ')
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Normalised numbers in the text (`1,000` / `1.000` / `1 000` → `1000`; years; percentages).

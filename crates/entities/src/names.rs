@@ -102,23 +102,31 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
         // place name in another ("Man", "Anh"): not a match; nor are month and weekday names
         // that look like an inflected place name in some language.
         let lower = lowers[i].as_str();
-        !(t.initial && ctx.analyzer.is_stop_word(lower))
-            && !words::contains(words::WEEKDAYS, lower)
-            && !dates::is_month_name(lower)
+        let common_initial = t.initial && ctx.analyzer.is_stop_word(lower);
+        let calendar = words::contains(words::WEEKDAYS, lower) || dates::is_month_name(lower);
+        !common_initial && !calendar
     });
     for hit in hits {
         let range = toks[hit.tokens.start].start..toks[hit.tokens.end - 1].end;
-        claimed[hit.tokens.clone()].iter_mut().for_each(|c| *c = true);
+        claimed[hit.tokens.clone()]
+            .iter_mut()
+            .for_each(|c| *c = true);
         out.push((range.start, entity(hit.key, &text[range], EntityKind::Name)));
     }
     for hit in gazetteer.match_spaceless(text) {
-        out.push((hit.range.start, entity(hit.key, &text[hit.range], EntityKind::Name)));
+        out.push((
+            hit.range.start,
+            entity(hit.key, &text[hit.range], EntityKind::Name),
+        ));
     }
 
     for (i, t) in toks.iter().enumerate() {
         if !claimed[i] && is_acronym(t) && !shouting.contains(&t.line) {
             claimed[i] = true;
-            out.push((t.start, entity(acronym_key(t.text, lang), t.text, EntityKind::Acronym)));
+            out.push((
+                t.start,
+                entity(acronym_key(t.text, lang), t.text, EntityKind::Acronym),
+            ));
         }
     }
 
@@ -149,12 +157,18 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
         if words.len() > MAX_NAME_WORDS {
             for &i in &words {
                 let t = &toks[i];
-                out.push((t.start, entity(name_token_key(t.text, lang), t.text, EntityKind::Name)));
+                out.push((
+                    t.start,
+                    entity(name_token_key(t.text, lang), t.text, EntityKind::Name),
+                ));
             }
             continue;
         }
         let surface = &text[first.start..toks[run.end - 1].end];
-        out.push((first.start, entity(run_key(&toks[run], ctx.lang), surface, EntityKind::Name)));
+        out.push((
+            first.start,
+            entity(run_key(&toks[run], ctx.lang), surface, EntityKind::Name),
+        ));
     }
 
     out.sort_by_key(|(start, _)| *start);
@@ -162,7 +176,11 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
 }
 
 fn entity(key: String, surface: &str, kind: EntityKind) -> Entity {
-    Entity { key, surface: surface.to_string(), kind }
+    Entity {
+        key,
+        surface: surface.to_string(),
+        kind,
+    }
 }
 
 /// Roman numerals in all capitals (Henry VIII, World War II) are not acronyms.
@@ -283,7 +301,10 @@ mod tests {
     use super::*;
 
     fn ents(text: &str, lang: &str) -> Vec<(String, String)> {
-        extract(text, &Lang::new(lang)).into_iter().map(|e| (e.surface, e.key)).collect()
+        extract(text, &Lang::new(lang))
+            .into_iter()
+            .map(|e| (e.surface, e.key))
+            .collect()
     }
 
     fn surfaces(text: &str, lang: &str) -> Vec<String> {
@@ -307,7 +328,10 @@ mod tests {
 
     #[test]
     fn sentence_initial_common_words_are_skipped() {
-        let s = surfaces("Yesterday it rained. The rain stopped. Meanwhile Putin slept.", "en");
+        let s = surfaces(
+            "Yesterday it rained. The rain stopped. Meanwhile Putin slept.",
+            "en",
+        );
         assert!(!s.iter().any(|x| x == "The" || x == "Meanwhile"), "{s:?}");
         // Sentence-initial but followed by a capitalised word: a name.
         let s = surfaces("Angela Merkel spoke. Then she left.", "en");
@@ -366,14 +390,26 @@ mod tests {
 
     #[test]
     fn german_frequent_nouns_are_dropped() {
-        let s = surfaces("Die Regierung und der Kreml haben Berichten zufolge Putin gelobt.", "de");
-        assert!(!s.iter().any(|x| x == "Regierung" || x == "Berichten"), "{s:?}");
-        assert!(s.contains(&"Kreml".to_string()) && s.contains(&"Putin".to_string()), "{s:?}");
+        let s = surfaces(
+            "Die Regierung und der Kreml haben Berichten zufolge Putin gelobt.",
+            "de",
+        );
+        assert!(
+            !s.iter().any(|x| x == "Regierung" || x == "Berichten"),
+            "{s:?}"
+        );
+        assert!(
+            s.contains(&"Kreml".to_string()) && s.contains(&"Putin".to_string()),
+            "{s:?}"
+        );
     }
 
     #[test]
     fn weekdays_and_months_are_not_names() {
-        let s = surfaces("Sie trafen sich am Mittwoch, dem 13. September, mit Putin.", "de");
+        let s = surfaces(
+            "Sie trafen sich am Mittwoch, dem 13. September, mit Putin.",
+            "de",
+        );
         assert_eq!(s, ["Putin"]);
     }
 

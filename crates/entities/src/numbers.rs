@@ -42,7 +42,10 @@ fn digit(c: char) -> Option<char> {
 
 /// Separators that only ever group thousands.
 fn is_group_only(c: char) -> bool {
-    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '’' | '\'' | '٬')
+    matches!(
+        c,
+        ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '’' | '\'' | '٬'
+    )
 }
 
 fn is_separator(c: char) -> bool {
@@ -51,28 +54,75 @@ fn is_separator(c: char) -> bool {
 
 /// Words for "percent" that follow a number.
 const PERCENT_WORDS: &[&str] = &[
-    "percent", "pct", "prozent", "procent", "procenta", "prosent", "prosenttia", "porsiyento",
-    "posto", "посто", "процент", "процента", "процентов", "відсотків",
+    "percent",
+    "pct",
+    "prozent",
+    "procent",
+    "procenta",
+    "prosent",
+    "prosenttia",
+    "porsiyento",
+    "posto",
+    "посто",
+    "процент",
+    "процента",
+    "процентов",
+    "відсотків",
 ];
 
 /// Two-word forms of "percent": (first, second).
-const PERCENT_PAIRS: &[(&str, &str)] =
-    &[("per", "cent"), ("por", "ciento"), ("pour", "cent"), ("per", "cento"), ("por", "cento")];
+const PERCENT_PAIRS: &[(&str, &str)] = &[
+    ("per", "cent"),
+    ("por", "ciento"),
+    ("pour", "cent"),
+    ("per", "cento"),
+    ("por", "cento"),
+];
 
 /// Multiplier words: (prefix, power of ten, whole word only). Longest prefixes first, so
 /// "milliard" is tried before "mil".
 const MULTIPLIERS: &[(&str, u32, bool)] = &[
-    ("милијард", 9, false), ("milijard", 9, false), ("миллиард", 9, false),
-    ("thousand", 3, false), ("milliard", 9, false), ("trillion", 12, false),
-    ("миллион", 6, false), ("miljoen", 6, false), ("miljoon", 6, false), ("bilyon", 9, false),
-    ("million", 6, false), ("millón", 6, false), ("millones", 6, false), ("milhões", 6, false),
-    ("bilhões", 9, false), ("tausend", 3, false), ("tuhatta", 3, false), ("miliard", 9, false),
-    ("miljard", 9, false), ("милион", 6, false), ("хиљад", 3, false), ("hiljad", 3, false),
-    ("milhão", 6, false), ("bilhão", 9, false), ("milyar", 9, false), ("milyon", 6, false),
-    ("miljon", 6, false), ("milion", 6, false), ("milió", 6, false), ("тысяч", 3, false),
-    ("tuhat", 3, false), ("млрд", 9, true), ("libo", 3, true), ("mrd", 9, true),
-    ("mio", 6, true), ("mln", 6, true), ("млн", 6, true), ("тыс", 3, true), ("bn", 9, true),
-    ("mil", 3, true), ("bin", 3, true),
+    ("милијард", 9, false),
+    ("milijard", 9, false),
+    ("миллиард", 9, false),
+    ("thousand", 3, false),
+    ("milliard", 9, false),
+    ("trillion", 12, false),
+    ("миллион", 6, false),
+    ("miljoen", 6, false),
+    ("miljoon", 6, false),
+    ("bilyon", 9, false),
+    ("million", 6, false),
+    ("millón", 6, false),
+    ("millones", 6, false),
+    ("milhões", 6, false),
+    ("bilhões", 9, false),
+    ("tausend", 3, false),
+    ("tuhatta", 3, false),
+    ("miliard", 9, false),
+    ("miljard", 9, false),
+    ("милион", 6, false),
+    ("хиљад", 3, false),
+    ("hiljad", 3, false),
+    ("milhão", 6, false),
+    ("bilhão", 9, false),
+    ("milyar", 9, false),
+    ("milyon", 6, false),
+    ("miljon", 6, false),
+    ("milion", 6, false),
+    ("milió", 6, false),
+    ("тысяч", 3, false),
+    ("tuhat", 3, false),
+    ("млрд", 9, true),
+    ("libo", 3, true),
+    ("mrd", 9, true),
+    ("mio", 6, true),
+    ("mln", 6, true),
+    ("млн", 6, true),
+    ("тыс", 3, true),
+    ("bn", 9, true),
+    ("mil", 3, true),
+    ("bin", 3, true),
 ];
 
 /// How a number was written, once its separators are understood.
@@ -85,13 +135,16 @@ enum Reading {
 }
 
 fn read(groups: &[String], seps: &[char]) -> Reading {
-    let Some(first) = groups.first() else { return Reading::Groups };
+    let Some(first) = groups.first() else {
+        return Reading::Groups;
+    };
     if seps.is_empty() {
         return Reading::Number(first.clone(), String::new());
     }
     let thousands = |gs: &[String], ss: &[char]| {
         let kind = ss[0];
-        ss.iter().all(|&s| s == kind || (is_group_only(s) && is_group_only(kind)))
+        ss.iter()
+            .all(|&s| s == kind || (is_group_only(s) && is_group_only(kind)))
             && gs[0].len() <= 3
             && !gs[0].starts_with('0')
             && gs[1..].iter().all(|g| g.len() == 3)
@@ -103,8 +156,8 @@ fn read(groups: &[String], seps: &[char]) -> Reading {
     if last_sep == '.' || last_sep == ',' {
         let head = &groups[..groups.len() - 1];
         let head_seps = &seps[..seps.len() - 1];
-        let head_ok = head_seps.is_empty()
-            || (thousands(head, head_seps) && !head_seps.contains(&last_sep));
+        let head_ok =
+            head_seps.is_empty() || (thousands(head, head_seps) && !head_seps.contains(&last_sep));
         let single = head_seps.is_empty();
         // One mark with three digits after it was read as thousands above (unless the number
         // starts with 0); any other single mark, or a different last mark, is the decimal mark.
@@ -146,7 +199,9 @@ fn next_word(text: &str, pos: usize) -> Option<(String, usize)> {
         return None;
     }
     let start = pos + (rest.len() - trimmed.len());
-    let len = trimmed.find(|c: char| !c.is_alphabetic()).unwrap_or(trimmed.len());
+    let len = trimmed
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(trimmed.len());
     (len > 0).then(|| (trimmed[..len].to_lowercase(), start + len))
 }
 
@@ -159,22 +214,34 @@ fn multiplier(word: &str, lang: &Lang) -> Option<u32> {
     }
     MULTIPLIERS
         .iter()
-        .find(|(prefix, _, whole)| if *whole { word == *prefix } else { word.starts_with(prefix) })
+        .find(|(prefix, _, whole)| {
+            if *whole {
+                word == *prefix
+            } else {
+                word.starts_with(prefix)
+            }
+        })
         .map(|&(_, power, _)| power)
 }
 
-fn is_percent_after(text: &str, pos: usize) -> Option<usize> {
-    let rest = text.get(pos..)?;
+/// True when a percent sign or word follows the number ending at `pos`.
+fn is_percent_after(text: &str, pos: usize) -> bool {
+    let Some(rest) = text.get(pos..) else {
+        return false;
+    };
     let trimmed = rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']);
+    // At most one space (a no-break space is two bytes) between the number and the sign.
     if rest.len() - trimmed.len() <= 2 && (trimmed.starts_with('%') || trimmed.starts_with('٪')) {
-        return Some(pos + (rest.len() - trimmed.len()) + '%'.len_utf8());
+        return true;
     }
-    let (w, end) = next_word(text, pos)?;
+    let Some((w, end)) = next_word(text, pos) else {
+        return false;
+    };
     if PERCENT_WORDS.contains(&w.as_str()) {
-        return Some(end);
+        return true;
     }
-    let (w2, end2) = next_word(text, end)?;
-    PERCENT_PAIRS.iter().any(|&(a, b)| a == w && b == w2).then_some(end2)
+    next_word(text, end)
+        .is_some_and(|(w2, _)| PERCENT_PAIRS.iter().any(|&(a, b)| a == w && b == w2))
 }
 
 /// Normalised numbers in order of appearance (repeats kept).
@@ -208,7 +275,10 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<String> {
             // A space groups only a following block of exactly three digits: "in 2019 2020"
             // and "Un 2023. 9. 13" are separate numbers.
             if is_group_only(s) {
-                let block = chars[j + 1..].iter().take_while(|&&(_, c)| digit(c).is_some()).count();
+                let block = chars[j + 1..]
+                    .iter()
+                    .take_while(|&&(_, c)| digit(c).is_some())
+                    .count();
                 if block != 3 || groups.last().is_some_and(|g| g.len() > 3) {
                     break;
                 }
@@ -224,11 +294,10 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<String> {
         }
         match read(&groups, &seps) {
             Reading::Number(int, frac) => {
-                if percent_before {
+                if percent_before || is_percent_after(text, end) {
                     out.push(format!("{}%", canonical(&int, &frac)));
-                } else if is_percent_after(text, end).is_some() {
-                    out.push(format!("{}%", canonical(&int, &frac)));
-                } else if let Some(p) = next_word(text, end).and_then(|(w, _)| multiplier(&w, lang)) {
+                } else if let Some(p) = next_word(text, end).and_then(|(w, _)| multiplier(&w, lang))
+                {
                     out.push(scale(&int, &frac, p));
                 } else {
                     out.push(canonical(&int, &frac));
@@ -260,30 +329,46 @@ mod tests {
 
     #[test]
     fn thousands_in_every_convention() {
-        for (t, l) in [("1,000", "en"), ("1.000", "de"), ("1 000", "fr"), ("1’000", "de"), ("1\u{a0}000", "fr")] {
+        for (t, l) in [
+            ("1,000", "en"),
+            ("1.000", "de"),
+            ("1 000", "fr"),
+            ("1’000", "de"),
+            ("1\u{a0}000", "fr"),
+        ] {
             assert_eq!(nums(t, l), ["1000"], "{t}");
         }
-        assert_eq!(nums("1,000,000 and 1.000.000", "en"), ["1000000", "1000000"]);
+        assert_eq!(
+            nums("1,000,000 and 1.000.000", "en"),
+            ["1000000", "1000000"]
+        );
     }
 
     #[test]
     fn decimals() {
         assert_eq!(nums("3.5 and 3,5 and 13.5 C", "de"), ["3.5", "3.5", "13.5"]);
-        assert_eq!(nums("1,234.56 or 1.234,56 or 1 234,5", "en"), ["1234.56", "1234.56", "1234.5"]);
+        assert_eq!(
+            nums("1,234.56 or 1.234,56 or 1 234,5", "en"),
+            ["1234.56", "1234.56", "1234.5"]
+        );
         assert_eq!(nums("0.125 and 2.50", "en"), ["0.125", "2.5"]);
     }
 
     #[test]
     fn percentages() {
-        assert_eq!(nums("5% / 5 % / 5 percent / 5 per cent / %5 / 5 Prozent", "en"), [
-            "5%", "5%", "5%", "5%", "5%", "5%"
-        ]);
+        assert_eq!(
+            nums("5% / 5 % / 5 percent / 5 per cent / %5 / 5 Prozent", "en"),
+            ["5%", "5%", "5%", "5%", "5%", "5%"]
+        );
         assert_eq!(nums("12,5 %", "de"), ["12.5%"]);
     }
 
     #[test]
     fn years_and_dates_split() {
-        assert_eq!(nums("in 2023, in 2019 2020", "en"), ["2023", "2019", "2020"]);
+        assert_eq!(
+            nums("in 2023, in 2019 2020", "en"),
+            ["2023", "2019", "2020"]
+        );
         assert_eq!(nums("13.09.2023", "de"), ["13", "9", "2023"]);
         assert_eq!(nums("Kim Jong Un 2023. 9. 13", "tl"), ["2023", "9", "13"]);
     }

@@ -61,7 +61,10 @@ fn find_close(text: &str, from: usize, marks: &[char]) -> Option<usize> {
 pub fn extract(text: &str) -> Vec<Quote> {
     let mut out = Vec::new();
     let mut pos = 0;
-    while let Some((off, open)) = text[pos..].char_indices().find(|&(_, c)| closers(c).is_some()) {
+    while let Some((off, open)) = text[pos..]
+        .char_indices()
+        .find(|&(_, c)| closers(c).is_some())
+    {
         let at = pos + off;
         let inner_start = at + open.len_utf8();
         pos = inner_start;
@@ -71,7 +74,9 @@ pub fn extract(text: &str) -> Vec<Quote> {
             continue;
         }
         let Some(marks) = closers(open) else { continue };
-        let Some(close) = find_close(text, inner_start, marks) else { continue };
+        let Some(close) = find_close(text, inner_start, marks) else {
+            continue;
+        };
         let raw = &text[inner_start..close];
         let lead = raw.len() - raw.trim_start().len();
         let inner = raw.trim();
@@ -79,7 +84,10 @@ pub fn extract(text: &str) -> Vec<Quote> {
         let long_enough = inner.split_whitespace().count() >= MIN_QUOTE_WORDS
             || inner.chars().count() >= MIN_QUOTE_CHARS;
         if long_enough {
-            out.push(Quote { text: inner.to_string(), range: start..start + inner.len() });
+            out.push(Quote {
+                text: inner.to_string(),
+                range: start..start + inner.len(),
+            });
         }
         pos = close + text[close..].chars().next().map_or(0, char::len_utf8);
     }
@@ -110,26 +118,42 @@ mod tests {
             let q = extract(s);
             assert_eq!(q.len(), 1, "{s}");
             assert_eq!(&s[q[0].range.clone()], q[0].text);
-            assert!(q[0].text.split_whitespace().count() >= 4, "{s}: {:?}", q[0].text);
+            assert!(
+                q[0].text.split_whitespace().count() >= 4,
+                "{s}: {:?}",
+                q[0].text
+            );
         }
-        assert_eq!(texts("他说「我们一定将赢得这场战争的最终胜利」。"), ["我们一定将赢得这场战争的最终胜利"]);
+        assert_eq!(
+            texts("他说「我们一定将赢得这场战争的最终胜利」。"),
+            ["我们一定将赢得这场战争的最终胜利"]
+        );
     }
 
     #[test]
     fn short_quotes_are_skipped() {
         assert!(texts("a “kamikaze” drone and a “holy war”").is_empty());
-        assert_eq!(texts("a “very long singleword-in-quotes”"), ["very long singleword-in-quotes"]);
+        assert_eq!(
+            texts("a “very long singleword-in-quotes”"),
+            ["very long singleword-in-quotes"]
+        );
     }
 
     #[test]
     fn never_across_paragraphs() {
         assert!(texts("He said “we will win\nthe war” today.").is_empty());
-        assert_eq!(texts("“unclosed here\n“closed one right here”"), ["closed one right here"]);
+        assert_eq!(
+            texts("“unclosed here\n“closed one right here”"),
+            ["closed one right here"]
+        );
     }
 
     #[test]
     fn apostrophes_do_not_close_quotes() {
-        assert_eq!(texts("‘Kim Jong Un’s visit was good’ he said"), ["Kim Jong Un’s visit was good"]);
+        assert_eq!(
+            texts("‘Kim Jong Un’s visit was good’ he said"),
+            ["Kim Jong Un’s visit was good"]
+        );
     }
 
     #[test]
@@ -142,6 +166,9 @@ mod tests {
 
     #[test]
     fn german_style_closer_after_english_opener() {
-        assert_eq!(texts("Er sagte “wir werden siegen, sagt er“ heute."), ["wir werden siegen, sagt er"]);
+        assert_eq!(
+            texts("Er sagte “wir werden siegen, sagt er“ heute."),
+            ["wir werden siegen, sagt er"]
+        );
     }
 }

@@ -75,7 +75,10 @@ fn is_apostrophe(c: char) -> bool {
 /// Opening quotation marks and brackets: a capital after one of these (with a comma or
 /// colon before it) starts a quoted sentence.
 fn is_opener(c: char) -> bool {
-    matches!(c, '“' | '„' | '«' | '»' | '"' | '‚' | '‘' | '「' | '『' | '(' | '[')
+    matches!(
+        c,
+        '“' | '„' | '«' | '»' | '"' | '‚' | '‘' | '「' | '『' | '(' | '['
+    )
 }
 
 #[derive(Default)]
@@ -92,7 +95,10 @@ struct GapScan {
 
 impl GapScan {
     fn new() -> Self {
-        GapScan { only_spaces: true, ..Default::default() }
+        GapScan {
+            only_spaces: true,
+            ..Default::default()
+        }
     }
 
     fn add(&mut self, s: &str) {
@@ -180,7 +186,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             start,
             end: start + word.len(),
             text: word,
-            gap: if out.is_empty() { Gap::Break } else { gap.gap() },
+            gap: if out.is_empty() {
+                Gap::Break
+            } else {
+                gap.gap()
+            },
             initial,
             line,
             first_upper,
@@ -197,14 +207,29 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 
 /// Latin and Cyrillic letters that look alike, lower-case: (Latin, Cyrillic).
 const LOOKALIKES: &[(char, char)] = &[
-    ('a', 'а'), ('c', 'с'), ('e', 'е'), ('i', 'і'), ('j', 'ј'), ('k', 'к'), ('m', 'м'),
-    ('o', 'о'), ('p', 'р'), ('x', 'х'), ('y', 'у'), ('t', 'т'), ('h', 'н'), ('b', 'в'),
+    ('a', 'а'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('i', 'і'),
+    ('j', 'ј'),
+    ('k', 'к'),
+    ('m', 'м'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('x', 'х'),
+    ('y', 'у'),
+    ('t', 'т'),
+    ('h', 'н'),
+    ('b', 'в'),
 ];
 
 /// A lower-case word that mixes Latin and Cyrillic letters (scraped Serbian text has
 /// "Kореја" with a Latin K) rewritten in its majority script, lookalike by lookalike.
 pub fn unmix_script(lower: &str) -> Option<String> {
-    let cyrillic = lower.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
+    let cyrillic = lower
+        .chars()
+        .filter(|c| ('\u{400}'..='\u{4ff}').contains(c))
+        .count();
     let latin = lower.chars().filter(char::is_ascii_alphabetic).count();
     if cyrillic == 0 || latin == 0 {
         return None;
@@ -253,9 +278,10 @@ mod tests {
 
     #[test]
     fn possessives_are_cut() {
-        assert_eq!(words("Kim Jong Un’s visit, Moskova'da, O’Brien"), [
-            "Kim", "Jong", "Un", "visit", "Moskova", "O’Brien"
-        ]);
+        assert_eq!(
+            words("Kim Jong Un’s visit, Moskova'da, O’Brien"),
+            ["Kim", "Jong", "Un", "visit", "Moskova", "O’Brien"]
+        );
         let t = tokenize("Un’s Visit");
         assert!(t[0].cut && !t[1].cut);
     }

@@ -12,8 +12,13 @@ use storyweave_entities::{
 use storyweave_model::Lang;
 
 /// Sample file prefixes and their languages (from the samples' README).
-const SAMPLES: &[(&str, &str)] =
-    &[("000", "tl"), ("001", "de"), ("002", "tl"), ("003", "sr"), ("004", "en")];
+const SAMPLES: &[(&str, &str)] = &[
+    ("000", "tl"),
+    ("001", "de"),
+    ("002", "tl"),
+    ("003", "sr"),
+    ("004", "en"),
+];
 
 fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples")
@@ -30,7 +35,9 @@ fn load() -> Option<Vec<(&'static str, Lang, String)>> {
     let mut out = Vec::new();
     for &(prefix, lang) in SAMPLES {
         let Some(path) = files.iter().find(|p| {
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
         }) else {
             eprintln!("skipped: no sample {prefix}_*.txt in {}", dir.display());
             return None;
@@ -43,7 +50,10 @@ fn load() -> Option<Vec<(&'static str, Lang, String)>> {
 
 /// Every word key of every entity of a text.
 fn keys_of(text: &str, lang: &Lang) -> HashSet<String> {
-    extract_entities(text, lang).iter().flat_map(token_keys).collect()
+    extract_entities(text, lang)
+        .iter()
+        .flat_map(token_keys)
+        .collect()
 }
 
 fn key(surface: &str) -> String {
@@ -72,10 +82,19 @@ fn vostochny_kcna_and_north_korea_where_reported() {
     let kcna = key("KCNA");
     for (prefix, lang, text) in &samples {
         let keys = keys_of(text, lang);
-        assert!(keys.contains("@kp"), "{prefix}: North Korea missing from {keys:?}");
-        assert!(keys.contains("@ru"), "{prefix}: Russia missing from {keys:?}");
+        assert!(
+            keys.contains("@kp"),
+            "{prefix}: North Korea missing from {keys:?}"
+        );
+        assert!(
+            keys.contains("@ru"),
+            "{prefix}: Russia missing from {keys:?}"
+        );
         if *prefix != "002" {
-            assert!(keys.contains(&vostochny), "{prefix}: no {vostochny} in {keys:?}");
+            assert!(
+                keys.contains(&vostochny),
+                "{prefix}: no {vostochny} in {keys:?}"
+            );
             assert!(keys.contains(&kcna), "{prefix}: no {kcna} in {keys:?}");
         }
     }
@@ -91,7 +110,10 @@ fn the_date_and_year_where_present() {
             assert!(numbers.iter().any(|n| n == "2023"), "{prefix}: {numbers:?}");
         }
         if text.contains("2023. 9. 13") {
-            assert!(dates.iter().any(|d| d == "2023-09-13"), "{prefix}: {dates:?}");
+            assert!(
+                dates.iter().any(|d| d == "2023-09-13"),
+                "{prefix}: {dates:?}"
+            );
             assert!(numbers.iter().any(|n| n == "13"), "{prefix}: {numbers:?}");
         }
     }
@@ -112,9 +134,17 @@ fn quotes_are_found_and_ranges_are_valid() {
         }
     }
     // 000 and 002 repeat one quote (the invitation) word for word in part.
-    let q0: Vec<String> = extract_quotes(&samples[0].2).into_iter().map(|q| q.text).collect();
-    let q2: Vec<String> = extract_quotes(&samples[2].2).into_iter().map(|q| q.text).collect();
-    assert!(q0.iter().any(|a| q2.iter().any(|b| a.starts_with("Sa pagtatapos") && b.starts_with("Sa pagtatapos"))));
+    let q0: Vec<String> = extract_quotes(&samples[0].2)
+        .into_iter()
+        .map(|q| q.text)
+        .collect();
+    let q2: Vec<String> = extract_quotes(&samples[2].2)
+        .into_iter()
+        .map(|q| q.text)
+        .collect();
+    assert!(q0.iter().any(|a| q2
+        .iter()
+        .any(|b| a.starts_with("Sa pagtatapos") && b.starts_with("Sa pagtatapos"))));
 }
 
 /// Entity, number, date and quote extraction per 3,000 characters of real text; the
