@@ -11,6 +11,9 @@ use scraper::{node::Element, Html, Node as HNode};
 /// A boilerplate-looking element holding more than this share of the page's text is a layout
 /// wrapper and is kept (article bodies are the bulk of a page's prose).
 const WRAPPER_SHARE: f32 = 0.5;
+/// A "soft" boilerplate element (content words next to boilerplate words) with this much
+/// prose is the article: about three real paragraphs.
+const SOFT_BOILER_MAX_PROSE: u32 = 400;
 /// A block with this much own (non-link) text is a prose paragraph, not a label or menu entry.
 const MIN_PROSE_CHARS: u32 = 80;
 
@@ -59,6 +62,8 @@ pub(crate) mod flag {
     pub const HAS_STRONG: u16 = 16;
     /// Class/id look like content ("content", "post", "entry", "text", …): readability bonus.
     pub const POSITIVE: u16 = 32;
+    /// BOILER from words next to content words ("entry share"): pruned only when small.
+    pub const SOFT: u16 = 64;
 }
 
 /// One node of the flat tree.
@@ -241,7 +246,10 @@ impl Dom {
                         // "nav-open"), never boilerplate.
                         let layout = matches!(name, "html" | "body" | "main");
                         match patterns::classify_attrs(el) {
-                            AttrClass { boiler, strong, positive, tier: t, author } => {
+                            AttrClass { boiler, strong, positive, tier: t, author, soft } => {
+                                if soft {
+                                    flags |= flag::SOFT;
+                                }
                                 if boiler && !layout {
                                     flags |= flag::BOILER;
                                 }
@@ -360,7 +368,7 @@ impl Dom {
             let f = self.nodes[i].flags;
             let own = f & flag::BOILER != 0
                 && f & (flag::STRONG | flag::HAS_STRONG) == 0
-                && prose.get(i).is_none_or(|&c| c < guard);
+                && prose.get(i).is_none_or(|&c| c < guard && (f & flag::SOFT == 0 || c < SOFT_BOILER_MAX_PROSE));
             if parent_pruned || own {
                 self.nodes[i].flags |= flag::PRUNED;
             }

@@ -133,7 +133,7 @@ fn scored_container(dom: &Dom) -> Option<Vec<usize>> {
 
 /// Paragraphs of a JSON-LD `articleBody` (plain text, or HTML that is parsed again).
 pub(crate) fn ld_body_text(body: &str) -> Option<String> {
-    let text = if body.contains("</p>") || body.contains("<br") {
+    let text = if body.contains('<') || body.contains('&') {
         let dom = Dom::parse(body);
         assemble(&emit(&dom, &[0]))
     } else {

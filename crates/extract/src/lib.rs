@@ -38,6 +38,10 @@ pub use normalize::collapse_ws;
 /// sits in the first megabytes, and parsing time grows linearly with size.
 pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 
+/// JSON-LD `articleBody` replaces the extracted text when it is this many times longer: the
+/// publisher's own copy of the article is then more complete than what the page shows.
+const LD_BODY_MARGIN: f32 = 1.25;
+
 /// What an extractor found in a page or a scraped text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
@@ -83,7 +87,7 @@ impl Extractor for HtmlExtractor {
         let mut text = html::main_text(&dom);
         if let Some(body) = m.ld_body.as_deref().and_then(html::ld_body_text) {
             // Pages rendered by script keep the article only in JSON-LD `articleBody`.
-            if text.chars().count() * 2 < body.chars().count() {
+            if (text.chars().count() as f32) * LD_BODY_MARGIN < body.chars().count() as f32 {
                 text = body;
             }
         }

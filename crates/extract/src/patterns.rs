@@ -21,7 +21,7 @@ pub(crate) const TIER_MAIN_TAG: u8 = 3;
 /// Substrings of class/id that mark boilerplate containers.
 const BOILER: &[&str] = &[
     "footer", "sidebar", "side-bar", "cookie", "consent", "gdpr", "newsletter", "subscri",
-    "abonn", "breadcrumb", "pagination", "pager", "social", "share", "sharing", "sharer", "related",
+    "abonn", "breadcrumb", "pagination", "social", "share", "sharing", "sharer", "related",
     "recommend", "empfehl", "popular", "trending", "mostread", "most-read", "meistgelesen",
     "outbrain", "taboola", "comment", "kommentar", "disqus", "respond", "reply", "login", "signup",
     "sign-up", "modal", "popup", "pop-up", "overlay", "skiplink", "skip-link", "navigation",
@@ -32,7 +32,7 @@ const BOILER: &[&str] = &[
     "offcanvas", "off-canvas", "lightbox", "caption", "tooltip", "jp-relatedposts", "postmeta",
     "post-meta", "entry-meta", "article-meta", "meta-info", "keywords", "search", "impressum",
     "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow-us", "author-box",
-    "authorbox", "author-bio", "about-author", "teaser", "more-articles", "more-stories",
+    "authorbox", "author-bio", "about-author", "more-articles", "more-stories",
     "morestories", "adsense", "googlead", "dfp-", "infobox-share", "backlink", "feedback",
     "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
 ];
@@ -93,7 +93,7 @@ fn boiler_token(tok: &str) -> bool {
         || matches!(tok, "tags" | "tag" | "share" | "meta")
         // WordPress puts "tag-foo" / "category-foo" on the article itself: parts named "tag"
         // are not boilerplate, but "ads", "rss", "author", "date" parts are.
-        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "rss" | "author" | "date"))
+        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "rss" | "author" | "date" | "pager"))
 }
 
 /// Tokens that make a container a generic content candidate.
@@ -109,6 +109,8 @@ pub(crate) struct AttrClass {
     pub positive: bool,
     pub tier: u8,
     pub author: bool,
+    /// Boilerplate words next to content words ("entry share"): pruned only when small.
+    pub soft: bool,
 }
 
 /// Classifies an element by class, id, role and itemprop.
@@ -156,7 +158,11 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
     if !out.boiler && matches(&POSITIVE_AC, POSITIVE, &s) {
         out.positive = true;
     }
-    if !out.boiler && out.tier > TIER_GENERIC && s.split_ascii_whitespace().any(generic_token) {
+    let generic = s.split_ascii_whitespace().any(generic_token);
+    if out.boiler && generic {
+        out.soft = true;
+    }
+    if !out.boiler && out.tier > TIER_GENERIC && generic {
         out.tier = TIER_GENERIC;
     }
     let id_l = id.to_ascii_lowercase();
@@ -240,6 +246,13 @@ pub(crate) fn is_end_marker(line: &str) -> bool {
     }) || key.split_whitespace().count() <= END_PHRASE_MAX_WORDS && END_PHRASES.iter().any(|p| key.contains(p))
 }
 
+/// Beginnings of short "more on this topic" headers ("Mehr zu Klima und Konsum"): dropped,
+/// but they do not end the article (live blogs put "More on …" between their sections).
+const TOPIC_HEADER_STARTS: &[&str] = &[
+    "mehr zu ", "mehr aus ", "more on ", "more from ", "siehe auch", "see also", "themen im artikel",
+    "plus de ", "más sobre", "mais sobre", "altro su",
+];
+
 /// Lines longer than this (words) are sentences, even if they contain an end phrase.
 const END_PHRASE_MAX_WORDS: usize = 7;
 
@@ -251,7 +264,9 @@ pub(crate) fn is_junk_line(line: &str) -> bool {
     }
     let key = line_key(t);
     let head = t.to_lowercase();
-    JUNK_LINES.contains(&key.as_str()) || JUNK_PREFIXES.iter().any(|p| head.starts_with(p) || key.starts_with(p))
+    JUNK_LINES.contains(&key.as_str())
+        || JUNK_PREFIXES.iter().any(|p| head.starts_with(p) || key.starts_with(p))
+        || key.split_whitespace().count() <= END_PHRASE_MAX_WORDS && TOPIC_HEADER_STARTS.iter().any(|p| key.starts_with(p))
 }
 
 #[cfg(test)]
