@@ -52,9 +52,25 @@ impl Config {
             .map_err(|e| EngineError::Config { path: path.display().to_string(), reason: e.to_string() })
     }
 
-    /// The configuration as TOML (for `storyweave config`).
+    /// The configuration as TOML (for `storyweave config`). Parameters are `f32`, whose
+    /// exact decimal expansion (0.15000000596…) would make the file hard to read, so floats
+    /// are rounded to the 7 significant digits an `f32` holds.
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+        fn tidy(v: &mut toml::Value) {
+            match v {
+                toml::Value::Float(f) => {
+                    if let Ok(short) = format!("{:.7}", *f as f32).parse::<f64>() {
+                        *f = short;
+                    }
+                }
+                toml::Value::Table(t) => t.iter_mut().for_each(|(_, v)| tidy(v)),
+                toml::Value::Array(a) => a.iter_mut().for_each(tidy),
+                _ => {}
+            }
+        }
+        let Ok(mut value) = toml::Value::try_from(self) else { return String::new() };
+        tidy(&mut value);
+        toml::to_string_pretty(&value).unwrap_or_default()
     }
 }
 
