@@ -243,7 +243,12 @@ pub(crate) fn is_end_marker(line: &str) -> bool {
     let key = line_key(line);
     END_MARKERS.iter().any(|m| {
         key.strip_prefix(m).is_some_and(|rest| rest.chars().all(|c| !c.is_alphabetic()))
-    }) || key.split_whitespace().count() <= END_PHRASE_MAX_WORDS && END_PHRASES.iter().any(|p| key.contains(p))
+    }) || is_header_shaped(line) && END_PHRASES.iter().any(|p| key.contains(p))
+}
+
+/// Short and without a sentence's final period: a heading or label, not prose.
+fn is_header_shaped(line: &str) -> bool {
+    line.split_whitespace().count() <= END_PHRASE_MAX_WORDS && !line.trim_end().ends_with(['.', '!'])
 }
 
 /// Beginnings of short "more on this topic" headers ("Mehr zu Klima und Konsum"): dropped,
@@ -266,7 +271,7 @@ pub(crate) fn is_junk_line(line: &str) -> bool {
     let head = t.to_lowercase();
     JUNK_LINES.contains(&key.as_str())
         || JUNK_PREFIXES.iter().any(|p| head.starts_with(p) || key.starts_with(p))
-        || key.split_whitespace().count() <= END_PHRASE_MAX_WORDS && TOPIC_HEADER_STARTS.iter().any(|p| key.starts_with(p))
+        || is_header_shaped(t) && TOPIC_HEADER_STARTS.iter().any(|p| key.starts_with(p))
 }
 
 #[cfg(test)]
