@@ -13,6 +13,7 @@
 //! Names written in scripts without spaces (Chinese, Japanese, Korean, Thai...) are found by
 //! substring with one Aho-Corasick automaton.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -246,7 +247,12 @@ impl Gazetteer {
     }
 
     /// The longest name starting at token `i`, as (token count, key id).
-    fn match_at(&self, toks: &[Token<'_>], lowers: &[String], i: usize) -> Option<(usize, usize)> {
+    fn match_at(
+        &self,
+        toks: &[Token<'_>],
+        lowers: &[Cow<'_, str>],
+        i: usize,
+    ) -> Option<(usize, usize)> {
         let lower = &lowers[i];
         let mut best: Option<(usize, usize)> = None;
         // Probe the token and its prefixes with up to MAX_STEM_ENDING characters cut off.
@@ -286,14 +292,22 @@ impl Gazetteer {
 
     /// Lower-case forms of tokens for [`Gazetteer::match_tokens`], mixed Latin/Cyrillic
     /// words rewritten in their majority script; empty for tokens no name can use.
-    pub fn lower_forms(toks: &[Token<'_>]) -> Vec<String> {
+    pub fn lower_forms<'a>(toks: &[Token<'a>]) -> Vec<Cow<'a, str>> {
         toks.iter()
             .map(|t| {
                 if t.spaceless || t.has_digit {
-                    return String::new();
+                    return Cow::Borrowed("");
                 }
-                let lower = t.text.to_lowercase();
-                crate::tokens::unmix_script(&lower).unwrap_or(lower)
+                // Most words are lower-case already: no allocation for them.
+                let lower = if t.text.chars().any(char::is_uppercase) {
+                    Cow::Owned(t.text.to_lowercase())
+                } else {
+                    Cow::Borrowed(t.text)
+                };
+                match crate::tokens::unmix_script(&lower) {
+                    Some(unmixed) => Cow::Owned(unmixed),
+                    None => lower,
+                }
             })
             .collect()
     }
@@ -304,7 +318,7 @@ impl Gazetteer {
     pub fn match_tokens(
         &self,
         toks: &[Token<'_>],
-        lowers: &[String],
+        lowers: &[Cow<'_, str>],
         accept: impl Fn(usize) -> bool,
     ) -> Vec<TokenHit> {
         let mut hits = Vec::new();

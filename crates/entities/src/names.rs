@@ -101,7 +101,7 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
         // A sentence-initial stop word is a common word of this language that happens to be a
         // place name in another ("Man", "Anh"): not a match; nor are month and weekday names
         // that look like an inflected place name in some language.
-        let lower = lowers[i].as_str();
+        let lower: &str = &lowers[i];
         let common_initial = t.initial && ctx.analyzer.is_stop_word(lower);
         let calendar = words::contains(words::WEEKDAYS, lower) || dates::is_month_name(lower);
         !common_initial && !calendar
