@@ -85,13 +85,14 @@ fn pages_dir(dir: &Path, _keep: &mut Option<tempfile::TempDir>) -> Result<PathBu
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
-        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N]");
+        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N] [--dump DIR]");
     };
     let dir = PathBuf::from(dir);
     let mut worst = 0usize;
     let mut show: Option<String> = None;
     let mut repeat = 1usize;
     let mut pages_override: Option<PathBuf> = None;
+    let mut dump: Option<PathBuf> = None;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -99,6 +100,7 @@ fn main() -> Result<()> {
             "--show" => show = args.get(i + 1).cloned(),
             "--repeat" => repeat = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1),
             "--pages-dir" => pages_override = args.get(i + 1).map(PathBuf::from),
+            "--dump" => dump = args.get(i + 1).map(PathBuf::from),
             other => bail!("unknown argument {other}"),
         }
         i += 2;
@@ -127,6 +129,13 @@ fn main() -> Result<()> {
         outputs = pages.iter().zip(&cases).map(|(h, c)| ex.extract(h, Some(&c.url))).collect();
     }
     let secs = start.elapsed().as_secs_f64();
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d)?;
+        for (c, out) in cases.iter().zip(&outputs) {
+            let name = c.file.trim_start_matches("pages/");
+            std::fs::write(d.join(format!("{name}.txt")), &out.text)?;
+        }
+    }
     let mut total = Counts::default();
     let mut per_page = Vec::new();
     for (c, out) in cases.iter().zip(&outputs) {

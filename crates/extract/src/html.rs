@@ -303,7 +303,7 @@ pub(crate) fn is_junk_block(b: &Block) -> bool {
     if ld > MAX_LINK_DENSITY && b.chars < LONG_BLOCK_CHARS || ld > 0.8 {
         return true;
     }
-    b.chars <= SHORT_BLOCK_CHARS && patterns::is_junk_line(&b.text)
+    b.chars <= SHORT_BLOCK_CHARS && patterns::is_junk_line(&b.text) || patterns::is_promo_line(&b.text)
 }
 
 /// Filters blocks and cuts at an end-of-article marker; returns the text.

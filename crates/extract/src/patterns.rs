@@ -230,8 +230,36 @@ const JUNK_PREFIXES: &[&str] = &[
     "this site uses cookies", "diese website verwendet cookies", "wir verwenden cookies",
     "we use cookies", "tags:", "schlagworte", "schlagwörter", "stichworte", "share on",
     "teilen auf", "foto:", "bild:", "photo:", "image:", "photo credit", "bildquelle",
-    "newsletter", "abonnieren sie", "melden sie sich", "jetzt abonnieren",
+    "newsletter", "abonnieren sie", "melden sie sich", "jetzt abonnieren", "abbildung:",
+    "grafik:", "fotos:", "credit:", "crédits photos", "vergrößern", "bild vergrößern",
+    "bild anzeigen", "rezept drucken", "en savoir plus", "mehr erfahren", "learn more",
 ];
+
+/// Phrases that make a short line (up to `PROMO_MAX_WORDS`) a promotion, login or sharing
+/// prompt wherever they sit: newsletters, subscriptions, "log in to comment", donations.
+const PROMO_PHRASES: &[&str] = &[
+    "newsletter", "kommentare zu schreiben", "um zu kommentieren", "gefällt das",
+    "artikel teilen", "seite teilen", "share this", "subscribe to", "subscribe now",
+    "jetzt abonnieren", "abonnement", "im abo", "unterstütze", "support our work", "support us",
+    "follow us", "folgen sie uns", "sign up", "signing up", "eingeloggt", "registriert?",
+    "suscríbete", "hazte miembro", "suscríbase", "abonnez-vous", "iscriviti", "assine",
+    "we use cookies", "uses cookies", "verwendet cookies", "verwenden cookies",
+    "datenschutzerklärung", "privacy policy", "all rights reserved", "alle rechte vorbehalten",
+    "enthält werbung", "gesponserter", "download the app", "download our app",
+    "app herunterladen", "vorteile sichern", "e-paper",
+];
+
+/// Promotion phrases only mark lines up to this many words; longer ones are prose.
+const PROMO_MAX_WORDS: usize = 25;
+
+/// True when a short line is a promotion / login / sharing prompt.
+pub(crate) fn is_promo_line(line: &str) -> bool {
+    if line.split_whitespace().count() > PROMO_MAX_WORDS {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    PROMO_PHRASES.iter().any(|p| lower.contains(p))
+}
 
 /// Lower-cases and trims outer punctuation and symbols ("━ More like this:" → "more like this").
 pub(crate) fn line_key(line: &str) -> String {
@@ -314,5 +342,8 @@ mod tests {
         assert!(is_junk_line("© 2024 Example Media"));
         assert!(is_junk_line("Subscribe to our newsletter"));
         assert!(!is_junk_line("Share prices fell sharply on Monday."));
+        assert!(is_promo_line("Never miss the latest news by signing up to our newsletter today!"));
+        assert!(is_promo_line("Du musst eingeloggt sein um Kommentare zu schreiben!"));
+        assert!(!is_promo_line("The minister said she would follow the advice of the health experts on vaccines."));
     }
 }
