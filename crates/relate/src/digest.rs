@@ -32,6 +32,12 @@ pub struct Digest {
     pub paragraph_keys: Vec<Vec<(u64, f32)>>,
     /// Quotes with their shingles.
     pub quotes: Vec<(String, HashSet<u64>)>,
+    /// Length of each paragraph in characters.
+    pub paragraph_chars: Vec<usize>,
+    /// Whether each paragraph names an entity or a number (alignable across languages).
+    pub paragraph_strong: Vec<bool>,
+    /// Number of sentences.
+    pub sentences: usize,
 }
 
 fn h(s: &str) -> u64 {
@@ -46,7 +52,7 @@ fn shingles(text: &str) -> HashSet<u64> {
     words.windows(SHINGLE_WORDS).map(|w| h(&w.join(" "))).collect()
 }
 
-fn paragraph_keys(text: &str, lang: &Lang) -> Vec<(u64, f32)> {
+fn paragraph_keys(text: &str, lang: &Lang) -> (Vec<(u64, f32)>, bool) {
     let mut keys: HashMap<u64, f32> = HashMap::new();
     for e in storyweave_entities::extract_entities(text, lang) {
         keys.insert(h(&format!("e\x1f{}", e.key)), STRONG_KEY_WEIGHT);
@@ -60,9 +66,10 @@ fn paragraph_keys(text: &str, lang: &Lang) -> Vec<(u64, f32)> {
             keys.entry(h(&format!("x\x1f{}", &w[..w.len().min(KEY_PREFIX)]))).or_insert(1.0);
         }
     }
+    let strong = keys.values().any(|&w| w >= STRONG_KEY_WEIGHT);
     let mut v: Vec<(u64, f32)> = keys.into_iter().collect();
     v.sort_unstable_by_key(|&(k, _)| k);
-    v
+    (v, strong)
 }
 
 /// Computes the digest of an article.
@@ -97,6 +104,8 @@ pub fn digest(article: &CleanArticle) -> Digest {
             (q.text, sh)
         })
         .collect();
+    let (paragraph_keys, paragraph_strong): (Vec<_>, Vec<_>) =
+        paragraphs.iter().map(|p| paragraph_keys(p, lang)).unzip();
     Digest {
         chars: text.chars().count(),
         unspaced: matches!(lang.as_str(), "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my"),
@@ -105,7 +114,10 @@ pub fn digest(article: &CleanArticle) -> Digest {
         byline_names,
         shingles: shingles(text),
         paragraph_shingles: paragraphs.iter().map(|p| shingles(p)).collect(),
-        paragraph_keys: paragraphs.iter().map(|p| paragraph_keys(p, lang)).collect(),
+        paragraph_keys,
         quotes,
+        paragraph_chars: paragraphs.iter().map(|p| p.chars().count()).collect(),
+        paragraph_strong,
+        sentences: storyweave_text::sentences(text).len(),
     }
 }

@@ -58,6 +58,16 @@ pub struct RelateConfig {
     pub shared_passages_min_aligned: usize,
     /// Cross-language: alignment similarity for a paragraph to count as strongly aligned.
     pub strong_align_similarity: f32,
+    /// Cross-language: a translation keeps the structure of its source, so the paragraph
+    /// counts and the sentence counts (smaller / larger) must each reach this.
+    pub translation_structure_ratio: f32,
+    /// Cross-language: a translation keeps every figure, so when both articles have at least
+    /// two informative numbers, the share of the smaller number set found in the other must
+    /// reach this (not all: a time written "16.14" in one language is "16:14" in another).
+    pub translation_number_overlap: f32,
+    /// Cross-language: aligned paragraphs of a translation have consistent lengths; the
+    /// standard deviation of their log length ratios must stay under this.
+    pub translation_length_spread: f32,
 }
 
 impl Default for RelateConfig {
@@ -72,6 +82,9 @@ impl Default for RelateConfig {
             translation_coverage_with_byline: 0.45,
             shared_passages_min_aligned: 2,
             strong_align_similarity: 0.35,
+            translation_structure_ratio: 0.75,
+            translation_number_overlap: 0.7,
+            translation_length_spread: 0.3,
         }
     }
 }
@@ -109,6 +122,39 @@ fn containment(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
         return 0.0;
     }
     small.iter().filter(|h| big.contains(h)).count() as f32 / small.len() as f32
+}
+
+fn ratio(x: usize, y: usize) -> f32 {
+    if x.max(y) == 0 {
+        return 1.0;
+    }
+    x.min(y) as f32 / x.max(y) as f32
+}
+
+/// Overlap coefficient of the informative numbers of two articles, when both have two or more.
+fn number_overlap(a: &Digest, b: &Digest) -> Option<f32> {
+    let na: HashSet<&String> = a.numbers.iter().filter(|n| storyweave_entities::is_informative(n)).collect();
+    let nb: HashSet<&String> = b.numbers.iter().filter(|n| storyweave_entities::is_informative(n)).collect();
+    if na.len() < 2 || nb.len() < 2 {
+        return None;
+    }
+    Some(na.intersection(&nb).count() as f32 / na.len().min(nb.len()) as f32)
+}
+
+/// Standard deviation of log length ratios of aligned paragraphs (None under three pairs).
+fn length_spread(a: &Digest, b: &Digest, pairs: &[PassagePair]) -> Option<f32> {
+    let logs: Vec<f32> = pairs
+        .iter()
+        .filter_map(|p| {
+            let (x, y) = (*a.paragraph_chars.get(p.a)?, *b.paragraph_chars.get(p.b)?);
+            (x > 0 && y > 0).then(|| (x as f32 / y as f32).ln())
+        })
+        .collect();
+    if logs.len() < 3 {
+        return None;
+    }
+    let mean = logs.iter().sum::<f32>() / logs.len() as f32;
+    Some((logs.iter().map(|l| (l - mean).powi(2)).sum::<f32>() / logs.len() as f32).sqrt())
 }
 
 fn shared_in_order(a: &[(String, String)], b: &[(String, String)]) -> Vec<String> {
@@ -175,17 +221,28 @@ impl Relate for Relator {
             }
         } else {
             let pairs = align_paragraphs(&da.paragraph_keys, &db.paragraph_keys, c.align_min_similarity);
-            let total = da.paragraph_keys.len() + db.paragraph_keys.len();
-            let coverage = if total == 0 { 0.0 } else { 2.0 * pairs.len() as f32 / total as f32 };
+            let structure_ok = ratio(da.paragraph_keys.len(), db.paragraph_keys.len()) >= c.translation_structure_ratio
+                && ratio(da.sentences, db.sentences) >= c.translation_structure_ratio;
+            // Coverage counts the paragraphs that carry names or numbers: the others have
+            // nothing to align on without a model, in translations and in other reports alike.
+            let strong_total = da.paragraph_strong.iter().filter(|&&s| s).count()
+                + db.paragraph_strong.iter().filter(|&&s| s).count();
+            let strong_aligned = pairs
+                .iter()
+                .filter(|p| da.paragraph_strong.get(p.a) == Some(&true) && db.paragraph_strong.get(p.b) == Some(&true))
+                .count();
+            let coverage = if strong_total == 0 { 0.0 } else { 2.0 * strong_aligned as f32 / strong_total as f32 };
             let strong = pairs.iter().filter(|p| p.score >= c.strong_align_similarity).count();
             let comparable_length = da.unspaced || db.unspaced || short_long >= c.translation_length_ratio;
+            let numbers_ok = number_overlap(da, db).is_none_or(|j| j >= c.translation_number_overlap);
+            let spread_ok = length_spread(da, db, &pairs).is_none_or(|sd| sd <= c.translation_length_spread);
             let needed = if evidence.matched_bylines.is_empty() {
                 c.translation_coverage
             } else {
                 c.translation_coverage_with_byline
             };
             evidence.aligned_passages = pairs;
-            if coverage >= needed && comparable_length {
+            if coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok {
                 RelationKind::Translation
             } else if strong >= c.shared_passages_min_aligned {
                 RelationKind::SharesPassages
