@@ -40,6 +40,10 @@ const MIN_RESULT_CHARS: usize = 100;
 /// An end-of-article marker only cuts after this much text, so a "Comments" menu entry near
 /// the top does not remove the article.
 const MIN_CHARS_BEFORE_CUT: usize = 300;
+/// A block this long is a prose paragraph for the trailing-label rule.
+const PROSE_BLOCK_CHARS: usize = 100;
+/// Header-like blocks shorter than this after the last prose paragraph are dropped.
+const TRAILING_LABEL_CHARS: usize = 25;
 /// Blocks up to this many characters may be widget phrases ("Share", "Drucken", "©  2024").
 const SHORT_BLOCK_CHARS: usize = 120;
 
@@ -310,7 +314,13 @@ pub(crate) fn is_junk_block(b: &Block) -> bool {
 pub(crate) fn assemble(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut seen = 0usize;
-    for b in blocks {
+    // Short header-like lines after the last prose paragraph are section labels of whatever
+    // follows the article ("Über diese Reihe", "Quellenangaben:", "Temas").
+    let last_prose = blocks.iter().rposition(|b| b.chars >= PROSE_BLOCK_CHARS && !is_junk_block(b));
+    for (i, b) in blocks.iter().enumerate() {
+        if last_prose.is_some_and(|p| i > p) && b.chars < TRAILING_LABEL_CHARS && !b.text.ends_with(['.', '!', '?']) {
+            continue;
+        }
         // A marker inside a link is a table-of-contents or menu entry, not a section header.
         let linked = b.link_chars * 2 > b.chars;
         if b.chars <= SHORT_BLOCK_CHARS && !linked && patterns::is_end_marker(&b.text) {
