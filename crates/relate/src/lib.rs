@@ -266,3 +266,74 @@ impl Relate for Relator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyweave_model::{ArticleId, Lang, Origin};
+
+    fn art(id: &str, lang: &str, text: &str, byline: Option<&str>) -> CleanArticle {
+        CleanArticle {
+            id: ArticleId::from(id),
+            url: None,
+            title: String::new(),
+            text: text.to_string(),
+            lang: Lang::new(lang),
+            published: None,
+            byline: byline.map(str::to_string),
+            source: None,
+            origin: Origin::default(),
+        }
+    }
+
+    fn relate(a: &CleanArticle, b: &CleanArticle) -> Relation {
+        Relator::default().relate(a, &digest(a), b, &digest(b), 0.5)
+    }
+
+    const EN: &str = "Mayor Anna Kowalski opened the Ridgeton bridge on Monday, 3 May 2024.\n\
+        The bridge cost 45 million euros and took 29 months to build.\n\
+        Engineer Pavel Novak said 1,200 workers had been employed on the site.\n\
+        Traffic on the Vistula crossing is expected to reach 38,000 cars a day.";
+    const DE: &str = "Bürgermeisterin Anna Kowalski hat am Montag, 3. Mai 2024, die Ridgeton-Brücke eröffnet.\n\
+        Die Brücke kostete 45 Millionen Euro, der Bau dauerte 29 Monate.\n\
+        Ingenieur Pavel Novak sagte, auf der Baustelle seien 1.200 Arbeiter beschäftigt gewesen.\n\
+        Auf der Weichselquerung werden täglich 38.000 Autos erwartet.";
+
+    #[test]
+    fn a_faithful_translation_is_recognised() {
+        let r = relate(&art("a", "en", EN, None), &art("b", "de", DE, None));
+        assert_eq!(r.kind, RelationKind::Translation, "{r:#?}");
+        assert_eq!(r.evidence.aligned_passages.len(), 4);
+        assert!(r.evidence.shared_numbers.iter().any(|n| n == "45000000" || n == "1200"), "{:?}", r.evidence.shared_numbers);
+    }
+
+    #[test]
+    fn a_shorter_report_with_other_figures_is_not_a_translation() {
+        let other = "Anna Kowalski eröffnete die Ridgeton-Brücke.\nKritiker bemängeln die Kosten von 60 Millionen Euro.";
+        let r = relate(&art("a", "en", EN, None), &art("b", "de", other, None));
+        assert_ne!(r.kind, RelationKind::Translation, "{r:#?}");
+    }
+
+    #[test]
+    fn same_language_copies_and_quotes_are_told_apart() {
+        let a = art("a", "en", EN, None);
+        let mut edited = EN.replace("Monday", "Monday morning");
+        edited.push_str("\nThe opening ceremony drew a large crowd of local residents.");
+        let r = relate(&a, &art("b", "en", &edited, None));
+        assert_eq!(r.kind, RelationKind::NearDuplicate);
+
+        let quoting = "Residents of Ridgeton celebrated on Monday.\n\
+            Engineer Pavel Novak said 1,200 workers had been employed on the site.\n\
+            Critics say the money should have gone to schools and hospitals instead.\n\
+            The council will debate the budget again in autumn, officials said today.";
+        let r = relate(&a, &art("c", "en", quoting, None));
+        assert_eq!(r.kind, RelationKind::SharesPassages, "{r:#?}");
+    }
+
+    #[test]
+    fn relations_are_stored_with_the_smaller_id_first() {
+        let r = relate(&art("z", "en", EN, None), &art("a", "de", DE, None));
+        assert_eq!(r.a.as_str(), "a");
+        assert_eq!(r.b.as_str(), "z");
+    }
+}
