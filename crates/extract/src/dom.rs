@@ -238,32 +238,22 @@ impl Dom {
                             "h1" => dom.meta.h1_nodes.push(idx),
                             _ => {}
                         }
-                        let (mut flags, mut tier) = (0u16, u8::MAX);
+                        let mut flags = 0u16;
                         if boiler_tag(name) {
                             flags |= flag::BOILER;
                         }
                         // <html>, <body> and <main> carry page-state classes ("no-sidebars",
                         // "nav-open"), never boilerplate.
                         let layout = matches!(name, "html" | "body" | "main");
-                        match patterns::classify_attrs(el) {
-                            AttrClass { boiler, strong, positive, tier: t, author, soft } => {
-                                if soft {
-                                    flags |= flag::SOFT;
-                                }
-                                if boiler && !layout {
-                                    flags |= flag::BOILER;
-                                }
-                                if strong {
-                                    flags |= flag::STRONG;
-                                }
-                                if positive {
-                                    flags |= flag::POSITIVE;
-                                }
-                                tier = t;
-                                if author {
-                                    dom.meta.author_nodes.push(idx);
-                                }
+                        let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft } = patterns::classify_attrs(el);
+                        let mut tier = attr_tier;
+                        for (on, f) in [(boiler && !layout, flag::BOILER), (strong, flag::STRONG), (positive, flag::POSITIVE), (soft, flag::SOFT)] {
+                            if on {
+                                flags |= f;
                             }
+                        }
+                        if author {
+                            dom.meta.author_nodes.push(idx);
                         }
                         if name == "article" {
                             tier = tier.min(patterns::TIER_ARTICLE_TAG);

@@ -19,8 +19,6 @@ pub(crate) struct Block {
     pub chars: usize,
     /// Non-space characters inside links.
     pub link_chars: usize,
-    /// Innermost block-level tag the text sits in.
-    pub kind: Tag,
 }
 
 /// A paragraph shorter than this (non-space characters) gets no readability score: menus and
@@ -88,12 +86,11 @@ fn scored_container(dom: &Dom) -> Option<Vec<usize>> {
         }
     }
     let mut best: Option<(usize, f32)> = None;
-    for i in 0..n {
-        if score[i] <= 0.0 || dom.nodes[i].flags & flag::PRUNED != 0 {
+    for (i, (&base, node)) in score.iter().zip(&dom.nodes).enumerate() {
+        if base <= 0.0 || node.flags & flag::PRUNED != 0 {
             continue;
         }
-        let node = &dom.nodes[i];
-        let mut s = score[i];
+        let mut s = base;
         s += match node.tag {
             Tag::Div | Tag::Article | Tag::Main => 5.0,
             Tag::Pre | Tag::Cell | Tag::Blockquote => 3.0,
@@ -193,28 +190,21 @@ fn marked_container(dom: &Dom) -> Option<usize> {
 fn choose_roots(dom: &Dom) -> Vec<usize> {
     let scored = scored_container(dom);
     let marked = marked_container(dom);
+    // The marked-up container(s): every article-body block when the markup is explicit.
+    let marked = marked.map(|m| if dom.nodes[m].tier == TIER_STRONG { strong_containers(dom, m) } else { vec![m] });
     match (marked, scored) {
         (Some(m), Some(s)) => {
-            let s_text: u32 = s.iter().map(|&i| nonlink(dom, i)).sum();
-            let top = s.iter().copied().find(|&i| dom.nodes[i].chars > 0).unwrap_or(0);
-            let m_text = nonlink(dom, m);
-            if dom.nodes[m].tier == TIER_STRONG {
-                let all = strong_containers(dom, m);
-                let all_text: u32 = all.iter().map(|&i| nonlink(dom, i)).sum();
-                if all.iter().any(|&a| s.iter().any(|&i| contains(dom, a, i))) || all_text as f32 >= CANDIDATE_SHARE_OF_SCORED * s_text as f32 {
-                    return all;
-                }
-                s
-            } else if s.iter().any(|&i| contains(dom, m, i)) || m_text as f32 >= CANDIDATE_SHARE_OF_SCORED * s_text as f32 {
-                vec![m]
-            } else if contains(dom, top, m) {
-                s
+            let text = |roots: &[usize]| roots.iter().map(|&i| nonlink(dom, i)).sum::<u32>() as f32;
+            // Markup wins when it holds the scored container or enough of its text; otherwise
+            // it marks a teaser or a fragment and the score is trusted.
+            let holds_scored = m.iter().any(|&a| s.iter().any(|&i| contains(dom, a, i)));
+            if holds_scored || text(&m) >= CANDIDATE_SHARE_OF_SCORED * text(&s) {
+                m
             } else {
                 s
             }
         }
-        (Some(m), None) if dom.nodes[m].tier == TIER_STRONG => strong_containers(dom, m),
-        (Some(m), None) => vec![m],
+        (Some(m), None) => m,
         (None, Some(s)) => s,
         (None, None) => vec![0],
     }
@@ -231,16 +221,17 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
         let end = rn.end as usize;
         let mut cur = String::new();
         let mut link = 0usize;
-        let mut open: Vec<(usize, Tag)> = Vec::new();
+        // Open elements: (subtree end, starts a paragraph).
+        let mut open: Vec<(usize, bool)> = Vec::new();
         let mut i = root;
         while i < end {
-            while let Some(&(e, t)) = open.last() {
+            while let Some(&(e, block)) = open.last() {
                 if i < e {
                     break;
                 }
                 open.pop();
-                if t.is_block() {
-                    flush(&mut cur, &mut link, &open, t, &mut out);
+                if block {
+                    flush(&mut cur, &mut link, &mut out);
                 }
             }
             let node = &dom.nodes[i];
@@ -256,44 +247,34 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
                     }
                     cur.push_str(t);
                 }
-                Tag::Br => flush(&mut cur, &mut link, &open, Tag::Br, &mut out),
+                Tag::Br => flush(&mut cur, &mut link, &mut out),
                 Tag::Cell => {
                     cur.push(' ');
-                    open.push((node.end as usize, node.tag));
+                    open.push((node.end as usize, false));
                 }
                 t => {
                     if t.is_block() {
-                        flush(&mut cur, &mut link, &open, t, &mut out);
+                        flush(&mut cur, &mut link, &mut out);
                     }
-                    open.push((node.end as usize, t));
+                    open.push((node.end as usize, t.is_block()));
                 }
             }
             i += 1;
         }
-        while let Some((_, t)) = open.pop() {
-            flush(&mut cur, &mut link, &open, t, &mut out);
-        }
-        flush(&mut cur, &mut link, &open, Tag::Div, &mut out);
+        flush(&mut cur, &mut link, &mut out);
     }
     out
 }
 
-fn flush(cur: &mut String, link: &mut usize, open: &[(usize, Tag)], closing: Tag, out: &mut Vec<Block>) {
+fn flush(cur: &mut String, link: &mut usize, out: &mut Vec<Block>) {
     if cur.trim().is_empty() {
         cur.clear();
         *link = 0;
         return;
     }
     let text = collapse_ws(cur);
-    let kind = open
-        .iter()
-        .rev()
-        .map(|&(_, t)| t)
-        .chain(std::iter::once(closing))
-        .find(|t| matches!(t, Tag::P | Tag::Heading | Tag::Li | Tag::Dt | Tag::Pre | Tag::Blockquote | Tag::Tr))
-        .unwrap_or(closing);
     let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-    out.push(Block { text, chars, link_chars: (*link).min(chars), kind });
+    out.push(Block { text, chars, link_chars: (*link).min(chars) });
     cur.clear();
     *link = 0;
 }

@@ -126,21 +126,3 @@ mod tests {
     }
 }
 
-/// Debug aid (temporary): flags of the ancestors of the first text node containing `needle`.
-#[doc(hidden)]
-pub fn debug_trace(html: &str, needle: &str) -> String {
-    let d = dom::Dom::parse(html);
-    let mut out = String::new();
-    for i in 0..d.nodes.len() {
-        if d.nodes[i].tag == dom::Tag::Text && d.text_of(i).contains(needle) {
-            let mut p = i;
-            while p < d.nodes.len() {
-                let n = &d.nodes[p];
-                out.push_str(&format!("{p} {:?} flags={:b} tier={} chars={} link={}\n", n.tag, n.flags, n.tier, n.chars, n.link_chars));
-                p = n.parent as usize;
-            }
-            break;
-        }
-    }
-    out
-}
