@@ -221,6 +221,7 @@ const JUNK_LINES: &[&str] = &[
     "twitter", "whatsapp", "linkedin", "pinterest", "telegram", "reddit", "xing", "copy link",
     "link kopieren", "close", "schließen", "skip to content", "zum inhalt springen",
     "partager", "compartir", "condividi", "поделиться", "подели", "ibahagi",
+    "inhaltsverzeichnis", "table of contents", "contents", "inhalt", "sommaire", "índice",
 ];
 
 /// Line beginnings of short widget lines: copyright, newsletter and cookie notices, credits.
@@ -233,6 +234,9 @@ const JUNK_PREFIXES: &[&str] = &[
     "newsletter", "abonnieren sie", "melden sie sich", "jetzt abonnieren", "abbildung:",
     "grafik:", "fotos:", "credit:", "crédits photos", "vergrößern", "bild vergrößern",
     "bild anzeigen", "rezept drucken", "en savoir plus", "mehr erfahren", "learn more",
+    "kategorie:", "kategorien:", "category:", "categories:", "category :", "rubrik:",
+    "letzte änderung", "last updated", "zuletzt aktualisiert", "posted in", "filed under",
+    "veröffentlicht in",
 ];
 
 /// Phrases that make a short line (up to `PROMO_MAX_WORDS`) a promotion, login or sharing
@@ -260,6 +264,9 @@ pub(crate) fn is_promo_line(line: &str) -> bool {
     let lower = line.to_lowercase();
     PROMO_PHRASES.iter().any(|p| lower.contains(p))
 }
+
+/// Lines of digits and punctuation up to this long are dates or times, not text.
+const DATE_LINE_MAX_CHARS: usize = 20;
 
 /// Lower-cases and trims outer punctuation and symbols ("━ More like this:" → "more like this").
 pub(crate) fn line_key(line: &str) -> String {
@@ -293,6 +300,10 @@ const END_PHRASE_MAX_WORDS: usize = 7;
 pub(crate) fn is_junk_line(line: &str) -> bool {
     let t = line.trim();
     if t.starts_with('©') || t.starts_with("(c)") || t.starts_with("(C)") {
+        return true;
+    }
+    // A bare date or number ("23.10.2018", "12:30") is a timestamp widget.
+    if t.chars().count() <= DATE_LINE_MAX_CHARS && t.chars().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()) {
         return true;
     }
     let key = line_key(t);
