@@ -52,6 +52,9 @@ SCALE_START = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
 SCALE_SIZES = (10_000, 100_000)
 # Wall-clock budget of the quadratic TF-IDF baseline at scale (the brief's "reasonable time").
 BASELINE_SCALE_BUDGET_S = 600
+# Time limit of one storyweave step at scale, so a pathological slowdown is reported as
+# unfinished instead of stalling the whole run; 8× the 100k ingest time first measured (152 s).
+STEP_TIMEOUT_S = 1200
 # Same-story threshold of SemEval's scores (1 = very similar … 4 = very dissimilar), as the
 # dataset README and tools/eval_pairs.py define it.
 SEMEVAL_SAME_STORY_MAX = 2.0
@@ -67,6 +70,10 @@ BASELINE_NAME = "TF-IDF char 3–5-gram cosine"
 
 class StepError(RuntimeError):
     """A benchmark step could not produce its result; the message says why and what to do."""
+
+
+class StepTimeout(StepError):
+    """A storyweave step was killed at its time limit (scale's --step-timeout)."""
 
 
 @dataclass
@@ -193,7 +200,7 @@ class Storyweave:
         m, killed = run_measured(argv, out_path if stdout else None, err_path,
                                  timeout_s=timeout_s)
         if killed:
-            raise StepError(f"`storyweave {' '.join(args[:1])}` did not finish in {timeout_s} s")
+            raise StepTimeout(f"`storyweave {args[0]}` did not finish in {timeout_s:.0f} s")
         if m.returncode == EXIT_SKIPPED:
             with open(err_path, encoding="utf-8", errors="replace") as f:
                 m.skipped = sum(1 for line in f if line.startswith(SKIP_PREFIX))
@@ -651,6 +658,11 @@ def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, lis
         f"{dig(base, 'wmt_cluster', 'threshold')}, SemEval t = "
         f"{dig(base, 'semeval_cluster', 'threshold')}.",
     ]
+    times = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in sw_res["time_s"].items())
+    if times:
+        md += ["", f"storyweave wall time per step (≤ {MAX_PARALLEL} at once): {times}; "
+               f"baseline, all four tasks incl. the threshold sweeps: "
+               f"{base['time_s']['all']:.1f} s."]
     if sw_res["warnings"]:
         md += ["", "Warnings: " + "; ".join(sw_res["warnings"]) + "."]
     if sw_res["errors"]:
@@ -897,7 +909,8 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
         for step, argv in (("ingest", ["ingest", str(corpus), "--db", str(db)]),
                            ("cluster", ["cluster", str(corpus)])):
             try:
-                out, m = sw.run(argv, f"scale-{step}-{n}", stdout=(step == "cluster"))
+                out, m = sw.run(argv, f"scale-{step}-{n}", stdout=(step == "cluster"),
+                                timeout_s=args.step_timeout)
                 r = {"wall_s": m.wall_s, "cpu_s": m.cpu_s, "maxrss_mib": m.maxrss_mib,
                      "articles_per_s": n / m.wall_s, "skipped": m.skipped}
                 if step == "cluster":
@@ -905,7 +918,7 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
                     out.unlink()  # up to a few MiB per run, not worth keeping
                 runs[step] = r
             except StepError as e:
-                runs[step] = {"error": str(e)}
+                runs[step] = {"error": str(e), "timed_out": isinstance(e, StepTimeout)}
                 res["errors"].append(f"{step} {n}: {e}")
                 print(f"[scale] storyweave {step} FAILED: {e}", file=sys.stderr)
         progress = OUT / "scale" / f"baseline-{n}.progress.json"
@@ -935,7 +948,8 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
                            ("baseline", "TF-IDF baseline (vectorise + cluster)")):
             r = runs[step]
             if "error" in r:
-                rows.append([f"{n:,}", name, "failed", "—", "—", "—"])
+                status = f"> {args.step_timeout:.0f} (unfinished)" if r["timed_out"] else "failed"
+                rows.append([f"{n:,}", name, status, "—", "—", "—"])
                 continue
             base = runs["baseline"]
             if step == "baseline":
@@ -970,6 +984,7 @@ def section_scale(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[
         "process, TF-IDF fit + chunked sparse X·Xᵀ (upper triangle), connected components of "
         f"cosine ≥ {thr} ({thr_src}); budget {args.baseline_budget:.0f} s.",
     ]
+    md += [f"storyweave {e}." for e in res["errors"]]
     for n, runs in res["runs"].items():
         note = runs["baseline"].get("note")
         if note:
@@ -1107,6 +1122,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--regen", action="store_true", help="scale: rewrite the synthetic corpora")
     p.add_argument("--baseline-budget", type=float, default=BASELINE_SCALE_BUDGET_S,
                    help="scale: seconds the TF-IDF baseline may run per corpus")
+    p.add_argument("--step-timeout", type=float, default=STEP_TIMEOUT_S,
+                   help="scale: seconds each storyweave step may run before it is reported "
+                        "unfinished")
     p.add_argument("--grid", action="append", metavar="SECTION.KEY=V1,V2",
                    help="tune: one config key and its values (repeatable)")
     p.add_argument("--objective", choices=TUNE_METRICS, default="mean",

@@ -201,3 +201,11 @@ def test_upper_pairs_done_share():
     # n = 4: rows hold 4, 3, 2, 1 pairs of the 10
     assert bench.upper_pairs_done(1, 4) == pytest.approx(0.4)
     assert bench.upper_pairs_done(2, 4) == pytest.approx(0.7)
+
+
+def test_scale_step_timeout_is_reported_unfinished(tmp_path, capsys):
+    code, out = run_bench(tmp_path, "scale", "--sizes", "20", "--step-timeout", "0.01")
+    assert code == 1
+    res = json.loads((out / "scale.json").read_text())
+    assert res["runs"]["20"]["ingest"]["timed_out"]
+    assert "> 0 (unfinished)" in capsys.readouterr().out
