@@ -34,7 +34,7 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 /// A block this long is prose even when much of it is links.
 const LONG_BLOCK_CHARS: usize = 300;
 /// Below this many characters the extraction is considered failed and the whole page is used.
-const MIN_RESULT_CHARS: usize = 100;
+const MIN_RESULT_CHARS: usize = 300;
 /// An end-of-article marker only cuts after this much text, so a "Comments" menu entry near
 /// the top does not remove the article.
 const MIN_CHARS_BEFORE_CUT: usize = 300;
