@@ -26,6 +26,9 @@ pub struct ClusterConfig {
     pub max_posting: usize,
     /// How many candidate articles (by shared rare features) are scored in full.
     pub max_candidates: usize,
+    /// At most this many index entries are read to find candidates for one article: the
+    /// rarest features are read first, so the cut only drops evidence from common ones.
+    pub max_scanned: usize,
     /// Articles published further apart than this (when both times are known) are not
     /// candidates: news stories rarely continue under the same event after a month.
     pub time_window_days: f32,
@@ -37,8 +40,9 @@ impl Default for ClusterConfig {
             threshold: 0.25,
             merge_threshold: 0.35,
             index_per_channel: 12,
-            max_posting: 20_000,
+            max_posting: 2_000,
             max_candidates: 40,
+            max_scanned: 5_000,
             time_window_days: 30.0,
         }
     }
@@ -170,18 +174,28 @@ impl OnlineClusterer {
     fn candidates(&self, f: &ArticleFeatures) -> Vec<u32> {
         let prior = self.sim.config.idf_prior_docs;
         let mut hits: HashMap<u32, f32> = HashMap::new();
-        // Every feature of the new article is looked up: the postings hold only the few
-        // indexed features of each earlier article, so any one shared rare feature finds it.
-        for v in [&f.ents, &f.nums, &f.xterms, &f.terms] {
-            for &(h, _) in v.iter() {
-                let Some(list) = self.postings.get(&h) else { continue };
-                if list.len() > self.config.max_posting {
-                    continue;
-                }
-                let idf = self.df.idf(h, prior);
-                for &i in list {
-                    *hits.entry(i).or_insert(0.0) += idf;
-                }
+        // Every feature of the new article is looked up, rarest first: the postings hold only
+        // the few indexed features of each earlier article, so one shared rare feature finds
+        // it. Lists are read newest first and the total read is capped, so the cost per
+        // article stays flat as the index grows (common features come last and are cut).
+        let mut query: Vec<(u32, u32)> = [&f.ents, &f.nums, &f.xterms, &f.terms]
+            .iter()
+            .flat_map(|v| v.iter().map(|&(h, _)| (self.df.df(h), h)))
+            .collect();
+        query.sort_unstable();
+        let mut budget = self.config.max_scanned;
+        for (_, h) in query {
+            let Some(list) = self.postings.get(&h) else { continue };
+            if list.len() > self.config.max_posting {
+                continue;
+            }
+            let idf = self.df.idf(h, prior);
+            for &i in list.iter().rev().take(budget) {
+                *hits.entry(i).or_insert(0.0) += idf;
+            }
+            budget = budget.saturating_sub(list.len());
+            if budget == 0 {
+                break;
             }
         }
         let window = self.config.time_window_days * 86_400.0;

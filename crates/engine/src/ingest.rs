@@ -17,6 +17,9 @@ const CHUNK: usize = 1024;
 /// A new article is related to at most this many other members of its story (the most
 /// similar ones): all pairs of a 10,000-article story would be 50 million relations.
 const MAX_RELATED: usize = 100;
+/// The partners of a new article are sought among this many most recent members of its
+/// story, so that updating a long-running story costs the same as updating a young one.
+const RELATE_SCAN: usize = 500;
 
 /// A record that was skipped, with where it came from and why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -245,48 +248,62 @@ impl Engine {
         story: StoryId,
         new_ids: &HashSet<ArticleId>,
     ) -> storyweave_store::Result<()> {
-        let member_ids = state.members.get(&story).cloned().unwrap_or_default();
-        let mut by_id: HashMap<ArticleId, CleanArticle> = HashMap::new();
-        for id in &member_ids {
-            if let Some(a) = s.article(id)? {
-                by_id.insert(id.clone(), a);
-            }
-        }
-        let members: Vec<CleanArticle> = member_ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
-        let pos: Vec<usize> = members.iter().filter_map(|a| state.position.get(&a.id).copied()).collect();
-        if pos.len() != members.len() {
+        let ids = state.members.get(&story).cloned().unwrap_or_default();
+        let Some(pos) = ids.iter().map(|id| state.position.get(id).copied()).collect::<Option<Vec<usize>>>() else {
             return Ok(());
-        }
+        };
         let feats: Vec<&ArticleFeatures> = pos.iter().map(|&p| state.clusterer.features(p)).collect();
-        let summary: Story = summarize_story(story, &members, &feats);
+        let mut read_error = None;
+        let summary: Story = summarize_story(story, &ids, &feats, |i| match s.article(&ids[i]) {
+            Ok(a) => a,
+            Err(e) => {
+                read_error.get_or_insert(e);
+                None
+            }
+        });
+        if let Some(e) = read_error {
+            return Err(e);
+        }
         s.put_story(&summary)?;
 
-        let mut relations: Vec<Relation> = s.relations(story)?;
-        let digests: Vec<_> = members.par_iter().map(digest).collect();
-        let fresh: Vec<usize> = (0..members.len()).filter(|&i| new_ids.contains(&members[i].id)).collect();
+        // Each new member is related to its most similar members among the most recent ones.
+        let fresh: Vec<usize> = (0..ids.len()).filter(|&i| new_ids.contains(&ids[i])).collect();
+        let recent_from = ids.len().saturating_sub(RELATE_SCAN);
         let mut done_pairs: HashSet<(usize, usize)> = HashSet::new();
         let mut todo: Vec<(usize, usize, f32)> = Vec::new();
         for &i in &fresh {
-            let mut others: Vec<(f32, usize)> = (0..members.len())
+            let mut others: Vec<(f32, usize)> = (recent_from..ids.len())
+                .chain(fresh.iter().copied().filter(|&j| j < recent_from))
                 .filter(|&j| j != i)
                 .map(|j| (state.clusterer.score_between(pos[i], pos[j]), j))
                 .collect();
             others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             for (sim, j) in others.into_iter().take(MAX_RELATED) {
-                let key = (i.min(j), i.max(j));
-                if done_pairs.insert(key) {
+                if done_pairs.insert((i.min(j), i.max(j))) {
                     todo.push((i, j, sim));
                 }
             }
         }
-        let new_rel: Vec<Relation> = todo
+        if todo.is_empty() {
+            return Ok(());
+        }
+        // Only the articles of the pairs to relate are read and digested.
+        let needed: BTreeSet<usize> = todo.iter().flat_map(|&(i, j, _)| [i, j]).collect();
+        let mut articles: HashMap<usize, CleanArticle> = HashMap::new();
+        for &i in &needed {
+            if let Some(a) = s.article(&ids[i])? {
+                articles.insert(i, a);
+            }
+        }
+        let digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
+        let relations: Vec<Relation> = todo
             .par_iter()
-            .map(|&(i, j, sim)| self.relator.relate(&members[i], &digests[i], &members[j], &digests[j], sim))
+            .filter_map(|&(i, j, sim)| {
+                let (a, b) = (articles.get(&i)?, articles.get(&j)?);
+                Some(self.relator.relate(a, digests.get(&i)?, b, digests.get(&j)?, sim))
+            })
             .collect();
-        relations.extend(new_rel);
-        relations.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
-        relations.dedup_by(|x, y| x.a == y.a && x.b == y.b);
-        s.put_relations(story, &relations)
+        s.add_relations(story, &relations)
     }
 
     /// Rebuilds all stories from the stored articles (features are reused, not recomputed).

@@ -2,16 +2,26 @@
 
 use std::collections::HashMap;
 use storyweave_encode::ArticleFeatures;
-use storyweave_model::{CleanArticle, Lang, Story, StoryId};
+use chrono::{DateTime, Utc};
+use storyweave_model::{ArticleId, CleanArticle, Lang, Story, StoryId};
 
 /// How many entities a story lists.
 const TOP_ENTITIES: usize = 8;
 /// Headlines made from text (no title) are cut to this many characters.
 const HEADLINE_CHARS: usize = 120;
+/// How many of the most representative members are read looking for a title.
+const HEADLINE_TRIES: usize = 5;
 
-/// Builds a story's metadata from its members (in order of arrival) and their features.
-pub fn summarize_story(id: StoryId, members: &[CleanArticle], features: &[&ArticleFeatures]) -> Story {
-    // key → (articles mentioning it, first surface seen)
+/// Builds a story's metadata from its members' ids and features (in order of arrival).
+/// `article(i)` fetches member `i` when its title is needed: only the headline's article is
+/// read, so updating a story of 10,000 articles does not read 10,000 texts.
+pub fn summarize_story(
+    id: StoryId,
+    ids: &[ArticleId],
+    features: &[&ArticleFeatures],
+    mut article: impl FnMut(usize) -> Option<CleanArticle>,
+) -> Story {
+    // key → (articles mentioning it, first surface seen, first member mentioning it)
     let mut counts: HashMap<&str, (usize, &str, usize)> = HashMap::new();
     for (order, f) in features.iter().enumerate() {
         for (key, surface) in &f.surfaces {
@@ -24,33 +34,33 @@ pub fn summarize_story(id: StoryId, members: &[CleanArticle], features: &[&Artic
     let top_keys: Vec<&str> = ranked.iter().take(TOP_ENTITIES).map(|(k, _)| *k).collect();
     let top_entities: Vec<String> = ranked.iter().take(TOP_ENTITIES).map(|(_, v)| v.1.to_string()).collect();
 
-    // The headline comes from the member that mentions most of the story's top entities:
-    // the most representative report, not merely the first to arrive.
-    let mut best: Option<(usize, usize)> = None;
-    for (i, (a, f)) in members.iter().zip(features).enumerate() {
-        if a.title.trim().is_empty() {
-            continue;
+    // The headline comes from the member that mentions most of the story's top entities (the
+    // most representative report, not merely the first to arrive) and has a title.
+    let mut order: Vec<(usize, usize)> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.surfaces.iter().filter(|(k, _)| top_keys.contains(&k.as_str())).count(), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut headline = None;
+    let mut first_text = None;
+    for &(_, i) in order.iter().take(HEADLINE_TRIES) {
+        let Some(a) = article(i) else { continue };
+        if !a.title.trim().is_empty() {
+            headline = Some(a.title);
+            break;
         }
-        let score = f.surfaces.iter().filter(|(k, _)| top_keys.contains(&k.as_str())).count();
-        if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, i));
-        }
+        first_text.get_or_insert(a.text.lines().next().unwrap_or("").chars().take(HEADLINE_CHARS).collect::<String>());
     }
-    let headline = match best {
-        Some((_, i)) => members[i].title.clone(),
-        None => members
-            .first()
-            .map(|a| a.text.lines().next().unwrap_or("").chars().take(HEADLINE_CHARS).collect::<String>())
-            .unwrap_or_default(),
-    };
-    let mut languages: Vec<Lang> = members.iter().map(|a| a.lang.clone()).collect();
+    let mut languages: Vec<Lang> = features.iter().map(|f| f.lang.clone()).collect();
     languages.sort();
     languages.dedup();
-    let times: Vec<_> = members.iter().filter_map(|a| a.published).collect();
+    let times: Vec<DateTime<Utc>> =
+        features.iter().filter_map(|f| f.published.and_then(|t| DateTime::from_timestamp(t, 0))).collect();
     Story {
         id,
-        headline,
-        articles: members.iter().map(|a| a.id.clone()).collect(),
+        headline: headline.or(first_text).unwrap_or_default(),
+        articles: ids.to_vec(),
         languages,
         first_published: times.iter().min().copied(),
         last_published: times.iter().max().copied(),
@@ -61,7 +71,7 @@ pub fn summarize_story(id: StoryId, members: &[CleanArticle], features: &[&Artic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storyweave_model::{ArticleId, Origin};
+    use storyweave_model::Origin;
 
     fn art(id: &str, title: &str, lang: &str) -> CleanArticle {
         CleanArticle {
@@ -77,8 +87,9 @@ mod tests {
         }
     }
 
-    fn feats(keys: &[&str]) -> ArticleFeatures {
+    fn feats(keys: &[&str], lang: &str) -> ArticleFeatures {
         ArticleFeatures {
+            lang: Lang::new(lang),
             surfaces: keys.iter().map(|k| (k.to_string(), k.to_uppercase())).collect(),
             ..Default::default()
         }
@@ -87,9 +98,15 @@ mod tests {
     #[test]
     fn headline_is_the_most_representative_title_and_entities_are_ranked() {
         let members = [art("a", "Off-topic", "en"), art("b", "Putin meets Kim", "de"), art("c", "", "en")];
-        let f = [feats(&["x"]), feats(&["putin", "kim"]), feats(&["putin", "kim"])];
+        let f = [feats(&["x"], "en"), feats(&["putin", "kim"], "de"), feats(&["putin", "kim"], "en")];
         let refs: Vec<&ArticleFeatures> = f.iter().collect();
-        let s = summarize_story(StoryId(1), &members, &refs);
+        let ids: Vec<ArticleId> = members.iter().map(|a| a.id.clone()).collect();
+        let mut reads = 0;
+        let s = summarize_story(StoryId(1), &ids, &refs, |i| {
+            reads += 1;
+            Some(members[i].clone())
+        });
+        assert_eq!(reads, 1, "only the headline's article is read");
         assert_eq!(s.headline, "Putin meets Kim");
         assert_eq!(&s.top_entities[..2], &["KIM".to_string(), "PUTIN".to_string()]);
         assert_eq!(s.languages, vec![Lang::new("de"), Lang::new("en")]);

@@ -482,6 +482,16 @@ impl Store {
     /// ([`StoreError::UnknownStory`], [`StoreError::Invalid`] otherwise; nothing changes then).
     /// A pair is stored once: a pair related in another story moves to this one.
     pub fn put_relations(&mut self, story: StoryId, relations: &[Relation]) -> Result<()> {
+        self.write_relations(story, relations, true)
+    }
+
+    /// Adds relations to a story, replacing any stored relation of the same pair and keeping
+    /// the others: an incremental ingest only writes the pairs of its new articles.
+    pub fn add_relations(&mut self, story: StoryId, relations: &[Relation]) -> Result<()> {
+        self.write_relations(story, relations, false)
+    }
+
+    fn write_relations(&mut self, story: StoryId, relations: &[Relation], replace_all: bool) -> Result<()> {
         let id = story_id_to_sql(story)?;
         relations.iter().try_for_each(check_relation)?;
         let mut evidence = Vec::with_capacity(relations.len());
@@ -494,7 +504,9 @@ impl Store {
             {
                 return Err(StoreError::UnknownStory(story));
             }
-            s.exec("DELETE FROM relations WHERE story_id = ?1", [id])?;
+            if replace_all {
+                s.exec("DELETE FROM relations WHERE story_id = ?1", [id])?;
+            }
             for (r, evidence) in relations.iter().zip(&evidence) {
                 for end in [&r.a, &r.b] {
                     if s.story_of(end)? != Some(story) {

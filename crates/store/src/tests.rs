@@ -208,6 +208,27 @@ fn relations_are_sorted_and_replaced() {
 }
 
 #[test]
+fn added_relations_keep_the_others_and_replace_their_own_pair() {
+    let mut s = store_with(&["a", "b", "c"]);
+    s.put_story(&story(1, &["a", "b", "c"])).unwrap();
+    s.put_relations(StoryId(1), &[relation("a", "b", RelationKind::SameStory)]).unwrap();
+    s.add_relations(
+        StoryId(1),
+        &[relation("a", "c", RelationKind::SharesPassages), relation("a", "b", RelationKind::Translation)],
+    )
+    .unwrap();
+    let rels: Vec<_> = s.relations(StoryId(1)).unwrap().into_iter().map(|r| (r.a.0, r.b.0, r.kind)).collect();
+    assert_eq!(
+        rels,
+        [
+            ("a".to_string(), "b".to_string(), RelationKind::Translation),
+            ("a".to_string(), "c".to_string(), RelationKind::SharesPassages)
+        ]
+    );
+    assert!(s.add_relations(StoryId(2), &[relation("a", "b", RelationKind::SameStory)]).is_err());
+}
+
+#[test]
 fn bad_relations_change_nothing() {
     let mut s = store_with(&["a", "b", "c"]);
     s.put_story(&story(1, &["a", "b"])).unwrap();
