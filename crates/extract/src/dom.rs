@@ -84,6 +84,8 @@ pub(crate) struct FNode {
     pub link_chars: u32,
     /// Non-space characters of this text node itself (0 for elements).
     pub own_chars: u32,
+    /// Hash of tag name and class: repeated containers (forum posts, lexicon entries) share it.
+    pub sig: u64,
 }
 
 /// Metadata seen while copying (only the head-ish elements the extractor reads).
@@ -181,6 +183,17 @@ fn is_hidden(el: &Element) -> bool {
     })
 }
 
+/// Hash of an element's tag name and class list (order-sensitive, which is how templates repeat).
+fn signature(name: &str, class: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    for c in class.split_ascii_whitespace() {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
 fn is_ld_json(el: &Element) -> bool {
     el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
 }
@@ -266,7 +279,8 @@ impl Dom {
                             }
                             link_depth += 1;
                         }
-                        dom.nodes.push(FNode { tag, flags, tier, parent, end: idx + 1, text: (0, 0), chars: 0, link_chars: 0, own_chars: 0 });
+                        let sig = signature(name, el.attr("class").unwrap_or(""));
+                        dom.nodes.push(FNode { tag, flags, tier, parent, end: idx + 1, text: (0, 0), chars: 0, link_chars: 0, own_chars: 0, sig });
                         stack.push(Some(idx));
                     }
                     HNode::Text(t) => {
@@ -280,7 +294,7 @@ impl Dom {
                         let idx = dom.nodes.len() as u32;
                         let flags = if link_depth > 0 { flag::IN_LINK } else { 0 };
                         let own_chars = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
-                        dom.nodes.push(FNode { tag: Tag::Text, flags, tier: u8::MAX, parent, end: idx + 1, text: (start, end), chars: 0, link_chars: 0, own_chars });
+                        dom.nodes.push(FNode { tag: Tag::Text, flags, tier: u8::MAX, parent, end: idx + 1, text: (start, end), chars: 0, link_chars: 0, own_chars, sig: 0 });
                     }
                     _ => {}
                 },

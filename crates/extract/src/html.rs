@@ -186,12 +186,40 @@ fn marked_container(dom: &Dom) -> Option<usize> {
     best.map(|(_, _, i)| i)
 }
 
+/// Containers built from the same template as `m` (same tag and class), not nested, each with
+/// enough prose: forum posts, Q&A answers, lexicon entries that together are the page's text.
+fn repeated_containers(dom: &Dom, m: usize) -> Vec<usize> {
+    let sig = dom.nodes[m].sig;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < dom.nodes.len() {
+        let node = &dom.nodes[i];
+        if node.flags & flag::PRUNED != 0 {
+            i = (node.end as usize).max(i + 1);
+            continue;
+        }
+        if node.tag != Tag::Text && node.sig == sig && (i == m || is_prose_container(dom, i)) {
+            out.push(i);
+            i = (node.end as usize).max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Enough non-link text, and not mostly links.
+fn is_prose_container(dom: &Dom, i: usize) -> bool {
+    let n = &dom.nodes[i];
+    nonlink(dom, i) >= MIN_CANDIDATE_CHARS && (n.link_chars as f32) < MAX_LINK_DENSITY * n.chars as f32
+}
+
 /// Chooses the nodes whose text is the article.
 fn choose_roots(dom: &Dom) -> Vec<usize> {
     let scored = scored_container(dom);
     let marked = marked_container(dom);
     // The marked-up container(s): every article-body block when the markup is explicit.
-    let marked = marked.map(|m| if dom.nodes[m].tier == TIER_STRONG { strong_containers(dom, m) } else { vec![m] });
+    let marked = marked.map(|m| if dom.nodes[m].tier == TIER_STRONG { strong_containers(dom, m) } else { repeated_containers(dom, m) });
     match (marked, scored) {
         (Some(m), Some(s)) => {
             let text = |roots: &[usize]| roots.iter().map(|&i| nonlink(dom, i)).sum::<u32>() as f32;
@@ -337,5 +365,29 @@ pub(crate) fn main_text(dom: &Dom) -> String {
         all
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(html: &str) -> String {
+        main_text(&Dom::parse(html))
+    }
+
+    #[test]
+    fn repeated_post_containers_are_all_kept() {
+        let post = |n: u32| {
+            format!(
+                "<div class=\"post\"><div class=\"body\"><p>Entry {n}: a long paragraph of forum prose, with commas, clauses and enough words to count as text that a reader came for, repeated so that it is long enough, well over two hundred characters in total, which is the bar.</p></div></div>"
+            )
+        };
+        let html = format!("<html><body><nav><a href=/>Home</a></nav><main>{}{}{}</main></body></html>", post(1), post(2), post(3));
+        let text = text_of(&html);
+        for n in 1..=3 {
+            assert!(text.contains(&format!("Entry {n}:")), "{text}");
+        }
+        assert!(!text.contains("Home"));
     }
 }
