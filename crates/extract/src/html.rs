@@ -390,4 +390,16 @@ mod tests {
         }
         assert!(!text.contains("Home"));
     }
+
+    #[test]
+    fn sections_marked_as_holding_ads_keep_their_prose() {
+        let para = "A paragraph of the review itself, with commas, details and a verdict, long enough to be prose rather than a label. ";
+        let html = format!(
+            "<html><body><article><section class=\"report__section--ads\"><p>{}</p><p>{}</p><p>{}</p><p>{}</p></section><section class=\"report__section\"><p>{para}</p></section><div class=\"ad-slot\">Buy now cheap</div></article></body></html>",
+            para, para, para, para
+        );
+        let text = text_of(&html);
+        assert_eq!(text.matches("A paragraph").count(), 5, "{text}");
+        assert!(!text.contains("Buy now"));
+    }
 }

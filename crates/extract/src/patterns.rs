@@ -91,9 +91,17 @@ fn boiler_token(tok: &str) -> bool {
     let whole = matches!(tok, "hidden" | "hide" | "d-none" | "is-hidden" | "print-only" | "visuallyhidden");
     nav || whole
         || matches!(tok, "tags" | "tag" | "share" | "meta")
+        || weak_boiler_token(tok)
         // WordPress puts "tag-foo" / "category-foo" on the article itself: parts named "tag"
-        // are not boilerplate, but "ads", "rss", "author", "date" parts are.
-        || tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads" | "tags" | "rss" | "author" | "date" | "pager"))
+        // are not boilerplate, but "rss", "author", "date" parts are.
+        || tok.split(['-', '_']).any(|p| matches!(p, "tags" | "rss" | "author" | "date" | "pager"))
+}
+
+/// Token parts that usually mark small widgets but also appear as modifiers on real content
+/// sections ("section--ads" = a section with ad slots in it): such elements are treated as
+/// soft boilerplate, pruned only when they hold little prose.
+fn weak_boiler_token(tok: &str) -> bool {
+    tok.split(['-', '_']).any(|p| matches!(p, "ad" | "ads"))
 }
 
 /// Tokens that make a container a generic content candidate.
@@ -146,11 +154,17 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
     s.push(' ');
     s.push_str(id);
     s.make_ascii_lowercase();
+    // Boilerplate by role/itemprop or by a clear class word is firm; by weak tokens only soft.
+    let firm_before = out.boiler;
+    let mut weak_only = false;
     if is_strong_attr(&s) {
         out.strong = true;
         out.tier = TIER_STRONG;
     } else if is_boiler_attr(&s) {
         out.boiler = true;
+        weak_only = !firm_before
+            && !matches(&BOILER_AC, BOILER, &s)
+            && !s.split_ascii_whitespace().any(|t| boiler_token(t) && !weak_boiler_token(t));
     }
     if s.contains("author") || s.contains("byline") {
         out.author = true;
@@ -159,7 +173,7 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
         out.positive = true;
     }
     let generic = s.split_ascii_whitespace().any(generic_token);
-    if out.boiler && generic {
+    if out.boiler && (generic || weak_only) {
         out.soft = true;
     }
     if !out.boiler && out.tier > TIER_GENERIC && generic {
