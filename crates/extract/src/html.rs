@@ -40,6 +40,10 @@ const MIN_RESULT_CHARS: usize = 300;
 const MIN_CHARS_BEFORE_CUT: usize = 300;
 /// A block this long is a prose paragraph for the trailing-label rule.
 const PROSE_BLOCK_CHARS: usize = 100;
+/// Prose paragraphs needed after an end marker for the article to go on past it.
+const RESUME_MIN_PROSE: usize = 3;
+/// A prose paragraph has at most this share of its characters in links.
+const PROSE_MAX_LINK_SHARE: f32 = 0.2;
 /// Header-like blocks shorter than this after the last prose paragraph are dropped.
 const TRAILING_LABEL_CHARS: usize = 25;
 /// Blocks up to this many characters may be widget phrases ("Share", "Drucken", "©  2024").
@@ -319,6 +323,22 @@ pub(crate) fn is_junk_block(b: &Block) -> bool {
     b.chars <= SHORT_BLOCK_CHARS && patterns::is_junk_line(&b.text) || patterns::is_promo_line(&b.text)
 }
 
+/// A paragraph of running text: long, few links, ending like a sentence.
+fn is_prose_block(b: &Block) -> bool {
+    b.chars >= PROSE_BLOCK_CHARS
+        && (b.link_chars as f32) < PROSE_MAX_LINK_SHARE * b.chars as f32
+        && b.text.trim_end().ends_with(['.', '!', '?', '"', '“', '”', '»', '«', ')', '…'])
+}
+
+/// Where the article resumes after an end marker at `from - 1`: the first prose paragraph,
+/// when at least `RESUME_MIN_PROSE` of them follow (a real end has teasers, not prose, after).
+fn prose_resumes(blocks: &[Block], from: usize) -> Option<usize> {
+    let rest = blocks.get(from..)?;
+    let first = rest.iter().position(is_prose_block)?;
+    let count = rest.iter().filter(|b| is_prose_block(b)).count();
+    (count >= RESUME_MIN_PROSE).then_some(from + first)
+}
+
 /// Filters blocks and cuts at an end-of-article marker; returns the text.
 pub(crate) fn assemble(blocks: &[Block]) -> String {
     let mut out = String::new();
@@ -326,16 +346,26 @@ pub(crate) fn assemble(blocks: &[Block]) -> String {
     // Short header-like lines after the last prose paragraph are section labels of whatever
     // follows the article ("Über diese Reihe", "Quellenangaben:", "Temas").
     let last_prose = blocks.iter().rposition(|b| b.chars >= PROSE_BLOCK_CHARS && !is_junk_block(b));
+    let mut skip_to = 0usize;
     for (i, b) in blocks.iter().enumerate() {
-        if last_prose.is_some_and(|p| i > p) && b.chars < TRAILING_LABEL_CHARS && !b.text.ends_with(['.', '!', '?']) {
+        if i < skip_to {
             continue;
         }
         // A marker inside a link is a table-of-contents or menu entry, not a section header.
         let linked = b.link_chars * 2 > b.chars;
         if b.chars <= SHORT_BLOCK_CHARS && !linked && patterns::is_end_marker(&b.text) {
             if seen >= MIN_CHARS_BEFORE_CUT {
+                // An inline "read also" box in the middle of the article: the teasers after it
+                // are dropped, and the article goes on where its prose resumes.
+                if let Some(j) = prose_resumes(blocks, i + 1) {
+                    skip_to = j;
+                    continue;
+                }
                 break;
             }
+            continue;
+        }
+        if last_prose.is_some_and(|p| i > p) && b.chars < TRAILING_LABEL_CHARS && !b.text.ends_with(['.', '!', '?']) {
             continue;
         }
         if is_junk_block(b) {
@@ -401,5 +431,24 @@ mod tests {
         let text = text_of(&html);
         assert_eq!(text.matches("A paragraph").count(), 5, "{text}");
         assert!(!text.contains("Buy now"));
+    }
+
+    fn block(text: &str, link_chars: usize) -> Block {
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        Block { text: text.to_string(), chars, link_chars }
+    }
+
+    #[test]
+    fn inline_read_also_boxes_do_not_end_the_article() {
+        let para = |n: u32| block(&format!("Paragraph {n} of the article goes on with facts, quotes and context that a reader wants, long enough to be prose, with a few more words."), 0);
+        let teaser = block("Another story about something else entirely", 44);
+        let blocks = vec![para(1), para(2), para(3), para(7), block("Lesen Sie auch:", 0), teaser.clone(), para(4), para(5), para(6)];
+        let text = assemble(&blocks);
+        assert!(text.contains("Paragraph 6"), "{text}");
+        assert!(!text.contains("Another story"));
+        // A real end: only teasers after the marker.
+        let blocks = vec![para(1), para(2), para(3), para(7), block("Related articles", 0), teaser.clone(), block("A teaser sentence that ends with a period but has no more prose after it at all, so it is cut.", 0)];
+        let text = assemble(&blocks);
+        assert!(!text.contains("teaser sentence"), "{text}");
     }
 }
