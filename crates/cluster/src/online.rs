@@ -17,6 +17,10 @@ pub struct ClusterConfig {
     /// less dependent on arrival order (a bridge article may arrive last). Set it above 1 to
     /// never merge.
     pub merge_threshold: f32,
+    /// Two stories are merged only when one of them has at most this many articles: a bridge
+    /// shows that a fragment belongs to an event, but one article is too little evidence to
+    /// fuse two established stories, and repeated fusing chains unrelated stories together.
+    pub merge_max_articles: usize,
     /// Per channel, how many of an article's rarest features are put into the index and used
     /// to look up candidates: enough to find a match through one rare shared name, few enough
     /// that the index stays a small multiple of the number of articles.
@@ -39,6 +43,7 @@ impl Default for ClusterConfig {
         ClusterConfig {
             threshold: 0.25,
             merge_threshold: 0.35,
+            merge_max_articles: 3,
             index_per_channel: 12,
             max_posting: 2_000,
             max_candidates: 40,
@@ -244,22 +249,24 @@ impl OnlineClusterer {
         };
         let mut merged = Vec::new();
         if !new_story {
-            let mut group: Vec<StoryId> = per_story
+            let size = |m: &HashMap<StoryId, Vec<u32>>, st: StoryId| m.get(&st).map_or(0, Vec::len);
+            let others: Vec<StoryId> = per_story
                 .iter()
-                .filter(|(&st, &(s, _))| st == story || s >= self.config.merge_threshold)
+                .filter(|(&st, &(s, _))| st != story && s >= self.config.merge_threshold)
                 .map(|(&st, _)| st)
                 .collect();
-            group.sort();
-            if group.len() > 1 {
-                let survivor = group[0];
-                for &absorbed in &group[1..] {
-                    let moved = self.members.remove(&absorbed).unwrap_or_default();
-                    for &m in &moved {
-                        self.stories[m as usize] = survivor;
-                    }
-                    self.members.entry(survivor).or_default().extend(moved);
-                    merged.push(absorbed);
+            for other in others {
+                if size(&self.members, story).min(size(&self.members, other)) > self.config.merge_max_articles {
+                    continue;
                 }
+                // The older story survives, so stored ids stay as stable as possible.
+                let (survivor, absorbed) = if other < story { (other, story) } else { (story, other) };
+                let moved = self.members.remove(&absorbed).unwrap_or_default();
+                for &m in &moved {
+                    self.stories[m as usize] = survivor;
+                }
+                self.members.entry(survivor).or_default().extend(moved);
+                merged.push(absorbed);
                 story = survivor;
             }
         }
