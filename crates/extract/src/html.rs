@@ -41,7 +41,7 @@ const MIN_CHARS_BEFORE_CUT: usize = 300;
 /// A block this long is a prose paragraph for the trailing-label rule.
 const PROSE_BLOCK_CHARS: usize = 100;
 /// Prose paragraphs needed after an end marker for the article to go on past it.
-const RESUME_MIN_PROSE: usize = 3;
+const RESUME_MIN_PROSE: usize = 2;
 /// A prose paragraph has at most this share of its characters in links.
 const PROSE_MAX_LINK_SHARE: f32 = 0.2;
 /// Header-like blocks shorter than this after the last prose paragraph are dropped.
