@@ -48,7 +48,13 @@ pub(crate) fn strip_raw_blocks(html: &str) -> Cow<'_, str> {
             let tag_end = rest.iter().position(|&c| c == b'>').map_or(bytes.len(), |p| lt + 1 + p + 1);
             let open_tag = &bytes[lt..tag_end];
             let ld = *name == "script" && open_tag.windows(7).any(|w| w.eq_ignore_ascii_case(b"ld+json"));
-            if !ld {
+            // Client-side templates (`type="text/template"`) hold the article's HTML on some
+            // blog platforms: only the opening tag goes, the stray `</script>` is ignored by
+            // the parser, and the markup inside is read like the rest of the page.
+            let template = *name == "script" && open_tag.windows(8).any(|w| w.eq_ignore_ascii_case(b"template"));
+            if template {
+                cut_end = Some(tag_end);
+            } else if !ld {
                 cut_end = Some(close_of(bytes, tag_end, name));
             }
         }
@@ -87,6 +93,12 @@ mod tests {
     fn keeps_json_ld_and_similar_names() {
         let h = r#"<script type="application/ld+json">{"a":1}</script><scripture>x</scripture>"#;
         assert_eq!(strip_raw_blocks(h), h);
+    }
+
+    #[test]
+    fn template_scripts_are_unwrapped() {
+        let h = "<div><script type='text/template'><p>Body</p></script><script>x()</script></div>";
+        assert_eq!(strip_raw_blocks(h), "<div> <p>Body</p></script> </div>");
     }
 
     #[test]
