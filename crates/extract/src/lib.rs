@@ -42,6 +42,9 @@ pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 /// publisher's own copy of the article is then more complete than what the page shows.
 const LD_BODY_MARGIN: f32 = 1.25;
 
+/// Below this many characters the page's own text counts as missing (script-rendered page).
+const MIN_PAGE_TEXT_CHARS: usize = 300;
+
 /// What an extractor found in a page or a scraped text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
@@ -91,6 +94,17 @@ impl Extractor for HtmlExtractor {
                 text = body;
             }
         }
+        if let Some(steps) = m.ld_howto.as_deref().and_then(html::ld_body_text) {
+            // Instructions rendered by script: the page shows (almost) nothing of them, and
+            // only then, since the page's own rendering of a recipe is richer.
+            if text.chars().count() < MIN_PAGE_TEXT_CHARS && steps.chars().count() > text.chars().count() {
+                text = steps;
+            }
+        }
+        if let Some(d) = m.description.filter(|d| text.chars().count() < MIN_PAGE_TEXT_CHARS && !text.contains(d.as_str())) {
+            // Video and gallery pages: the summary is the only prose the page has.
+            text = if text.is_empty() { d } else { format!("{d}\n{text}") };
+        }
         let text = normalize::nfc(text);
         Extracted {
             title: m.title.map(normalize::nfc),
@@ -124,5 +138,12 @@ mod tests {
             let _ = HtmlExtractor.extract(s, None);
         }
     }
-}
 
+    #[test]
+    fn script_rendered_pages_fall_back_to_metadata() {
+        let html = r#"<html><head><meta name="description" content="The video shows the harbour at night."><script type="application/ld+json">{"@type":"HowTo","description":"Sew a round tablecloth.","step":[{"@type":"HowToStep","text":"Measure the table across its middle."}]}</script></head><body><div id="app"></div></body></html>"#;
+        let page = HtmlExtractor.extract(html, None);
+        assert!(page.text.contains("Measure the table across its middle."), "{}", page.text);
+        assert!(page.text.contains("The video shows the harbour"), "{}", page.text);
+    }
+}

@@ -16,6 +16,7 @@ struct LdInfo {
     published: Option<String>,
     author: Option<String>,
     body: Option<String>,
+    howto: Option<String>,
 }
 
 fn is_article_type(v: &Value) -> bool {
@@ -25,6 +26,55 @@ fn is_article_type(v: &Value) -> bool {
         Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(t)),
         _ => false,
     }
+}
+
+fn has_type(v: &Value, names: &[&str]) -> bool {
+    match v.get("@type") {
+        Some(Value::String(s)) => names.contains(&s.as_str()),
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(|s| names.contains(&s))),
+        _ => false,
+    }
+}
+
+/// Step texts of a HowTo / Recipe instruction list (strings, steps, sections of steps).
+fn step_texts(v: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > MAX_JSON_DEPTH {
+        return;
+    }
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| step_texts(x, depth + 1, out)),
+        Value::Object(o) => {
+            if let Some(Value::String(n)) = o.get("name").filter(|_| o.contains_key("itemListElement")) {
+                out.push(n.clone());
+            }
+            match (o.get("text"), o.get("itemListElement")) {
+                (Some(Value::String(t)), _) => out.push(t.clone()),
+                (_, Some(x)) => step_texts(x, depth + 1, out),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The text of a HowTo or Recipe object (description, ingredients, steps), as HTML paragraphs
+/// so that `ld_body_text` splits them: these pages often render the steps by script only.
+fn howto_body(o: &serde_json::Map<String, Value>) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(Value::String(d)) = o.get("description") {
+        parts.push(d.clone());
+    }
+    if let Some(Value::Array(ing)) = o.get("recipeIngredient") {
+        parts.extend(ing.iter().filter_map(|x| x.as_str().map(str::to_string)));
+    }
+    for key in ["recipeInstructions", "step"] {
+        if let Some(x) = o.get(key) {
+            step_texts(x, 0, &mut parts);
+        }
+    }
+    let parts: Vec<String> = parts.into_iter().filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{p}</p>")).collect();
+    (!parts.is_empty()).then(|| parts.concat())
 }
 
 fn author_names(v: &Value, out: &mut Vec<String>) {
@@ -54,6 +104,9 @@ fn walk_ld(v: &Value, depth: usize, info: &mut LdInfo) {
                 if info.published.is_none() || article {
                     info.published.get_or_insert_with(|| d.clone());
                 }
+            }
+            if info.howto.is_none() && has_type(v, &["HowTo", "Recipe"]) {
+                info.howto = howto_body(o);
             }
             if article {
                 if let Some(Value::String(b)) = o.get("articleBody") {
@@ -136,6 +189,10 @@ pub(crate) struct PageMeta {
     pub lang: Option<String>,
     /// `articleBody` of the JSON-LD article, when the page has one (raw).
     pub ld_body: Option<String>,
+    /// The page's own summary (`og:description` / `description`).
+    pub description: Option<String>,
+    /// Description and steps of a JSON-LD HowTo / Recipe, as HTML paragraphs.
+    pub ld_howto: Option<String>,
 }
 
 /// Reads title, byline, date and language.
@@ -172,7 +229,8 @@ pub(crate) fn page_meta(dom: &Dom) -> PageMeta {
         .as_deref()
         .and_then(usable)
         .or_else(|| meta(dom, &["og:locale", "content-language", "language", "dc.language"]).and_then(usable));
-    PageMeta { title, byline, published, lang, ld_body: ld.body }
+    let description = meta(dom, &["og:description", "description", "twitter:description"]).map(collapse_ws);
+    PageMeta { title, byline, published, lang, ld_body: ld.body, ld_howto: ld.howto, description }
 }
 
 #[cfg(test)]
@@ -201,5 +259,14 @@ mod tests {
         assert_eq!(info.author.as_deref(), Some("A B, C D"));
         assert_eq!(info.headline.as_deref(), Some("H"));
         assert_eq!(info.published.as_deref(), Some("2023-09-14"));
+    }
+
+    #[test]
+    fn reads_howto_steps() {
+        let v: Value = serde_json::from_str(r#"{"@type":"Recipe","description":"Easy cake.","recipeIngredient":["2 eggs","100 g flour"],"recipeInstructions":[{"@type":"HowToSection","name":"Dough","itemListElement":[{"@type":"HowToStep","text":"Mix it."}]},"Bake it."]}"#).unwrap();
+        let mut info = LdInfo::default();
+        walk_ld(&v, 0, &mut info);
+        assert_eq!(info.howto.as_deref(), Some("<p>Easy cake.</p><p>2 eggs</p><p>100 g flour</p><p>Dough</p><p>Mix it.</p><p>Bake it.</p>"));
+        assert!(info.body.is_none());
     }
 }
