@@ -90,11 +90,18 @@ fn boiler_token(tok: &str) -> bool {
         || tok.contains("_nav");
     let whole = matches!(tok, "hidden" | "hide" | "d-none" | "is-hidden" | "print-only" | "visuallyhidden");
     nav || whole
+        || teaser_token(tok)
         || matches!(tok, "tags" | "tag" | "share" | "meta")
         || weak_boiler_token(tok)
         // WordPress puts "tag-foo" / "category-foo" on the article itself: parts named "tag"
         // are not boilerplate, but "rss", "author", "date" parts are.
         || tok.split(['-', '_']).any(|p| matches!(p, "tags" | "rss" | "author" | "date" | "pager"))
+}
+
+/// Teasers for other pages ("c-teaser", "post_teaser"), but not the article's own lead, which
+/// many CMSs call "teaser-text" / "teasertext".
+fn teaser_token(tok: &str) -> bool {
+    tok.contains("teaser") && !tok.replace(['-', '_'], "").contains("teasertext")
 }
 
 /// Token parts that usually mark small widgets but also appear as modifiers on real content
@@ -333,14 +340,14 @@ mod tests {
 
     #[test]
     fn boiler_attrs_are_recognised() {
-        for s in ["site-footer", "share-buttons", "main-nav", "navbar-top", "ad-slot", "cookie-banner", "related-posts", "comments-area"] {
+        for s in ["c-teaser", "post_teaser", "site-footer", "share-buttons", "main-nav", "navbar-top", "ad-slot", "cookie-banner", "related-posts", "comments-area"] {
             assert!(is_boiler_attr(s), "{s}");
         }
     }
 
     #[test]
     fn content_attrs_are_not_boiler() {
-        for s in ["canvas-wrapper", "header-image", "tagesschau", "entry", "row col-md-8"] {
+        for s in ["teaser-text", "teaser__text", "canvas-wrapper", "header-image", "tagesschau", "entry", "row col-md-8"] {
             assert!(!is_boiler_attr(s), "{s}");
         }
     }
