@@ -91,6 +91,11 @@ fn boiler_token(tok: &str) -> bool {
     let whole = matches!(tok, "hidden" | "hide" | "d-none" | "is-hidden" | "print-only" | "visuallyhidden");
     nav || whole
         || teaser_token(tok)
+        // Category lists ("post-categories", "news-list-category"); WordPress's
+        // "category-foo" on the article itself does not end so.
+        || tok.ends_with("category")
+        || tok.ends_with("categories")
+        || tok.contains("notice")
         || matches!(tok, "tags" | "tag" | "share" | "meta")
         || weak_boiler_token(tok)
         // WordPress puts "tag-foo" / "category-foo" on the article itself: parts named "tag"
@@ -340,14 +345,14 @@ mod tests {
 
     #[test]
     fn boiler_attrs_are_recognised() {
-        for s in ["c-teaser", "post_teaser", "site-footer", "share-buttons", "main-nav", "navbar-top", "ad-slot", "cookie-banner", "related-posts", "comments-area"] {
+        for s in ["post-categories", "community-notice", "c-teaser", "post_teaser", "site-footer", "share-buttons", "main-nav", "navbar-top", "ad-slot", "cookie-banner", "related-posts", "comments-area"] {
             assert!(is_boiler_attr(s), "{s}");
         }
     }
 
     #[test]
     fn content_attrs_are_not_boiler() {
-        for s in ["teaser-text", "teaser__text", "canvas-wrapper", "header-image", "tagesschau", "entry", "row col-md-8"] {
+        for s in ["category-news post", "teaser-text", "teaser__text", "canvas-wrapper", "header-image", "tagesschau", "entry", "row col-md-8"] {
             assert!(!is_boiler_attr(s), "{s}");
         }
     }
