@@ -34,7 +34,7 @@ const BOILER: &[&str] = &[
     "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow-us", "author-box",
     "authorbox", "author-bio", "about-author", "more-articles", "more-stories",
     "morestories", "adsense", "googlead", "dfp-", "infobox-share", "backlink", "feedback",
-    "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
+    "disclosure", "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
 ];
 
 /// Substrings of class/id that name the article body itself.
