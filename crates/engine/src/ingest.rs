@@ -19,8 +19,9 @@ const CHUNK: usize = 1024;
 /// them, while all pairs of a 10,000-article story would be 50 million relations.
 const MAX_RELATED: usize = 20;
 /// The partners of a new article are sought among this many most recent members of its
-/// story, so that updating a long-running story costs the same as updating a young one.
-const RELATE_SCAN: usize = 500;
+/// story, so that updating a long-running story costs the same as updating a young one
+/// (each candidate costs one similarity computation).
+const RELATE_SCAN: usize = 64;
 
 /// A record that was skipped, with where it came from and why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
