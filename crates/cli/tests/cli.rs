@@ -344,3 +344,19 @@ fn bad_input_is_reported_by_name_and_every_good_record_is_stored() {
         "{stored:#?}"
     );
 }
+
+#[test]
+fn clustering_does_not_depend_on_the_number_of_threads() {
+    // The 362 WMT documents where ../shared is present, else the demo's JSON lines.
+    let wmt = repo_root().join("../shared/data/wmt16-enfi/docs.jsonl");
+    let input = if wmt.is_file() { wmt } else { repo_root().join("demo/articles/wire.jsonl") };
+    let run_with = |threads: &str| {
+        let out = bin().env("RAYON_NUM_THREADS", threads).args(["cluster"]).arg(&input).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let one = run_with("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run_with("2"));
+    assert_eq!(one, run_with("4"));
+}
