@@ -8,7 +8,7 @@ use storyweave_text::Analyzer;
 
 /// Version tag stored beside serialized features: bump it whenever extraction changes, so
 /// that features of an older format are recomputed instead of mixed with new ones.
-pub const FEATURES_VERSION: &str = "mf2";
+pub const FEATURES_VERSION: &str = "mf3";
 
 /// Mentions in the title say what the story is about more than mentions deep in the body.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -65,18 +65,6 @@ pub fn prefixes_cross_scripts(lang: &Lang) -> bool {
         )
 }
 
-/// Keeps numbers that identify an event (years, figures, decimals) and drops small counts
-/// such as "two" or list numbering, which every article has.
-fn informative_number(key: &str) -> bool {
-    if key.contains('-') || key.contains('%') {
-        return true; // dates and percentages
-    }
-    match key.parse::<f64>() {
-        Ok(v) => key.contains('.') || v >= 11.0,
-        Err(_) => true,
-    }
-}
-
 impl FeatureExtractor {
     /// Extracts the features of one article.
     pub fn extract(&self, article: &CleanArticle) -> ArticleFeatures {
@@ -106,7 +94,8 @@ impl FeatureExtractor {
         let mut nums: Vec<(u32, f32)> = Vec::new();
         for part in [title, text] {
             for n in storyweave_entities::extract_numbers(part, lang) {
-                if informative_number(&n) {
+                // Small counts ("two", list numbering) are in every article; keep figures.
+                if storyweave_entities::is_informative(&n) {
                     nums.push((hash_key("num", &n), 1.0));
                 }
             }
@@ -171,15 +160,6 @@ impl ArticleFeatures {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn small_counts_are_not_informative() {
-        assert!(!informative_number("3"));
-        assert!(informative_number("2023"));
-        assert!(informative_number("6.1"));
-        assert!(informative_number("2023-09-13"));
-        assert!(informative_number("45%"));
-    }
 
     #[test]
     fn unspaced_scripts_and_abjads_make_no_cross_lingual_prefixes() {

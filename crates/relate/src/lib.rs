@@ -131,10 +131,15 @@ fn ratio(x: usize, y: usize) -> f32 {
     x.min(y) as f32 / x.max(y) as f32
 }
 
+/// Figures and dates that identify what an article reports (not small counts).
+fn telling_number(n: &str) -> bool {
+    n.contains('-') || storyweave_entities::is_informative(n)
+}
+
 /// Overlap coefficient of the informative numbers of two articles, when both have two or more.
 fn number_overlap(a: &Digest, b: &Digest) -> Option<f32> {
-    let na: HashSet<&String> = a.numbers.iter().filter(|n| storyweave_entities::is_informative(n)).collect();
-    let nb: HashSet<&String> = b.numbers.iter().filter(|n| storyweave_entities::is_informative(n)).collect();
+    let na: HashSet<&String> = a.numbers.iter().filter(|n| telling_number(n)).collect();
+    let nb: HashSet<&String> = b.numbers.iter().filter(|n| telling_number(n)).collect();
     if na.len() < 2 || nb.len() < 2 {
         return None;
     }
@@ -181,7 +186,11 @@ impl Relate for Relator {
             shared_entities: shared_in_order(&da.entities, &db.entities),
             shared_numbers: {
                 let nb: HashSet<&String> = db.numbers.iter().collect();
-                da.numbers.iter().filter(|n| nb.contains(n)).cloned().collect()
+                da.numbers
+                    .iter()
+                    .filter(|n| nb.contains(n) && telling_number(n))
+                    .cloned()
+                    .collect()
             },
             matched_bylines: shared_in_order(&da.byline_names, &db.byline_names),
             length_ratio,
@@ -304,7 +313,10 @@ mod tests {
         let r = relate(&art("a", "en", EN, None), &art("b", "de", DE, None));
         assert_eq!(r.kind, RelationKind::Translation, "{r:#?}");
         assert_eq!(r.evidence.aligned_passages.len(), 4);
-        assert!(r.evidence.shared_numbers.iter().any(|n| n == "45000000" || n == "1200"), "{:?}", r.evidence.shared_numbers);
+        let shared = &r.evidence.shared_numbers;
+        assert!(shared.iter().any(|n| n == "2024-05-03"), "{shared:?}");
+        assert!(shared.iter().any(|n| n == "1200"), "{shared:?}");
+        assert!(!shared.iter().any(|n| n == "3"), "small counts are no evidence: {shared:?}");
     }
 
     #[test]
