@@ -41,7 +41,7 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            threshold: 0.25,
+            threshold: 0.22,
             merge_threshold: 0.35,
             merge_max_articles: 3,
             index_per_channel: 12,

@@ -54,7 +54,7 @@ impl Default for SimilarityConfig {
             x_ents: 0.35,
             x_nums: 0.1,
             x_xterms: 0.6,
-            cross_scale: 1.15,
+            cross_scale: 1.3,
             idf_prior_docs: 50.0,
             time_tau_days: 3.0,
             time_weight: 0.5,
