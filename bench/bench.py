@@ -1053,6 +1053,47 @@ def effective_defaults(sw: Storyweave, keys: list[str]) -> dict[str, str]:
     return out
 
 
+def section_relations(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    """Translation detection on WMT16 en-fi: `storyweave ingest` + `export`, then every
+    cross-language relation inside a story is scored against the translation groups (same
+    `group` = a human translation). Baseline on the same pairs: "translation" when the
+    character length ratio lies in [0.8, 1.25] (a length-only rule, as in Gale & Church)."""
+    docs = list(read_jsonl(args.data / "wmt16-enfi" / "docs.jsonl", "WMT16 docs"))
+    group = {d["id"]: d["group"] for d in docs}
+    db = OUT / "relations" / "wmt.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    _, m_ingest = sw.run(["--db", str(db), "-q", "ingest", str(args.data / "wmt16-enfi" / "docs.jsonl")],
+                         "relations-ingest")
+    out, _ = sw.run(["--db", str(db), "export", "--format", "jsonl"], "relations-export")
+    rows = []
+    for story in read_jsonl(out, "export"):
+        arts = {a["id"]: a for a in story["articles"]}
+        for r in story["relations"]:
+            a, b = arts.get(r["a"]), arts.get(r["b"])
+            if not a or not b or a["lang"] == b["lang"]:
+                continue
+            ratio_ = len(b["text"]) / max(len(a["text"]), 1)
+            rows.append((group.get(a["id"]) == group.get(b["id"]), r["kind"] == "translation",
+                         0.8 <= ratio_ <= 1.25))
+    gold = [g for g, _, _ in rows]
+    sw_prf = metrics.pairwise_prf([p for _, p, _ in rows], gold)
+    base_prf = metrics.pairwise_prf([p for _, _, p in rows], gold)
+    res = {"pairs": len(rows), "gold_translations": sum(gold), "storyweave": sw_prf.as_dict(),
+           "baseline": base_prf.as_dict(), "ingest_s": m_ingest.wall_s}
+    save_json("relations", res)
+    lines = ["### Translation detection (WMT16 en–fi, inside stories)", "",
+             *table(["Metric", "storyweave", "baseline (length ratio 0.8–1.25)", "ratio"],
+                    [[k, fmt(getattr(sw_prf, k)), fmt(getattr(base_prf, k)),
+                      ratio(getattr(sw_prf, k), getattr(base_prf, k))]
+                     for k in ("precision", "recall", "f1")]),
+             "", f"{len(rows)} cross-language article pairs that `storyweave ingest` put in one story "
+             f"and related; {sum(gold)} of them are human translations of each other (same WMT "
+             "`group`), the others are different documents of one story. No model is used."]
+    return res, lines
+
+
 def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     sw.check()
     grid = parse_grid(args.grid or [])
@@ -1106,7 +1147,7 @@ def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[s
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="bench.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("section", choices=["quality", "extraction", "scale", "all", "tune",
+    p.add_argument("section", choices=["quality", "relations", "extraction", "scale", "all", "tune",
                                        "_baseline-scale"])
     p.add_argument("--data", type=Path,
                    default=Path(os.environ.get("STORYWEAVE_DATA", DEFAULT_DATA)),
@@ -1151,9 +1192,9 @@ def main(argv: list[str]) -> int:
     OUT = args.out.resolve()
     sw = Storyweave(args.bin.resolve(), OUT / "runs")
     info = machine_info()
-    sections = {"quality": section_quality, "extraction": section_extraction,
-                "scale": section_scale, "tune": section_tune}
-    chosen = ["quality", "extraction", "scale"] if args.section == "all" else [args.section]
+    sections = {"quality": section_quality, "relations": section_relations,
+                "extraction": section_extraction, "scale": section_scale, "tune": section_tune}
+    chosen = ["quality", "relations", "extraction", "scale"] if args.section == "all" else [args.section]
     md: list[str] = []
     failed = []
     results: dict[str, Any] = {"machine": info}
