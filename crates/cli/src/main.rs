@@ -251,9 +251,8 @@ impl StorySink for Progress {
 
     fn on_progress(&mut self, done: usize, total: Option<usize>) {
         if let Some(b) = &self.bar {
-            if let Some(t) = total {
-                b.set_length(t as u64);
-            }
+            // Streamed input has no known total: the bar then just counts.
+            b.set_length(total.unwrap_or(done) as u64);
             b.set_position(done as u64);
         }
     }

@@ -134,58 +134,54 @@ impl Engine {
 
     /// Reads files, folders and `-` (JSON lines on stdin), cleans every record, stores the new
     /// articles and extends the stored stories incrementally. Bad records are skipped and
-    /// reported; they never stop the batch.
+    /// reported; they never stop the batch. Input is streamed: a JSON-lines file larger than
+    /// memory is read a chunk at a time.
     pub fn ingest_paths(&self, store: &mut Store, inputs: &[PathBuf], sink: &mut dyn StorySink) -> Result<IngestReport> {
         let opts = ReadOptions { max_bytes: self.config.input.max_bytes };
+        let records = storyweave_ingest::list_inputs(inputs).into_iter().flat_map(move |item| match item {
+            Ok(path) => storyweave_ingest::read_file_iter(&path, &opts),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        });
+        self.ingest_records(store, records, None, sink)
+    }
+
+    /// Ingests already-read raw articles (see [`Engine::ingest_paths`]).
+    pub fn ingest_raw(&self, store: &mut Store, raws: Vec<RawArticle>, sink: &mut dyn StorySink) -> Result<IngestReport> {
+        let total = raws.len();
+        self.ingest_records(store, raws.into_iter().map(Ok), Some(total), sink)
+    }
+
+    /// Ingests a stream of records, `CHUNK` at a time; `total` (if known) feeds the progress.
+    fn ingest_records(
+        &self,
+        store: &mut Store,
+        records: impl Iterator<Item = std::result::Result<RawArticle, storyweave_ingest::RecordError>>,
+        total: Option<usize>,
+        sink: &mut dyn StorySink,
+    ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        let mut raws: Vec<RawArticle> = Vec::new();
-        for item in storyweave_ingest::list_inputs(inputs) {
-            let path = match item {
-                Ok(p) => p,
-                Err(e) => {
-                    report.records += 1;
-                    let skip = Skip { origin: e.origin, reason: e.reason };
-                    sink.on_skip(&skip);
-                    report.skipped.push(skip);
-                    continue;
-                }
-            };
-            for rec in storyweave_ingest::read_file(&path, &opts) {
+        let mut state = self.load_state(store)?;
+        let mut seen: HashSet<ArticleId> = HashSet::new();
+        let mut done = 0;
+        let mut extended: BTreeSet<StoryId> = BTreeSet::new();
+        let mut records = records.peekable();
+        while records.peek().is_some() {
+            let mut chunk: Vec<RawArticle> = Vec::with_capacity(CHUNK);
+            for rec in records.by_ref() {
+                report.records += 1;
+                done += 1;
                 match rec {
-                    Ok(r) => raws.push(r),
+                    Ok(r) => chunk.push(r),
                     Err(e) => {
-                        report.records += 1;
                         let skip = Skip { origin: e.origin, reason: e.reason };
                         sink.on_skip(&skip);
                         report.skipped.push(skip);
                     }
                 }
+                if chunk.len() == CHUNK {
+                    break;
+                }
             }
-        }
-        self.ingest_raw(store, raws, report, sink)
-    }
-
-    /// Ingests already-read raw articles (see [`Engine::ingest_paths`]).
-    pub fn ingest_raw(
-        &self,
-        store: &mut Store,
-        raws: Vec<RawArticle>,
-        mut report: IngestReport,
-        sink: &mut dyn StorySink,
-    ) -> Result<IngestReport> {
-        let mut state = self.load_state(store)?;
-        let total = raws.len();
-        report.records += total;
-        let mut seen: HashSet<ArticleId> = HashSet::new();
-        let mut done = 0;
-        let mut extended: BTreeSet<StoryId> = BTreeSet::new();
-        let mut raws = raws.into_iter();
-        loop {
-            let chunk: Vec<RawArticle> = raws.by_ref().take(CHUNK).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            done += chunk.len();
             let cleaned: Vec<_> = chunk.into_par_iter().map(|r| self.clean(r)).collect();
             let mut fresh: Vec<CleanArticle> = Vec::new();
             for c in cleaned {
@@ -236,7 +232,7 @@ impl Engine {
                 Ok(())
             })?;
             report.added += fresh.len();
-            sink.on_progress(done, Some(total));
+            sink.on_progress(done, total);
         }
         report.extended_stories = extended.len();
         Ok(report)
