@@ -360,3 +360,30 @@ fn clustering_does_not_depend_on_the_number_of_threads() {
     assert_eq!(one, run_with("2"));
     assert_eq!(one, run_with("4"));
 }
+
+#[test]
+fn ingest_reads_json_lines_from_stdin_and_reports_broken_lines() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stdin.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, r#"{{"id":"s1","title":"Ferry service resumes","text":"The ferry between Ridgeton and Carvello resumed on Friday after a two-week strike.","lang":"en"}}"#).unwrap();
+        writeln!(stdin, r#"{{"id":"s2","text": broken"#).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-:2"), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = &stdout_json_lines(&out)[0];
+    assert_eq!(report["added"], 1);
+    assert_eq!(report["records"], 2);
+}
