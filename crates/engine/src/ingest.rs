@@ -93,19 +93,22 @@ impl State {
 impl Engine {
     /// Rebuilds the clusterer from stored features and story assignments. Features stored
     /// with another version are recomputed from the stored text (and stored again).
-    fn load_state(&self, store: &mut Store) -> Result<State> {
+    fn load_state(&self, store: &mut Store) -> Result<(State, Vec<(ArticleId, ArticleFeatures)>)> {
         let mut clusterer = self.new_clusterer();
-        let assignments = store.story_assignments()?;
-        let story_of: HashMap<ArticleId, StoryId> = assignments.iter().cloned().collect();
+        let story_of: HashMap<ArticleId, StoryId> = store.story_assignments()?.into_iter().collect();
+        let mut order: Vec<ArticleId> = Vec::new();
         let mut stored: HashMap<ArticleId, ArticleFeatures> = HashMap::new();
         for (id, bytes) in store.all_features(FEATURES_VERSION)? {
             let f = ArticleFeatures::from_bytes(&bytes)
                 .map_err(|e| EngineError::Features { id: id.to_string(), reason: e.to_string() })?;
+            order.push(id.clone());
             stored.insert(id, f);
         }
-        let articles = store.articles()?;
-        let missing: Vec<&CleanArticle> = articles.iter().filter(|a| !stored.contains_key(&a.id)).collect();
-        if !missing.is_empty() {
+        // Texts are read only when some article lacks features of this version (a store
+        // written by an older storyweave): those features are computed once and stored.
+        if (stored.len() as u64) < store.article_count()? {
+            let articles = store.articles()?;
+            let missing: Vec<&CleanArticle> = articles.iter().filter(|a| !stored.contains_key(&a.id)).collect();
             let fresh: Vec<(ArticleId, ArticleFeatures)> =
                 missing.par_iter().map(|a| (a.id.clone(), self.features(a))).collect();
             store.transaction(|s| {
@@ -115,21 +118,28 @@ impl Engine {
                 Ok(())
             })?;
             stored.extend(fresh);
+            order = articles.into_iter().map(|a| a.id).collect();
         }
-        for a in &articles {
-            if let Some(f) = stored.get(&a.id) {
+        for id in &order {
+            if let Some(f) = stored.get(id) {
                 clusterer.observe(f);
             }
         }
         let mut position = HashMap::new();
         let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
-        for a in &articles {
-            let (Some(f), Some(&story)) = (stored.remove(&a.id), story_of.get(&a.id)) else { continue };
-            position.insert(a.id.clone(), clusterer.len());
-            clusterer.insert_existing(a.id.clone(), f, story);
-            members.entry(story).or_default().push(a.id.clone());
+        let mut unassigned = Vec::new();
+        for id in order {
+            let Some(f) = stored.remove(&id) else { continue };
+            match story_of.get(&id) {
+                Some(&story) => {
+                    position.insert(id.clone(), clusterer.len());
+                    clusterer.insert_existing(id.clone(), f, story);
+                    members.entry(story).or_default().push(id);
+                }
+                None => unassigned.push((id, f)),
+            }
         }
-        Ok(State { clusterer, position, members })
+        Ok((State { clusterer, position, members }, unassigned))
     }
 
     /// Reads files, folders and `-` (JSON lines on stdin), cleans every record, stores the new
@@ -160,7 +170,9 @@ impl Engine {
         sink: &mut dyn StorySink,
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        let mut state = self.load_state(store)?;
+        // Articles stored without a story (none, unless a store was edited by hand) wait for
+        // `recluster`; they still count in the document frequencies.
+        let (mut state, _unassigned) = self.load_state(store)?;
         let mut seen: HashSet<ArticleId> = HashSet::new();
         let mut done = 0;
         let mut extended: BTreeSet<StoryId> = BTreeSet::new();
@@ -307,31 +319,26 @@ impl Engine {
     /// Rebuilds all stories from the stored articles (features are reused, not recomputed).
     pub fn recluster(&self, store: &mut Store, sink: &mut dyn StorySink) -> Result<IngestReport> {
         store.transaction(|s| s.clear_stories())?;
-        let articles = store.articles()?;
+        let mut articles: HashMap<ArticleId, CleanArticle> =
+            store.articles()?.into_iter().map(|a| (a.id.clone(), a)).collect();
         let mut report = IngestReport { records: articles.len(), ..Default::default() };
-        let mut state = self.load_state(store)?;
-        let mut feats: Vec<ArticleFeatures> = Vec::with_capacity(articles.len());
-        for a in &articles {
-            let f = match store.features(&a.id, FEATURES_VERSION)? {
-                Some(b) => ArticleFeatures::from_bytes(&b)
-                    .map_err(|e| EngineError::Features { id: a.id.to_string(), reason: e.to_string() })?,
-                None => self.features(a),
-            };
-            feats.push(f);
-        }
+        // With no story left, every stored article comes back unassigned, with its features.
+        let (mut state, unassigned) = self.load_state(store)?;
+        let total = unassigned.len();
         // load_state observed every stored article already; assignment starts from scratch.
         let mut new_ids = HashSet::new();
-        for (i, (a, f)) in articles.iter().zip(feats).enumerate() {
+        for (i, (id, f)) in unassigned.into_iter().enumerate() {
+            let Some(a) = articles.remove(&id) else { continue };
             let pos = state.clusterer.len();
             let out = state.clusterer.assign(a.id.clone(), f);
-            sink.on_assign(a, &out);
+            sink.on_assign(&a, &out);
             if out.new_story {
                 report.new_stories += 1;
             }
             report.merged_stories += out.merged.len();
             let mut touched = BTreeSet::new();
             new_ids.extend(state.apply(&a.id, pos, &out, &mut touched));
-            sink.on_progress(i + 1, Some(articles.len()));
+            sink.on_progress(i + 1, Some(total));
         }
         let stories: Vec<StoryId> = state.members.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
         store.transaction(|s| {
@@ -341,5 +348,50 @@ impl Engine {
             Ok(())
         })?;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use storyweave_model::{Lang, RawBody};
+
+    fn raw(id: &str, text: &str) -> RawArticle {
+        RawArticle {
+            id: Some(id.into()),
+            url: None,
+            title: Some(format!("Report {id}")),
+            body: RawBody::Text(text.into()),
+            lang: Some("en".into()),
+            published: None,
+            source: None,
+            origin: Origin { file: "t.jsonl".into(), ..Origin::default() },
+        }
+    }
+
+    #[test]
+    fn features_missing_from_the_store_are_computed_once_and_recluster_assigns_everyone() {
+        let engine = Engine::new(Config::default());
+        let mut store = Store::open_in_memory().unwrap();
+        // An article stored by hand, without features or story (as an older version might).
+        let old = engine
+            .clean(raw("old", "Mayor Anna Kowalski opened the Ridgeton bridge on Monday, 3 May 2024, at a cost of 45 million euros."))
+            .unwrap();
+        store.insert_article(&old).unwrap();
+        assert!(store.features(&old.id, FEATURES_VERSION).unwrap().is_none());
+
+        let text = "The Ridgeton bridge opened by Mayor Anna Kowalski on 3 May 2024 cost 45 million euros.";
+        let report = engine.ingest_raw(&mut store, vec![raw("new", text)], &mut ()).unwrap();
+        assert_eq!(report.added, 1);
+        assert!(store.features(&old.id, FEATURES_VERSION).unwrap().is_some(), "computed and stored");
+        assert_eq!(store.story_of(&old.id).unwrap(), None, "left for recluster");
+
+        let report = engine.recluster(&mut store, &mut ()).unwrap();
+        assert_eq!(report.records, 2);
+        let (a, b) = (store.story_of(&old.id).unwrap(), store.story_of(&ArticleId::from("new")).unwrap());
+        assert!(a.is_some());
+        assert_eq!(a, b, "the two reports of one event share a story");
+        assert_eq!(store.article(&old.id).unwrap().map(|a| a.lang), Some(Lang::new("en")));
     }
 }
