@@ -27,6 +27,11 @@ struct Cli {
     /// TOML file overriding parameters (see `storyweave config`).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Hugging Face encoder directory (config.json, model.safetensors, tokenizer.json), e.g.
+    /// multilingual-e5-small; overrides `[model] path`. Without one, storyweave compares
+    /// articles on names, numbers, dates and words only.
+    #[arg(long, global = true, value_name = "DIR")]
+    model: Option<PathBuf>,
     /// No progress bar or summary on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -86,7 +91,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Group a JSON-lines file of articles into stories without touching the store.
+    /// Group a JSON-lines file of articles into stories (no story is stored; encoder vectors
+    /// are cached in the store).
     Cluster {
         /// JSON lines `{"id","text","title"?,"lang"?,"published"?}`, or `-`.
         input: PathBuf,
@@ -98,6 +104,11 @@ enum Command {
         /// Add the per-channel scores behind each similarity.
         #[arg(long)]
         explain: bool,
+    },
+    /// Print each article's encoder vector as a JSON line `{"id","vector"}` (needs a model).
+    Embed {
+        /// JSON lines `{"id","text","title"?,...}` (or any input `ingest` reads), or `-`.
+        input: PathBuf,
     },
     /// Print the effective configuration as TOML.
     Config,
@@ -136,9 +147,42 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
     Store::open(&path).with_context(|| format!("could not open the store {}", path.display()))
 }
 
+/// Builds the engine; commands that compare articles load the encoder (or say, once, that
+/// they run without one).
+fn build_engine(cli: &Cli) -> Result<Engine> {
+    let mut config = load_config(cli.config.as_deref())?;
+    if let Some(dir) = &cli.model {
+        config.model.path = Some(dir.clone());
+    }
+    let compares = matches!(
+        cli.command,
+        Command::Ingest { .. } | Command::Recluster { .. } | Command::Cluster { .. } | Command::Similarity { .. } | Command::Embed { .. }
+    );
+    if !compares {
+        return Ok(Engine::new(config));
+    }
+    match &config.model.path {
+        Some(dir) => {
+            let dir = dir.display().to_string();
+            let engine = Engine::with_model(config).with_context(|| format!("could not load the model {dir}"))?;
+            Ok(engine)
+        }
+        None => {
+            if matches!(cli.command, Command::Embed { .. }) {
+                anyhow::bail!("`embed` needs a model: give --model DIR or [model] path in the config");
+            }
+            if !cli.quiet {
+                eprintln!(
+                    "storyweave: no model given (--model DIR or [model] path); comparing articles on names, numbers, dates and words only"
+                );
+            }
+            Ok(Engine::new(config))
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
-    let config = load_config(cli.config.as_deref())?;
-    let engine = Engine::new(config);
+    let engine = build_engine(&cli)?;
     let quiet = cli.quiet;
     match cli.command {
         Command::Ingest { paths, json } => {
@@ -174,8 +218,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::export_jsonl(&store, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Cluster { input } => cmd_cluster(&engine, &input),
-        Command::Similarity { input, explain } => cmd_similarity(&engine, &input, explain),
+        Command::Cluster { input } => {
+            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
+            cmd_cluster(&engine, &input, cache.as_mut())
+        }
+        Command::Similarity { input, explain } => {
+            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
+            cmd_similarity(&engine, &input, explain, cache.as_mut())
+        }
+        Command::Embed { input } => {
+            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
+            cmd_embed(&engine, &input, cache.as_mut(), quiet)
+        }
         Command::Config => {
             let mut out = Out::stdout();
             out.write_all(engine.config().to_toml().as_bytes())?;
@@ -323,7 +377,16 @@ fn cmd_clean(engine: &Engine, paths: &[PathBuf], max_bytes: u64) -> Result<ExitC
     Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
 }
 
-fn cmd_cluster(engine: &Engine, input: &Path) -> Result<ExitCode> {
+/// The store that caches encoder vectors, when a model is loaded (nothing to cache otherwise).
+fn vector_cache(engine: &Engine, db: Option<&Path>) -> Result<Option<Store>> {
+    if engine.encoder().is_none() {
+        return Ok(None);
+    }
+    open_store(db).map(Some)
+}
+
+/// Reads and cleans every record of `input`; bad ones are reported and counted.
+fn read_clean(engine: &Engine, input: &Path) -> (Vec<storyweave_model::CleanArticle>, usize) {
     let mut articles = Vec::new();
     let mut skipped = 0usize;
     read_records(&[input.to_path_buf()], engine.config().input.max_bytes, |rec| match rec
@@ -336,15 +399,38 @@ fn cmd_cluster(engine: &Engine, input: &Path) -> Result<ExitCode> {
             report_skip(&origin, &reason);
         }
     });
+    (articles, skipped)
+}
+
+fn cmd_embed(engine: &Engine, input: &Path, cache: Option<&mut Store>, quiet: bool) -> Result<ExitCode> {
+    let (articles, skipped) = read_clean(engine, input);
+    let refs: Vec<&storyweave_model::CleanArticle> = articles.iter().collect();
+    let keys: Vec<String> = articles.iter().map(storyweave_engine::content_key).collect();
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(articles.len() as u64) };
+    let vectors = engine
+        .vectors(&refs, &keys, cache, &mut |done, _| bar.set_position(done as u64))
+        .context("encoding failed")?
+        .unwrap_or_default();
+    bar.finish_and_clear();
     let mut out = Out::stdout();
-    for (id, story) in engine.cluster(articles) {
+    for (a, v) in articles.iter().zip(vectors) {
+        print_json_line(&mut out, &serde_json::json!({"id": a.id, "vector": v}))?;
+    }
+    out.flush()?;
+    Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
+}
+
+fn cmd_cluster(engine: &Engine, input: &Path, cache: Option<&mut Store>) -> Result<ExitCode> {
+    let (articles, skipped) = read_clean(engine, input);
+    let mut out = Out::stdout();
+    for (id, story) in engine.cluster(articles, cache).context("clustering failed")? {
         print_json_line(&mut out, &serde_json::json!({"id": id, "story": story.to_string()}))?;
     }
     out.flush()?;
     Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
 }
 
-fn cmd_similarity(engine: &Engine, input: &Path, explain: bool) -> Result<ExitCode> {
+fn cmd_similarity(engine: &Engine, input: &Path, explain: bool, cache: Option<&mut Store>) -> Result<ExitCode> {
     let label = input.display().to_string();
     let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
@@ -369,7 +455,7 @@ fn cmd_similarity(engine: &Engine, input: &Path, explain: bool) -> Result<ExitCo
         }
     }
     let mut out = Out::stdout();
-    for r in engine.similarity_pairs(pairs, explain) {
+    for r in engine.similarity_pairs(pairs, explain, cache).context("scoring failed")? {
         match r {
             Ok(r) => print_json_line(&mut out, &r)?,
             Err(e) => {

@@ -10,6 +10,12 @@
 //! features on one side says nothing, rather than "dissimilar"), with one weight set for
 //! same-language pairs and one for cross-language pairs (which have no `terms` channel), then
 //! scaled down by the time between publications when both are known.
+//!
+//! With a neural encoder, a fifth channel `emb` is the cosine of the two article vectors,
+//! rescaled from `emb_floor..emb_ceil` to 0..1 (encoder cosines of unrelated news are far
+//! from zero). The hybrid score is `(1 - a) * model_free + a * emb * time`, with `a` =
+//! `w_emb` for same-language pairs and `x_emb` for cross-language ones: the encoder carries
+//! most of the cross-lingual evidence, names and numbers keep it from merging look-alikes.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -27,6 +33,14 @@ pub struct SimilarityConfig {
     pub w_terms: f32,
     /// Weight of script-neutral prefixes for same-language pairs.
     pub w_xterms: f32,
+    /// Share of the encoder in the hybrid score for same-language pairs (when vectors exist).
+    pub w_emb: f32,
+    /// Share of the encoder in the hybrid score for cross-language pairs.
+    pub x_emb: f32,
+    /// Encoder cosine that counts as no similarity at all.
+    pub emb_floor: f32,
+    /// Encoder cosine that counts as full similarity.
+    pub emb_ceil: f32,
     /// Weight of entities for cross-language pairs.
     pub x_ents: f32,
     /// Weight of numbers and dates for cross-language pairs.
@@ -51,6 +65,10 @@ impl Default for SimilarityConfig {
             w_nums: 0.1,
             w_terms: 0.3,
             w_xterms: 0.6,
+            w_emb: 0.5,
+            x_emb: 0.6,
+            emb_floor: 0.75,
+            emb_ceil: 0.95,
             x_ents: 0.35,
             x_nums: 0.1,
             x_xterms: 0.6,
@@ -107,6 +125,8 @@ pub struct ChannelScores {
     pub terms: Option<f32>,
     /// Script-neutral prefixes.
     pub xterms: Option<f32>,
+    /// Encoder cosine of the article vectors (raw, before rescaling).
+    pub emb: Option<f32>,
     /// Time factor in 0..1 (1 when unknown).
     pub time: f32,
 }
@@ -196,6 +216,12 @@ impl Similarity {
             } else {
                 None
             },
+            emb: match (&fa.vector, &fb.vector) {
+                (Some(x), Some(y)) if x.len() == y.len() && !x.is_empty() => {
+                    Some(x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>().clamp(-1.0, 1.0))
+                }
+                _ => None,
+            },
             time,
         }
     }
@@ -215,11 +241,19 @@ impl Similarity {
                 den += w;
             }
         }
-        if den <= 0.0 {
-            return 0.0;
-        }
         let scale = if same_lang { 1.0 } else { c.cross_scale };
-        ((num / den) * scale * s.time).clamp(0.0, 1.0)
+        let free = if den > 0.0 { ((num / den) * scale * s.time).clamp(0.0, 1.0) } else { 0.0 };
+        match s.emb {
+            Some(cos) => {
+                let a = if same_lang { c.w_emb } else { c.x_emb }.clamp(0.0, 1.0);
+                let span = (c.emb_ceil - c.emb_floor).max(1e-3);
+                let e = ((cos - c.emb_floor) / span).clamp(0.0, 1.0);
+                // Without any model-free evidence the encoder speaks alone.
+                let a = if den > 0.0 { a } else { 1.0 };
+                ((1.0 - a) * free + a * e * s.time).clamp(0.0, 1.0)
+            }
+            None => free,
+        }
     }
 
     /// The similarity of a pair in 0..1.

@@ -41,6 +41,10 @@ pub struct ArticleFeatures {
     pub xterms: SparseVec,
     /// Most frequent entity surface forms with their keys, for story summaries.
     pub surfaces: Vec<(String, String)>,
+    /// The encoder's article vector (unit length) when a model is loaded. Not part of the
+    /// serialized features: vectors are stored apart, under the encoder's versioned id.
+    #[serde(skip)]
+    pub vector: Option<Vec<f32>>,
 }
 
 /// Computes [`ArticleFeatures`] from a clean article. Stateless and cheap to share.
@@ -139,6 +143,7 @@ impl FeatureExtractor {
             terms: SparseVec::from_counts(terms),
             xterms: SparseVec::from_counts(xterms),
             surfaces: surfaces.into_iter().map(|(k, s, _)| (k, s)).collect(),
+            vector: None,
         }
     }
 }

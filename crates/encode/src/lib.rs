@@ -15,7 +15,11 @@
 #![warn(missing_docs)]
 
 mod features;
+pub mod neural;
 mod sparse;
+#[doc(hidden)]
+pub mod tiny;
 
 pub use features::{prefixes_cross_scripts, ArticleFeatures, FeatureExtractor, FEATURES_VERSION};
+pub use neural::{Encoder, EncodeError, ModelOptions, TransformerEncoder, WindowConfig};
 pub use sparse::{hash_key, SparseVec};

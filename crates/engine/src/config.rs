@@ -4,6 +4,7 @@ use crate::EngineError;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use storyweave_cluster::{ClusterConfig, SimilarityConfig};
+use storyweave_encode::ModelOptions;
 use storyweave_relate::RelateConfig;
 
 /// Input limits.
@@ -36,6 +37,8 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Relation thresholds.
     pub relate: RelateConfig,
+    /// The neural encoder (`[model]`); without `path`, storyweave runs model-free.
+    pub model: ModelOptions,
 }
 
 impl Config {

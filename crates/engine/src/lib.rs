@@ -23,12 +23,14 @@ mod config;
 mod ingest;
 mod pairs;
 mod summary;
+mod vectors;
 
 pub use clean::CleanError;
 pub use config::{Config, InputConfig};
 pub use ingest::{IngestReport, Skip, StorySink};
 pub use pairs::{PairInput, PairResult};
 pub use summary::summarize_story;
+pub use vectors::{article_key, content_key};
 
 use storyweave_cluster::OnlineClusterer;
 use storyweave_encode::{ArticleFeatures, FeatureExtractor};
@@ -50,6 +52,9 @@ pub enum EngineError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] storyweave_store::StoreError),
+    /// The neural encoder could not be loaded or run.
+    #[error(transparent)]
+    Model(#[from] storyweave_encode::EncodeError),
     /// Stored features could not be read back.
     #[error("stored features of article {id} are unreadable: {reason}")]
     Features {
@@ -69,13 +74,37 @@ pub struct Engine {
     extractor: HtmlExtractor,
     features: FeatureExtractor,
     relator: Relator,
+    encoder: Option<std::sync::Arc<dyn storyweave_encode::Encoder>>,
 }
 
 impl Engine {
     /// Builds the pipeline.
     pub fn new(config: Config) -> Self {
         let relator = Relator::new(config.relate.clone());
-        Engine { config, extractor: HtmlExtractor, features: FeatureExtractor, relator }
+        Engine { config, extractor: HtmlExtractor, features: FeatureExtractor, relator, encoder: None }
+    }
+
+    /// An engine with the encoder of `config.model.path` loaded (model-free when unset).
+    pub fn with_model(config: Config) -> Result<Self> {
+        let encoder: Option<std::sync::Arc<dyn storyweave_encode::Encoder>> = match &config.model.path {
+            Some(_) => Some(std::sync::Arc::new(storyweave_encode::TransformerEncoder::load(&config.model)?)),
+            None => None,
+        };
+        let mut engine = Engine::new(config);
+        engine.encoder = encoder;
+        Ok(engine)
+    }
+
+    /// An engine using this encoder (tests and embedders bring their own).
+    pub fn with_encoder(config: Config, encoder: std::sync::Arc<dyn storyweave_encode::Encoder>) -> Self {
+        let mut engine = Engine::new(config);
+        engine.encoder = Some(encoder);
+        engine
+    }
+
+    /// The loaded encoder, if any.
+    pub fn encoder(&self) -> Option<&dyn storyweave_encode::Encoder> {
+        self.encoder.as_deref()
     }
 
     /// The configuration in use.
@@ -92,11 +121,15 @@ impl Engine {
         OnlineClusterer::new(self.config.cluster.clone(), self.config.similarity.clone())
     }
 
-    /// Groups a batch of clean articles into stories without touching any store. Articles
-    /// are assigned in the given order; the result does not depend on the number of threads.
-    pub fn cluster(&self, articles: Vec<CleanArticle>) -> Vec<(ArticleId, StoryId)> {
+    /// Groups a batch of clean articles into stories; no story is stored. Encoder vectors are
+    /// looked up in and added to `cache` when given. Articles are assigned in the given order;
+    /// the result does not depend on the number of threads.
+    pub fn cluster(&self, articles: Vec<CleanArticle>, cache: Option<&mut storyweave_store::Store>) -> Result<Vec<(ArticleId, StoryId)>> {
         use rayon::prelude::*;
-        let feats: Vec<ArticleFeatures> = articles.par_iter().map(|a| self.features(a)).collect();
+        let mut feats: Vec<ArticleFeatures> = articles.par_iter().map(|a| self.features(a)).collect();
+        let refs: Vec<&CleanArticle> = articles.iter().collect();
+        let keys: Vec<String> = articles.iter().map(content_key).collect();
+        self.attach_vectors(&refs, &keys, &mut feats, cache)?;
         let mut clusterer = self.new_clusterer();
         for f in &feats {
             clusterer.observe(f);
@@ -106,6 +139,6 @@ impl Engine {
             clusterer.assign(a.id, f);
         }
         // Stories can merge after an article was assigned, so read them at the end.
-        ids.into_iter().enumerate().map(|(i, id)| (id, clusterer.story_at(i))).collect()
+        Ok(ids.into_iter().enumerate().map(|(i, id)| (id, clusterer.story_at(i))).collect())
     }
 }

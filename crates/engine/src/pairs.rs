@@ -41,7 +41,13 @@ fn cache_key(raw: &RawArticle, clean: &CleanArticle) -> String {
 
 impl Engine {
     /// Scores pairs; document frequencies come from all distinct articles of the input.
-    pub fn similarity_pairs(&self, pairs: Vec<PairInput>, explain: bool) -> Vec<Result<PairResult, CleanError>> {
+    /// Encoder vectors are looked up in and added to `cache` when given.
+    pub fn similarity_pairs(
+        &self,
+        pairs: Vec<PairInput>,
+        explain: bool,
+        cache: Option<&mut storyweave_store::Store>,
+    ) -> crate::Result<Vec<Result<PairResult, CleanError>>> {
         let cleaned: Vec<(Result<CleanArticle, CleanError>, Result<CleanArticle, CleanError>)> = pairs
             .par_iter()
             .map(|p| (self.clean_lenient(p.a.clone()), self.clean_lenient(p.b.clone())))
@@ -67,7 +73,10 @@ impl Engine {
             };
             slots.push(slot);
         }
-        let feats: Vec<_> = uniq.par_iter().map(|a| self.features(a)).collect();
+        let mut feats: Vec<_> = uniq.par_iter().map(|a| self.features(a)).collect();
+        let refs: Vec<&CleanArticle> = uniq.iter().collect();
+        let keys: Vec<String> = uniq.iter().map(crate::content_key).collect();
+        self.attach_vectors(&refs, &keys, &mut feats, cache)?;
         let digests: Vec<_> = uniq.par_iter().map(digest).collect();
         let mut df = DocFreq::default();
         for f in &feats {
@@ -76,7 +85,7 @@ impl Engine {
         let sim = Similarity::new(self.config.similarity.clone());
         let prepared: Vec<_> = feats.into_iter().map(|f| sim.prepare(f, &df)).collect();
         let threshold = self.config.cluster.threshold;
-        pairs
+        Ok(pairs
             .iter()
             .zip(slots)
             .map(|(p, slot)| {
@@ -90,6 +99,6 @@ impl Engine {
                 };
                 Ok(PairResult { id: p.id.clone(), similarity: s, relation, channels: explain.then_some(channels) })
             })
-            .collect()
+            .collect())
     }
 }

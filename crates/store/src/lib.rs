@@ -306,6 +306,34 @@ impl Store {
         )
     }
 
+    /// Stores encoder vectors (little-endian f32) under the encoder's id and text keys.
+    pub fn put_vectors(&mut self, model: &str, vectors: &[(String, Vec<f32>)]) -> Result<()> {
+        for (key, v) in vectors {
+            let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+            self.exec(
+                "INSERT OR REPLACE INTO vectors (model, key, data) VALUES (?1, ?2, ?3)",
+                params![model, key, bytes],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The stored vector of a text key under this encoder id, if any.
+    pub fn vector(&self, model: &str, key: &str) -> Result<Option<Vec<f32>>> {
+        let bytes: Option<Vec<u8>> = self.query_opt(
+            "SELECT data FROM vectors WHERE model = ?1 AND key = ?2",
+            params![model, key],
+            |r| r.get(0),
+        )?;
+        Ok(bytes.map(|b| b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()))
+    }
+
+    /// Number of vectors stored under this encoder id.
+    pub fn vector_count(&self, model: &str) -> Result<u64> {
+        let n: i64 = self.query_opt("SELECT count(*) FROM vectors WHERE model = ?1", [model], |r| r.get(0))?.unwrap_or(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Replaces a story (metadata and member list) and sets each member's story.
     ///
     /// A member that belonged to another story leaves it: that story's article count is

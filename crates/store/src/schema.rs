@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -68,6 +68,18 @@ CREATE INDEX relations_by_story ON relations(story_id, a, b);
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+";
+
+// Encoder vectors, keyed by the encoder's versioned id and a hash of the text they were made
+// from: vectors of another model (or another way of making them) never mix, and the same
+// text is never encoded twice by the same model, whichever command or article id brings it.
+const V2: &str = "
+CREATE TABLE vectors (
+    model TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (model, key)
 ) STRICT, WITHOUT ROWID;
 ";
 

@@ -1,0 +1,77 @@
+//! Encoder vectors of articles, cached in the store so that no text is encoded twice.
+
+use crate::{Engine, Result};
+use storyweave_encode::neural::encode_articles;
+use storyweave_model::{ArticleId, CleanArticle};
+use storyweave_store::Store;
+
+/// Articles encoded per call of the encoder: enough passages to batch well by length on all
+/// cores, few enough that progress is reported often and a crash loses little.
+const ENCODE_CHUNK: usize = 128;
+
+/// The cache key of a stored article's vector.
+pub fn article_key(id: &ArticleId) -> String {
+    format!("a:{id}")
+}
+
+/// The cache key of an article's vector by its content (for articles that are not stored).
+pub fn content_key(article: &CleanArticle) -> String {
+    format!("c:{}", ArticleId::from_content(&article.title, &article.text))
+}
+
+impl Engine {
+    /// Article vectors, one per article (`None` when no model is loaded). Vectors found in
+    /// `cache` under `keys` are reused; the others are encoded and written to `cache`.
+    /// `progress(done, total)` is called after each encoded chunk.
+    pub fn vectors(
+        &self,
+        articles: &[&CleanArticle],
+        keys: &[String],
+        mut cache: Option<&mut Store>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Option<Vec<Vec<f32>>>> {
+        let Some(encoder) = self.encoder() else { return Ok(None) };
+        let model = encoder.id().to_string();
+        let mut out: Vec<Option<Vec<f32>>> = vec![None; articles.len()];
+        if let Some(store) = cache.as_deref() {
+            for (slot, key) in out.iter_mut().zip(keys) {
+                *slot = store.vector(&model, key)?.filter(|v| v.len() == encoder.dim());
+            }
+        }
+        let missing: Vec<usize> = (0..articles.len()).filter(|&i| out[i].is_none()).collect();
+        let windows = self.config.model.windows();
+        let mut done = 0;
+        for chunk in missing.chunks(ENCODE_CHUNK) {
+            let texts: Vec<(&str, &str)> =
+                chunk.iter().map(|&i| (articles[i].title.as_str(), articles[i].text.as_str())).collect();
+            let vecs = encode_articles(encoder, &texts, &windows)?;
+            let fresh: Vec<(String, Vec<f32>)> =
+                chunk.iter().zip(vecs).map(|(&i, v)| (keys[i].clone(), v.article)).collect();
+            if let Some(store) = cache.as_deref_mut() {
+                store.transaction(|s| s.put_vectors(&model, &fresh))?;
+            }
+            for (&i, (_, v)) in chunk.iter().zip(fresh) {
+                out[i] = Some(v);
+            }
+            done += chunk.len();
+            progress(done, missing.len());
+        }
+        Ok(Some(out.into_iter().map(Option::unwrap_or_default).collect()))
+    }
+
+    /// Sets `features[i].vector` for each article (nothing when no model is loaded).
+    pub(crate) fn attach_vectors(
+        &self,
+        articles: &[&CleanArticle],
+        keys: &[String],
+        features: &mut [storyweave_encode::ArticleFeatures],
+        cache: Option<&mut Store>,
+    ) -> Result<()> {
+        if let Some(vecs) = self.vectors(articles, keys, cache, &mut |_, _| {})? {
+            for (f, v) in features.iter_mut().zip(vecs) {
+                f.vector = (!v.is_empty()).then_some(v);
+            }
+        }
+        Ok(())
+    }
+}
