@@ -13,7 +13,7 @@
 //! };
 //! let clean = engine.clean(raw).unwrap();
 //! assert_eq!(clean.lang.as_str(), "en");
-//! let stories = engine.cluster(vec![clean]);
+//! let stories = engine.cluster(vec![clean], None).unwrap();
 //! assert_eq!(stories.len(), 1);
 //! ```
 #![warn(missing_docs)]
