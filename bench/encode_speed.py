@@ -440,7 +440,9 @@ def run(args: argparse.Namespace) -> tuple[dict, list[str]]:
     return res, md
 
 
-def add_options(p: argparse.ArgumentParser, with_common: bool = True) -> None:
+def add_options(p: argparse.ArgumentParser, with_common: bool = True,
+                with_model: bool = True) -> None:
+    """This command's options; bench.py adds --data/--bin/--out and --model itself."""
     if with_common:
         p.add_argument("--data", type=Path,
                        default=Path(os.environ.get("STORYWEAVE_DATA",
@@ -449,9 +451,10 @@ def add_options(p: argparse.ArgumentParser, with_common: bool = True) -> None:
                        default=Path(os.environ.get("STORYWEAVE_BIN",
                                                    REPO / "target" / "release" / "storyweave")))
         p.add_argument("--out", type=Path, default=BENCH / "out")
-    p.add_argument("--model", type=Path, default=default_model(),
-                   help="e5-small model dir (default $STORYWEAVE_MODEL_DIR, .models/e5-small, "
-                        "../models/e5-small)")
+    if with_model:
+        p.add_argument("--model", type=Path, default=default_model(),
+                       help="e5-small model dir (default $STORYWEAVE_MODEL_DIR, "
+                            ".models/e5-small, ../models/e5-small)")
     p.add_argument("--engines", type=lambda s: [e.strip() for e in s.split(",") if e.strip()],
                    default=list(ENGINES), help="comma-separated subset of "
                    + ",".join(ENGINES))
