@@ -11,6 +11,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod ann;
 mod online;
 mod similarity;
 
