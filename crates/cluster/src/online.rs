@@ -1,5 +1,6 @@
 //! Online story assignment over an inverted candidate index.
 
+use crate::ann::VectorIndex;
 use crate::similarity::{DocFreq, Prepared, Similarity, SimilarityConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -36,6 +37,12 @@ pub struct ClusterConfig {
     /// Articles published further apart than this (when both times are known) are not
     /// candidates: news stories rarely continue under the same event after a month.
     pub time_window_days: f32,
+    /// With encoder vectors: this many nearest articles by vector (approximate search) are
+    /// candidates too, besides those sharing rare features: the encoder finds matches that
+    /// share no name or number (scripts without capitals, paraphrase).
+    pub vector_candidates: usize,
+    /// The approximate nearest-neighbour index over article vectors.
+    pub ann: crate::ann::AnnConfig,
 }
 
 impl Default for ClusterConfig {
@@ -49,6 +56,8 @@ impl Default for ClusterConfig {
             max_candidates: 40,
             max_scanned: 5_000,
             time_window_days: 30.0,
+            vector_candidates: 20,
+            ann: crate::ann::AnnConfig::default(),
         }
     }
 }
@@ -82,6 +91,7 @@ pub struct OnlineClusterer {
     stories: Vec<StoryId>,
     members: HashMap<StoryId, Vec<u32>>,
     postings: HashMap<u32, Vec<u32>>,
+    vectors: Option<crate::ann::AutoIndex>,
     next_story: u64,
 }
 
@@ -97,6 +107,7 @@ impl OnlineClusterer {
             stories: Vec::new(),
             members: HashMap::new(),
             postings: HashMap::new(),
+            vectors: None,
             next_story: 1,
         }
     }
@@ -162,6 +173,12 @@ impl OnlineClusterer {
         for h in self.index_keys(&prepared.features) {
             self.postings.entry(h).or_default().push(idx);
         }
+        if let Some(v) = &prepared.features.vector {
+            let ann = self.config.ann.clone();
+            self.vectors
+                .get_or_insert_with(|| crate::ann::AutoIndex::new(v.len(), ann))
+                .insert(idx, v);
+        }
         self.ids.push(id);
         self.items.push(prepared);
         self.stories.push(story);
@@ -204,6 +221,16 @@ impl OnlineClusterer {
             }
         }
         let window = self.config.time_window_days * 86_400.0;
+        let mut near: Vec<u32> = Vec::new();
+        if let (Some(index), Some(v)) = (&self.vectors, &f.vector) {
+            if self.config.vector_candidates > 0 {
+                near = index.search(v, self.config.vector_candidates).into_iter().map(|(i, _)| i).collect();
+            }
+        }
+        let in_window = |i: u32| match (f.published, self.items[i as usize].features.published) {
+            (Some(a), Some(b)) => ((a - b).abs() as f32) <= window,
+            _ => true,
+        };
         let mut ranked: Vec<(f32, u32)> = hits
             .into_iter()
             .filter(|&(i, _)| match (f.published, self.items[i as usize].features.published) {
@@ -214,7 +241,13 @@ impl OnlineClusterer {
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(self.config.max_candidates);
-        ranked.into_iter().map(|(_, i)| i).collect()
+        let mut out: Vec<u32> = ranked.into_iter().map(|(_, i)| i).collect();
+        for i in near {
+            if in_window(i) && !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out
     }
 
     /// Assigns a new article to the best existing story or opens a new one; stories that the

@@ -125,6 +125,7 @@ impl Engine {
                 clusterer.observe(f);
             }
         }
+        self.load_vectors(store, &order, &mut stored)?;
         let mut position = HashMap::new();
         let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
         let mut unassigned = Vec::new();
@@ -140,6 +141,41 @@ impl Engine {
             }
         }
         Ok((State { clusterer, position, members }, unassigned))
+    }
+
+    /// Attaches stored vectors to loaded features; articles stored before the model was used
+    /// (or under another model) are encoded now, once, from their stored text.
+    fn load_vectors(&self, store: &mut Store, order: &[ArticleId], stored: &mut HashMap<ArticleId, ArticleFeatures>) -> Result<()> {
+        let Some(encoder) = self.encoder() else { return Ok(()) };
+        let model = encoder.id().to_string();
+        let mut have: HashMap<String, Vec<f32>> = store.vectors_with_prefix(&model, "a:")?.into_iter().collect();
+        let mut missing: Vec<ArticleId> = Vec::new();
+        for id in order {
+            if let Some(f) = stored.get_mut(id) {
+                match have.remove(&crate::article_key(id)) {
+                    Some(v) if v.len() == encoder.dim() => f.vector = Some(v),
+                    _ => missing.push(id.clone()),
+                }
+            }
+        }
+        for chunk in missing.chunks(CHUNK) {
+            let mut articles = Vec::with_capacity(chunk.len());
+            for id in chunk {
+                if let Some(a) = store.article(id)? {
+                    articles.push(a);
+                }
+            }
+            let refs: Vec<&CleanArticle> = articles.iter().collect();
+            let keys: Vec<String> = articles.iter().map(|a| crate::article_key(&a.id)).collect();
+            if let Some(vecs) = self.vectors(&refs, &keys, Some(&mut *store), &mut |_, _| {})? {
+                for (a, v) in articles.iter().zip(vecs) {
+                    if let Some(f) = stored.get_mut(&a.id) {
+                        f.vector = (!v.is_empty()).then_some(v);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads files, folders and `-` (JSON lines on stdin), cleans every record, stores the new
@@ -212,7 +248,11 @@ impl Engine {
                     }
                 }
             }
-            let feats: Vec<ArticleFeatures> = fresh.par_iter().map(|a| self.features(a)).collect();
+            let mut feats: Vec<ArticleFeatures> = fresh.par_iter().map(|a| self.features(a)).collect();
+            // Only the new articles are encoded; vectors of stored ones come from the store.
+            let refs: Vec<&CleanArticle> = fresh.iter().collect();
+            let keys: Vec<String> = fresh.iter().map(|a| crate::article_key(&a.id)).collect();
+            self.attach_vectors(&refs, &keys, &mut feats, Some(&mut *store))?;
             for f in &feats {
                 state.clusterer.observe(f);
             }
@@ -305,7 +345,30 @@ impl Engine {
                 articles.insert(i, a);
             }
         }
-        let digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
+        let mut digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
+        // Sentence vectors only for cross-language pairs, where they decide `translation`.
+        let cross: BTreeSet<usize> = todo
+            .iter()
+            .filter(|&&(i, j, _)| matches!((articles.get(&i), articles.get(&j)), (Some(a), Some(b)) if a.lang != b.lang))
+            .flat_map(|&(i, j, _)| [i, j])
+            .collect();
+        if self.encoder().is_some() && !cross.is_empty() {
+            let order: Vec<usize> = cross.into_iter().filter(|i| articles.contains_key(i)).collect();
+            let refs: Vec<&CleanArticle> = order.iter().filter_map(|i| articles.get(i)).collect();
+            match self.sentence_vectors(&refs, Some(&mut *s)) {
+                Ok(vs) => {
+                    for (i, v) in order.iter().zip(vs) {
+                        if let Some(d) = digests.get_mut(i) {
+                            d.sentence_vectors = v;
+                        }
+                    }
+                }
+                Err(EngineError::Store(e)) => return Err(e),
+                // An encoder failure on one story's sentences leaves its relations to the
+                // model-free evidence rather than failing the whole ingest.
+                Err(_) => {}
+            }
+        }
         let relations: Vec<Relation> = todo
             .par_iter()
             .filter_map(|&(i, j, sim)| {

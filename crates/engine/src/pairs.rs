@@ -46,7 +46,7 @@ impl Engine {
         &self,
         pairs: Vec<PairInput>,
         explain: bool,
-        cache: Option<&mut storyweave_store::Store>,
+        mut cache: Option<&mut storyweave_store::Store>,
     ) -> crate::Result<Vec<Result<PairResult, CleanError>>> {
         let cleaned: Vec<(Result<CleanArticle, CleanError>, Result<CleanArticle, CleanError>)> = pairs
             .par_iter()
@@ -76,8 +76,8 @@ impl Engine {
         let mut feats: Vec<_> = uniq.par_iter().map(|a| self.features(a)).collect();
         let refs: Vec<&CleanArticle> = uniq.iter().collect();
         let keys: Vec<String> = uniq.iter().map(crate::content_key).collect();
-        self.attach_vectors(&refs, &keys, &mut feats, cache)?;
-        let digests: Vec<_> = uniq.par_iter().map(digest).collect();
+        self.attach_vectors(&refs, &keys, &mut feats, cache.as_deref_mut())?;
+        let mut digests: Vec<_> = uniq.par_iter().map(digest).collect();
         let mut df = DocFreq::default();
         for f in &feats {
             df.observe(f);
@@ -85,13 +85,44 @@ impl Engine {
         let sim = Similarity::new(self.config.similarity.clone());
         let prepared: Vec<_> = feats.into_iter().map(|f| sim.prepare(f, &df)).collect();
         let threshold = self.config.cluster.threshold;
+        let scored: Vec<Option<(ChannelScores, f32)>> = slots
+            .iter()
+            .map(|slot| {
+                let &(ia, ib) = slot.as_ref().ok()?;
+                let channels = sim.channels(&prepared[ia], &prepared[ib], &df);
+                let s = sim.combine(&channels, uniq[ia].lang == uniq[ib].lang);
+                Some((channels, s))
+            })
+            .collect();
+        // Sentence vectors only where they can decide `translation`: cross-language pairs
+        // that would share a story.
+        if self.encoder().is_some() {
+            let mut need: Vec<usize> = slots
+                .iter()
+                .zip(&scored)
+                .filter_map(|(slot, sc)| {
+                    let &(ia, ib) = slot.as_ref().ok()?;
+                    let (_, s) = sc.as_ref()?;
+                    (uniq[ia].lang != uniq[ib].lang && *s >= threshold).then_some([ia, ib])
+                })
+                .flatten()
+                .collect();
+            need.sort_unstable();
+            need.dedup();
+            let refs: Vec<&CleanArticle> = need.iter().map(|&i| &uniq[i]).collect();
+            let vecs = self.sentence_vectors(&refs, cache)?;
+            for (&i, v) in need.iter().zip(vecs) {
+                digests[i].sentence_vectors = v;
+            }
+        }
         Ok(pairs
             .iter()
             .zip(slots)
-            .map(|(p, slot)| {
+            .zip(scored)
+            .map(|((p, slot), sc)| {
                 let (ia, ib) = slot?;
-                let channels = sim.channels(&prepared[ia], &prepared[ib], &df);
-                let s = sim.combine(&channels, uniq[ia].lang == uniq[ib].lang);
+                // Scored whenever the slot is Ok; the fallback is never taken.
+                let (channels, s) = sc.unwrap_or_default();
                 let rel = self.relator.relate(&uniq[ia], &digests[ia], &uniq[ib], &digests[ib], s);
                 let relation = match rel.kind {
                     storyweave_model::RelationKind::SameStory if s < threshold => "unrelated".to_string(),

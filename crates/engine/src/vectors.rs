@@ -75,3 +75,55 @@ impl Engine {
         Ok(())
     }
 }
+
+impl Engine {
+    /// Encoder vectors of each article's alignment sentences ([`storyweave_relate::sentence_texts`]),
+    /// empty lists without a model. Cached in `cache` by sentence text, so a sentence is
+    /// encoded once whichever article or command brings it.
+    pub fn sentence_vectors(
+        &self,
+        articles: &[&CleanArticle],
+        mut cache: Option<&mut Store>,
+    ) -> Result<Vec<Vec<Vec<f32>>>> {
+        let Some(encoder) = self.encoder() else {
+            return Ok(vec![Vec::new(); articles.len()]);
+        };
+        let model = encoder.id().to_string();
+        let texts: Vec<Vec<&str>> = articles.iter().map(|a| storyweave_relate::sentence_texts(a)).collect();
+        let key = |s: &str| format!("s:{}", blake3::hash(s.as_bytes()).to_hex());
+        let mut found: std::collections::HashMap<String, Vec<f32>> = std::collections::HashMap::new();
+        let mut missing: Vec<&str> = Vec::new();
+        let mut queued = std::collections::HashSet::new();
+        for s in texts.iter().flatten() {
+            let k = key(s);
+            if found.contains_key(&k) || queued.contains(&k) {
+                continue;
+            }
+            match cache.as_deref().map(|c| c.vector(&model, &k)).transpose()?.flatten() {
+                Some(v) if v.len() == encoder.dim() => {
+                    found.insert(k, v);
+                }
+                _ => {
+                    queued.insert(k);
+                    missing.push(s);
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let vecs = encoder.encode_batch(&missing)?;
+            let fresh: Vec<(String, Vec<f32>)> = missing.iter().map(|s| key(s)).zip(vecs).collect();
+            if let Some(store) = cache.as_deref_mut() {
+                if store.in_transaction() {
+                    store.put_vectors(&model, &fresh)?;
+                } else {
+                    store.transaction(|s| s.put_vectors(&model, &fresh))?;
+                }
+            }
+            found.extend(fresh);
+        }
+        Ok(texts
+            .iter()
+            .map(|ss| ss.iter().filter_map(|s| found.get(&key(s)).cloned()).collect())
+            .collect())
+    }
+}

@@ -65,9 +65,24 @@ pub fn align_paragraphs(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>], min_sim: f
         return Vec::new();
     }
     let (a, b) = weigh_by_paragraph_frequency(&a[..n], &b[..m]);
+    align_by(n, m, |i, j| key_similarity(&a[i], &b[j]), min_sim)
+}
+
+/// Aligns sentences of two articles one-to-one and in order by the cosine of their encoder
+/// vectors; pairs under `min_cos` are never aligned.
+pub fn align_vectors(a: &[Vec<f32>], b: &[Vec<f32>], min_cos: f32) -> Vec<PassagePair> {
+    let (n, m) = (a.len().min(MAX_ALIGN_PARAGRAPHS), b.len().min(MAX_ALIGN_PARAGRAPHS));
+    align_by(n, m, |i, j| a[i].iter().zip(&b[j]).map(|(x, y)| x * y).sum(), min_cos)
+}
+
+/// The monotone one-to-one alignment of `n` by `m` units maximising summed similarity.
+fn align_by(n: usize, m: usize, similarity: impl Fn(usize, usize) -> f32, min_sim: f32) -> Vec<PassagePair> {
+    if n == 0 || m == 0 {
+        return Vec::new();
+    }
     let sim = |i: usize, j: usize| {
-        let s = key_similarity(&a[i], &b[j]);
-        if s >= min_sim { s } else { 0.0 }
+        let s = similarity(i, j);
+        if s >= min_sim && s > 0.0 { s } else { 0.0 }
     };
     // best[i][j]: best total for a[..i], b[..j].
     let mut best = vec![vec![0.0f32; m + 1]; n + 1];

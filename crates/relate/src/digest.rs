@@ -38,6 +38,24 @@ pub struct Digest {
     pub paragraph_strong: Vec<bool>,
     /// Number of sentences.
     pub sentences: usize,
+    /// Encoder vectors of the first [`MAX_SENTENCE_VECTORS`] sentences of the text (see
+    /// [`sentence_texts`]); empty without a model. Set by the engine, which caches them.
+    pub sentence_vectors: Vec<Vec<f32>>,
+}
+
+/// Sentences beyond this are not encoded for alignment: a translation shows itself in its
+/// first sentences, and the cost stays bounded for very long articles.
+pub const MAX_SENTENCE_VECTORS: usize = 60;
+
+/// The sentences of an article that the engine encodes for [`Digest::sentence_vectors`].
+pub fn sentence_texts(article: &CleanArticle) -> Vec<&str> {
+    let text = article.text.as_str();
+    storyweave_text::sentences(text)
+        .into_iter()
+        .filter_map(|r| text.get(r).map(str::trim))
+        .filter(|s| !s.is_empty())
+        .take(MAX_SENTENCE_VECTORS)
+        .collect()
 }
 
 fn h(s: &str) -> u64 {
@@ -119,5 +137,6 @@ pub fn digest(article: &CleanArticle) -> Digest {
         paragraph_chars: paragraphs.iter().map(|p| p.chars().count()).collect(),
         paragraph_strong,
         sentences: storyweave_text::sentences(text).len(),
+        sentence_vectors: Vec::new(),
     }
 }

@@ -28,8 +28,8 @@
 mod align;
 mod digest;
 
-pub use align::align_paragraphs;
-pub use digest::{digest, Digest};
+pub use align::{align_paragraphs, align_vectors};
+pub use digest::{digest, sentence_texts, Digest, MAX_SENTENCE_VECTORS};
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -68,6 +68,13 @@ pub struct RelateConfig {
     /// Cross-language: aligned paragraphs of a translation have consistent lengths; the
     /// standard deviation of their log length ratios must stay under this.
     pub translation_length_spread: f32,
+    /// With encoder sentence vectors: two sentences in different languages align when
+    /// their cosine reaches this (translated sentences score higher than sentences of two
+    /// reports that say the same thing in their own words).
+    pub model_align_cosine: f32,
+    /// With encoder sentence vectors: share of all sentences of both articles that must be
+    /// aligned for a translation.
+    pub model_translation_coverage: f32,
 }
 
 impl Default for RelateConfig {
@@ -85,6 +92,8 @@ impl Default for RelateConfig {
             translation_structure_ratio: 0.75,
             translation_number_overlap: 0.7,
             translation_length_spread: 0.3,
+            model_align_cosine: 0.88,
+            model_translation_coverage: 0.6,
         }
     }
 }
@@ -251,7 +260,18 @@ impl Relate for Relator {
                 c.translation_coverage_with_byline
             };
             evidence.aligned_passages = pairs;
-            if coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok {
+            // With sentence vectors the encoder decides: translated sentences align one to
+            // one at a high cosine, while two reports built on the same facts share names,
+            // numbers and structure but rarely whole sentences.
+            let translated = if !da.sentence_vectors.is_empty() && !db.sentence_vectors.is_empty() {
+                let aligned = align_vectors(&da.sentence_vectors, &db.sentence_vectors, c.model_align_cosine).len();
+                let total = da.sentence_vectors.len() + db.sentence_vectors.len();
+                let coverage = 2.0 * aligned as f32 / total as f32;
+                coverage >= c.model_translation_coverage && comparable_length && numbers_ok
+            } else {
+                coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok
+            };
+            if translated {
                 RelationKind::Translation
             } else if strong >= c.shared_passages_min_aligned {
                 RelationKind::SharesPassages

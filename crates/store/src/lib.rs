@@ -318,6 +318,11 @@ impl Store {
         Ok(())
     }
 
+    /// True inside [`Store::transaction`] (writes then commit with it).
+    pub fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
     /// The stored vector of a text key under this encoder id, if any.
     pub fn vector(&self, model: &str, key: &str) -> Result<Option<Vec<f32>>> {
         let bytes: Option<Vec<u8>> = self.query_opt(
@@ -326,6 +331,19 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(bytes.map(|b| b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()))
+    }
+
+    /// Every vector under this encoder id whose key starts with `prefix`, with its key.
+    pub fn vectors_with_prefix(&self, model: &str, prefix: &str) -> Result<Vec<(String, Vec<f32>)>> {
+        let rows: Vec<(String, Vec<u8>)> = self.query_all(
+            "SELECT key, data FROM vectors WHERE model = ?1 AND key >= ?2 AND key < ?2 || char(1114111)",
+            params![model, prefix],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, b)| (k, b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()))
+            .collect())
     }
 
     /// Number of vectors stored under this encoder id.
