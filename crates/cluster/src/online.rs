@@ -37,6 +37,10 @@ pub struct ClusterConfig {
     /// Articles published further apart than this (when both times are known) are not
     /// candidates: news stories rarely continue under the same event after a month.
     pub time_window_days: f32,
+    /// `threshold` for pairs scored with encoder vectors (the hybrid score has another scale).
+    pub model_threshold: f32,
+    /// `merge_threshold` for pairs scored with encoder vectors.
+    pub model_merge_threshold: f32,
     /// With encoder vectors: this many nearest articles by vector (approximate search) are
     /// candidates too, besides those sharing rare features: the encoder finds matches that
     /// share no name or number (scripts without capitals, paraphrase).
@@ -56,6 +60,8 @@ impl Default for ClusterConfig {
             max_candidates: 40,
             max_scanned: 5_000,
             time_window_days: 30.0,
+            model_threshold: 0.4,
+            model_merge_threshold: 0.5,
             vector_candidates: 20,
             ann: crate::ann::AnnConfig::default(),
         }
@@ -271,8 +277,14 @@ impl OnlineClusterer {
                 Some(a) if a.0 > x.0 || (a.0 == x.0 && a.1 < x.1) => Some(a),
                 _ => Some(x),
             });
+        let hybrid = prepared.features.vector.is_some() && self.vectors.is_some();
+        let (threshold, merge_threshold) = if hybrid {
+            (self.config.model_threshold, self.config.model_merge_threshold)
+        } else {
+            (self.config.threshold, self.config.merge_threshold)
+        };
         let (mut story, new_story, score, best_match) = match best {
-            Some((s, i, story)) if s >= self.config.threshold => (story, false, s, Some(self.ids[i as usize].clone())),
+            Some((s, i, story)) if s >= threshold => (story, false, s, Some(self.ids[i as usize].clone())),
             other => {
                 let story = StoryId(self.next_story);
                 self.next_story += 1;
@@ -285,7 +297,7 @@ impl OnlineClusterer {
             let size = |m: &HashMap<StoryId, Vec<u32>>, st: StoryId| m.get(&st).map_or(0, Vec::len);
             let others: Vec<StoryId> = per_story
                 .iter()
-                .filter(|(&st, &(s, _))| st != story && s >= self.config.merge_threshold)
+                .filter(|(&st, &(s, _))| st != story && s >= merge_threshold)
                 .map(|(&st, _)| st)
                 .collect();
             for other in others {

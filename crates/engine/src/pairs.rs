@@ -84,7 +84,7 @@ impl Engine {
         }
         let sim = Similarity::new(self.config.similarity.clone());
         let prepared: Vec<_> = feats.into_iter().map(|f| sim.prepare(f, &df)).collect();
-        let threshold = self.config.cluster.threshold;
+        let threshold = if self.encoder().is_some() { self.config.cluster.model_threshold } else { self.config.cluster.threshold };
         let scored: Vec<Option<(ChannelScores, f32)>> = slots
             .iter()
             .map(|slot| {
