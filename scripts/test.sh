@@ -3,4 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The real multilingual-e5-small, when ../shared can build it; its tests skip (saying why)
+# otherwise. Unit tests use a tiny random model they write themselves.
+if [ -z "${STORYWEAVE_TEST_MODEL:-}" ]; then
+    model="$(scripts/model.sh || true)"
+    if [ -n "$model" ]; then export STORYWEAVE_TEST_MODEL="$PWD/$model"; fi
+fi
 cargo test --workspace --locked "$@"
