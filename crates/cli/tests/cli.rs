@@ -52,10 +52,78 @@ fn file_name(article: &Value) -> String {
 
 #[test]
 fn samples_make_one_story_with_the_translation_pair() {
+    check_samples(&[]);
+}
+
+/// The real encoder's directory from `STORYWEAVE_TEST_MODEL`, or `None` with the reason printed.
+fn real_model() -> Option<String> {
+    match std::env::var("STORYWEAVE_TEST_MODEL") {
+        Ok(p) if Path::new(&p).join("model.safetensors").is_file() => Some(p),
+        Ok(p) => {
+            eprintln!("skipped: STORYWEAVE_TEST_MODEL={p} has no model.safetensors");
+            None
+        }
+        Err(_) => {
+            eprintln!("skipped: set STORYWEAVE_TEST_MODEL to a multilingual-e5-small directory to run this test");
+            None
+        }
+    }
+}
+
+#[test]
+fn samples_make_one_story_with_the_translation_pair_with_the_real_model() {
+    let Some(model) = real_model() else { return };
+    check_samples(&["--model", &model]);
+}
+
+#[test]
+fn embed_prints_unit_vectors_and_encodes_each_text_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tiny");
+    storyweave_encode::tiny::write_tiny_model(&model, storyweave_encode::tiny::TinyArch::Bert, 3).unwrap();
+    let input = dir.path().join("a.jsonl");
+    std::fs::write(&input, "{\"id\":\"a\",\"title\":\"Quake\",\"text\":\"The quake hit Tampere on Monday.\"}\n{\"id\":\"b\",\"text\":\"Ministers met in Berlin on Tuesday.\"}\n").unwrap();
+    let db = dir.path().join("v.db");
+    let out = run(&["embed", input.to_str().unwrap(), "--model", model.to_str().unwrap()], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = stdout_json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        let v: Vec<f64> = l["vector"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        assert_eq!(v.len(), 32);
+        assert!((v.iter().map(|x| x * x).sum::<f64>().sqrt() - 1.0).abs() < 1e-3);
+    }
+    // A second run reads the cached vectors: same output, nothing new stored.
+    let again = run(&["embed", input.to_str().unwrap(), "--model", model.to_str().unwrap()], &db);
+    assert_eq!(again.stdout, out.stdout);
+    let enc = storyweave_encode::TransformerEncoder::load(&storyweave_encode::ModelOptions {
+        path: Some(model.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    let store = storyweave_store::Store::open(&db).unwrap();
+    use storyweave_encode::Encoder;
+    assert_eq!(store.vector_count(enc.id()).unwrap(), 2);
+    // Without a model, embed refuses clearly, and comparing commands say once they run without one.
+    let none = run(&["embed", input.to_str().unwrap()], &db);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("needs a model"));
+    let free = run(&["cluster", input.to_str().unwrap()], &db);
+    assert!(free.status.success());
+    let err = String::from_utf8_lossy(&free.stderr);
+    assert_eq!(err.matches("no model given").count(), 1, "{err}");
+    // Ingest with the tiny model works and stores one vector per article.
+    let out = run(&["ingest", input.to_str().unwrap(), "--model", model.to_str().unwrap()], &dir.path().join("i.db"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn check_samples(extra: &[&str]) {
     let Some(samples) = shared_samples() else { return };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let out = run(&["ingest", samples.to_str().unwrap()], &db);
+    let mut args = vec!["ingest", samples.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = run(&args, &db);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stories = export(&db);
     assert_eq!(stories.len(), 1, "all five samples must form one story: {stories:#?}");
