@@ -60,8 +60,8 @@ impl Default for ClusterConfig {
             max_candidates: 40,
             max_scanned: 5_000,
             time_window_days: 30.0,
-            model_threshold: 0.4,
-            model_merge_threshold: 0.5,
+            model_threshold: 0.45,
+            model_merge_threshold: 0.55,
             vector_candidates: 20,
             ann: crate::ann::AnnConfig::default(),
         }
