@@ -205,6 +205,17 @@ fn demo_key(article: &Value, demo: &Path) -> String {
 
 #[test]
 fn demo_events_are_one_story_each_and_unrelated_articles_stay_apart() {
+    check_demo(&[]);
+}
+
+#[test]
+fn demo_events_stay_separate_with_the_real_model() {
+    let Some(model) = real_model() else { return };
+    check_demo(&["--model", &model]);
+}
+
+/// Ingests demo/ (with `extra` global options) and checks the stories against EXPECTED.tsv.
+fn check_demo(extra: &[&str]) {
     let demo = repo_root().join("demo");
     let expected: BTreeMap<String, String> = std::fs::read_to_string(demo.join("EXPECTED.tsv"))
         .unwrap()
@@ -218,7 +229,9 @@ fn demo_events_are_one_story_each_and_unrelated_articles_stay_apart() {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let out = run(&["ingest", demo.to_str().unwrap()], &db);
+    let mut args = extra.to_vec();
+    args.extend(["ingest", demo.to_str().unwrap()]);
+    let out = run(&args, &db);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut story_of: BTreeMap<String, String> = BTreeMap::new();
     for s in export(&db) {
