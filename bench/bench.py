@@ -461,8 +461,18 @@ def storyweave_quality(sw: Storyweave, q: QualityInputs, config: Path | None = N
         lost = missing(stories, (d["id"] for d in q.wmt_docs))
         pred = {d["id"]: stories.get(d["id"], f"missing:{d['id']}") for d in q.wmt_docs}
         gold = {d["id"]: d["group"] for d in q.wmt_docs}
+        # Stories that join several gold groups, with an English title per group: the gold
+        # makes every source document its own story, but some documents report one event
+        # (two papers on the same rescue), so these are listed for a reader to judge.
+        title = {d["group"]: (d.get("title") or d.get("text", "")[:80]).strip()
+                 for d in q.wmt_docs if d["lang"] == "en"}
+        groups_of: dict[str, set[str]] = {}
+        for i, s in pred.items():
+            groups_of.setdefault(s, set()).add(gold[i])
+        merged = [[[g, title.get(g, "")] for g in sorted(gs)]
+                  for gs in groups_of.values() if len(gs) > 1]
         return {**metrics.bcubed(pred, gold).as_dict(), "n_stories": len(set(pred.values())),
-                "n_missing": len(lost)}
+                "n_missing": len(lost), "merged_groups": merged}
 
     def wmt_similarity(sims: dict) -> dict:
         lost = missing(sims, q.wmt_pair_index)
@@ -844,6 +854,14 @@ def section_quality(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, lis
             else:
                 verdict.append(f"{label} {h - e:+.3f} ({'beats' if h > e else 'does NOT beat'})")
         md += ["", "storyweave hybrid − plain e5 cosine: " + "; ".join(verdict) + "."]
+    for who, r in (("storyweave (no model)", sw_res), ("storyweave hybrid", hyb)):
+        merged = dig(r, "wmt_cluster", "merged_groups")
+        if merged:
+            md += ["", f"WMT16 stories of {who} that join several translation groups "
+                   f"({len(merged)}; the gold counts each source document as its own story, "
+                   "so each costs BCubed precision; the English titles show which report one "
+                   "event):"]
+            md += ["- " + " + ".join(f"{g} “{t[:70]}”" for g, t in m) for m in merged]
     times = step_times(sw_res)
     if times:
         line = (f"storyweave wall time per step (≤ {MAX_PARALLEL} at once): {times}; "
