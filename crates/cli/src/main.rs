@@ -120,7 +120,21 @@ enum ExportFormat {
     Jsonl,
 }
 
+// The encoder allocates and frees a few large activation buffers per layer; glibc's malloc
+// hands buffers that large back to the kernel each time (mmap/munmap), and the page faults of
+// re-mapping them cost about a fifth of the encoding time (profile in BENCHMARKS.md).
+// mimalloc keeps and reuses them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        // The encoder already runs its batches in parallel on every core (rayon); candle's
+        // own pool for element-wise ops would then only make the batches queue behind its
+        // lock and spin at its barriers (a tenth of the profile). Matrix products keep their
+        // threads. Set here, before any thread exists, since candle reads it once.
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
