@@ -68,11 +68,40 @@ pub fn align_paragraphs(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>], min_sim: f
     align_by(n, m, |i, j| key_similarity(&a[i], &b[j]), min_sim)
 }
 
+/// How many nearest sentences on the other side make a sentence's neighbourhood for the
+/// margin of [`align_vectors`].
+const MARGIN_NEIGHBOURS: usize = 4;
+
 /// Aligns sentences of two articles one-to-one and in order by the cosine of their encoder
-/// vectors; pairs under `min_cos` are never aligned.
-pub fn align_vectors(a: &[Vec<f32>], b: &[Vec<f32>], min_cos: f32) -> Vec<PassagePair> {
+/// vectors. A pair is aligned only when its cosine reaches `min_cos` and stands out from the
+/// two sentences' neighbourhoods by `min_margin`: cosine / mean of (the average cosine of `a[i]`
+/// to its nearest sentences in `b`, the same for `b[j]`), the ratio margin of bitext mining
+/// (Artetxe & Schwenk 2019). Sentences of two reports on one topic all sit close to each
+/// other, so only the margin tells a translated sentence from a merely related one.
+pub fn align_vectors(a: &[Vec<f32>], b: &[Vec<f32>], min_cos: f32, min_margin: f32) -> Vec<PassagePair> {
     let (n, m) = (a.len().min(MAX_ALIGN_PARAGRAPHS), b.len().min(MAX_ALIGN_PARAGRAPHS));
-    align_by(n, m, |i, j| a[i].iter().zip(&b[j]).map(|(x, y)| x * y).sum(), min_cos)
+    if n == 0 || m == 0 {
+        return Vec::new();
+    }
+    let cos: Vec<Vec<f32>> =
+        (0..n).map(|i| (0..m).map(|j| a[i].iter().zip(&b[j]).map(|(x, y)| x * y).sum()).collect()).collect();
+    let neighbourhood = |mut v: Vec<f32>| {
+        v.sort_unstable_by(|x, y| y.total_cmp(x));
+        let k = v.len().min(MARGIN_NEIGHBOURS);
+        v[..k].iter().sum::<f32>() / k as f32
+    };
+    let row: Vec<f32> = cos.iter().map(|r| neighbourhood(r.clone())).collect();
+    let col: Vec<f32> = (0..m).map(|j| neighbourhood(cos.iter().map(|r| r[j]).collect())).collect();
+    align_by(
+        n,
+        m,
+        |i, j| {
+            let c = cos[i][j];
+            let around = (row[i] + col[j]) / 2.0;
+            if around > 0.0 && c / around >= min_margin { c } else { 0.0 }
+        },
+        min_cos,
+    )
 }
 
 /// The monotone one-to-one alignment of `n` by `m` units maximising summed similarity.
@@ -119,6 +148,24 @@ fn align_by(n: usize, m: usize, similarity: impl Fn(usize, usize) -> f32, min_si
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn translated_sentences_align_and_merely_related_ones_do_not() {
+        // Each sentence of a translation is far closer to its counterpart than to the rest.
+        let a: Vec<Vec<f32>> = (0..4).map(|i| unit(&[1.0, (i == 0) as u8 as f32, (i == 1) as u8 as f32, (i == 2) as u8 as f32, (i == 3) as u8 as f32])).collect();
+        let pairs = align_vectors(&a, &a, 0.6, 1.02);
+        assert_eq!(pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), vec![(0, 0), (1, 1), (2, 2), (3, 3)]);
+        // A report on the same topic: every sentence is equally close to every other one, so
+        // the cosine (0.5) reaches `min_cos` but no pair stands out.
+        let related: Vec<Vec<f32>> = (0..4).map(|_| unit(&[1.0, 0.0, 0.0, 0.0, 0.0])).collect();
+        assert!(align_vectors(&a, &related, 0.4, 1.0).len() == 4, "without a margin they align");
+        assert!(align_vectors(&a, &related, 0.4, 1.02).is_empty());
+    }
 
     fn keys(ks: &[u64]) -> Vec<(u64, f32)> {
         let mut v: Vec<(u64, f32)> = ks.iter().map(|&k| (k, 1.0)).collect();

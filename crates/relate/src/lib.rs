@@ -75,6 +75,13 @@ pub struct RelateConfig {
     /// With encoder sentence vectors: share of all sentences of both articles that must be
     /// aligned for a translation.
     pub model_translation_coverage: f32,
+    /// With encoder sentence vectors: how far an aligned pair's cosine must stand above the
+    /// cosines of the two sentences to their nearest other sentences (a ratio; see
+    /// `align_vectors`).
+    pub model_align_margin: f32,
+    /// With encoder sentence vectors: at least this many aligned sentences. Two one-line
+    /// texts (a headline and a site tagline) can align in full without being translations.
+    pub model_translation_min_sentences: usize,
 }
 
 impl Default for RelateConfig {
@@ -92,8 +99,10 @@ impl Default for RelateConfig {
             translation_structure_ratio: 0.75,
             translation_number_overlap: 0.7,
             translation_length_spread: 0.3,
-            model_align_cosine: 0.88,
-            model_translation_coverage: 0.6,
+            model_align_cosine: 0.84,
+            model_translation_coverage: 0.5,
+            model_translation_min_sentences: 3,
+            model_align_margin: 1.02,
         }
     }
 }
@@ -264,10 +273,15 @@ impl Relate for Relator {
             // one at a high cosine, while two reports built on the same facts share names,
             // numbers and structure but rarely whole sentences.
             let translated = if !da.sentence_vectors.is_empty() && !db.sentence_vectors.is_empty() {
-                let aligned = align_vectors(&da.sentence_vectors, &db.sentence_vectors, c.model_align_cosine).len();
+                let aligned =
+                    align_vectors(&da.sentence_vectors, &db.sentence_vectors, c.model_align_cosine, c.model_align_margin)
+                        .len();
                 let total = da.sentence_vectors.len() + db.sentence_vectors.len();
                 let coverage = 2.0 * aligned as f32 / total as f32;
-                coverage >= c.model_translation_coverage && comparable_length && numbers_ok
+                coverage >= c.model_translation_coverage
+                    && aligned >= c.model_translation_min_sentences
+                    && comparable_length
+                    && numbers_ok
             } else {
                 coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok
             };
