@@ -1305,10 +1305,26 @@ def section_relations(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, l
                 "storyweave": sw_prf.as_dict(), "baseline": base_prf.as_dict(),
                 "ingest_s": m_ingest.wall_s}
 
+    def semeval_translations(runner: Storyweave, tag: str) -> dict[str, int]:
+        """How many SemEval dev pairs `similarity` calls `translation`, by rounded overall
+        rating (1 = same event told very alike ... 4 = different): none of these pairs is
+        known to be a translation, and one rated 2 or more surely is not."""
+        q = load_quality_inputs(args.data, OUT)
+        sims, _ = runner.similarity(q.semeval_pairs_file, f"relations-{tag}-semeval")
+        counts: dict[str, int] = {}
+        for p in q.semeval_pairs:
+            if sims.get(p["id"], (0.0, None))[1] == "translation":
+                k = str(round(p["overall"]))
+                counts[k] = counts.get(k, 0) + 1
+        return dict(sorted(counts.items()))
+
     res = {"no_model": evaluate("wmt", [])}
+    res["no_model"]["semeval_translations_by_overall"] = semeval_translations(sw, "no-model")
     if args.model is not None:
         res["model"] = str(args.model)
         res["hybrid"] = evaluate("wmt-model", ["--model", str(args.model)])
+        res["hybrid"]["semeval_translations_by_overall"] = semeval_translations(
+            sw.with_model(args.model, args.vector_cache), "model")
     save_json("relations", res)
     runs = [("storyweave (no model)", res["no_model"])]
     if "hybrid" in res:
@@ -1331,7 +1347,11 @@ def section_relations(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, l
             f"one story and related; {r['gold_translations']} of them are human translations of "
             f"each other (same WMT `group`); of the other {r['non_translation_pairs']} "
             f"(different documents of one story, e.g. two papers' reports of one event), "
-            f"{r['false_translations']} were called `translation`. Ingest {r['ingest_s']:.1f} s.")
+            f"{r['false_translations']} were called `translation`. Ingest {r['ingest_s']:.1f} s. "
+            f"SemEval dev pairs called `translation` by `similarity`, by rounded overall rating "
+            f"(of {len(list(read_jsonl(args.data / 'semeval2022-t8' / 'pairs.dev.jsonl')))} "
+            f"pairs; 2 or more = surely not a translation): "
+            f"{r['semeval_translations_by_overall'] or 'none'}.")
     return res, lines
 
 
