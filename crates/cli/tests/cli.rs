@@ -468,3 +468,36 @@ fn ingest_reads_json_lines_from_stdin_and_reports_broken_lines() {
     assert_eq!(report["added"], 1);
     assert_eq!(report["records"], 2);
 }
+
+#[test]
+fn vectors_are_centred_per_language_only_with_enough_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("tiny");
+    storyweave_encode::tiny::write_tiny_model(&model, storyweave_encode::tiny::TinyArch::Bert, 5).unwrap();
+    let input = dir.path().join("pairs.jsonl");
+    let pairs = [
+        r#"{"id":"p1","a":{"id":"a","text":"The quake hit Tampere on Monday, killing 3 people.","lang":"en"},"b":{"id":"b","text":"Maanjäristys iski Tampereelle maanantaina ja tappoi 3 ihmistä.","lang":"fi"}}"#,
+        r#"{"id":"p2","a":{"id":"c","text":"Ministers met in Berlin on Tuesday to talk about gas prices.","lang":"en"},"b":{"id":"d","text":"Ministerit tapasivat Berliinissä tiistaina kaasun hinnoista.","lang":"fi"}}"#,
+    ];
+    std::fs::write(&input, pairs.join("\n") + "\n").unwrap();
+    let db = dir.path().join("v.db");
+    let explain = |config: Option<&Path>| {
+        let mut args = vec!["similarity", input.to_str().unwrap(), "--explain", "--model", model.to_str().unwrap()];
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        let out = run(&args, &db);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout_json_lines(&out)
+    };
+    // Four articles are far below the default minimum: raw cosines.
+    for l in explain(None) {
+        assert!(l["channels"].get("emb_centered").is_none(), "{l}");
+        assert!(l["channels"]["emb"].as_f64().is_some());
+    }
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[similarity]\ncenter_min_articles = 4\n").unwrap();
+    for l in explain(Some(&cfg)) {
+        assert_eq!(l["channels"]["emb_centered"], true, "{l}");
+    }
+}

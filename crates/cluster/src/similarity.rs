@@ -41,6 +41,17 @@ pub struct SimilarityConfig {
     pub emb_floor: f32,
     /// Encoder cosine that counts as full similarity.
     pub emb_ceil: f32,
+    /// `emb_floor` for vectors centred per language (their cosines spread over a wider,
+    /// lower band: unrelated news near 0).
+    pub emb_centered_floor: f32,
+    /// `emb_ceil` for vectors centred per language.
+    pub emb_centered_ceil: f32,
+    /// Vectors are centred per language only when at least this many articles with vectors
+    /// are at hand (a batch, or the store plus the first chunk of an ingest): the means of a
+    /// few articles on one event would erase what they share.
+    pub center_min_articles: usize,
+    /// Weight, in articles, of the all-language mean in each language's mean.
+    pub center_prior: f32,
     /// Weight of entities for cross-language pairs.
     pub x_ents: f32,
     /// Weight of numbers and dates for cross-language pairs.
@@ -69,6 +80,10 @@ impl Default for SimilarityConfig {
             x_emb: 0.6,
             emb_floor: 0.7,
             emb_ceil: 0.95,
+            emb_centered_floor: 0.1,
+            emb_centered_ceil: 0.6,
+            center_min_articles: 200,
+            center_prior: 50.0,
             x_ents: 0.35,
             x_nums: 0.1,
             x_xterms: 0.6,
@@ -127,6 +142,9 @@ pub struct ChannelScores {
     pub xterms: Option<f32>,
     /// Encoder cosine of the article vectors (raw, before rescaling).
     pub emb: Option<f32>,
+    /// True when `emb` compares vectors centred per language.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub emb_centered: bool,
     /// Time factor in 0..1 (1 when unknown).
     pub time: f32,
 }
@@ -222,6 +240,7 @@ impl Similarity {
                 }
                 _ => None,
             },
+            emb_centered: fa.vector_centered && fb.vector_centered,
             time,
         }
     }
@@ -246,8 +265,10 @@ impl Similarity {
         match s.emb {
             Some(cos) => {
                 let a = if same_lang { c.w_emb } else { c.x_emb }.clamp(0.0, 1.0);
-                let span = (c.emb_ceil - c.emb_floor).max(1e-3);
-                let e = ((cos - c.emb_floor) / span).clamp(0.0, 1.0);
+                let (floor, ceil) =
+                    if s.emb_centered { (c.emb_centered_floor, c.emb_centered_ceil) } else { (c.emb_floor, c.emb_ceil) };
+                let span = (ceil - floor).max(1e-3);
+                let e = ((cos - floor) / span).clamp(0.0, 1.0);
                 // Without any model-free evidence the encoder speaks alone.
                 let a = if den > 0.0 { a } else { 1.0 };
                 ((1.0 - a) * free + a * e * s.time).clamp(0.0, 1.0)

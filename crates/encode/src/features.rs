@@ -45,6 +45,10 @@ pub struct ArticleFeatures {
     /// serialized features: vectors are stored apart, under the encoder's versioned id.
     #[serde(skip)]
     pub vector: Option<Vec<f32>>,
+    /// True when `vector` was centred per language ([`crate::LanguageCentering`]): such
+    /// cosines have another scale than raw ones.
+    #[serde(skip)]
+    pub vector_centered: bool,
 }
 
 /// Computes [`ArticleFeatures`] from a clean article. Stateless and cheap to share.
@@ -144,6 +148,7 @@ impl FeatureExtractor {
             xterms: SparseVec::from_counts(xterms),
             surfaces: surfaces.into_iter().map(|(k, s, _)| (k, s)).collect(),
             vector: None,
+            vector_centered: false,
         }
     }
 }

@@ -21,5 +21,5 @@ mod sparse;
 pub mod tiny;
 
 pub use features::{prefixes_cross_scripts, ArticleFeatures, FeatureExtractor, FEATURES_VERSION};
-pub use neural::{Encoder, EncodeError, ModelOptions, TransformerEncoder, WindowConfig};
+pub use neural::{CenteringOptions, Encoder, EncodeError, LanguageCentering, ModelOptions, TransformerEncoder, WindowConfig};
 pub use sparse::{hash_key, SparseVec};

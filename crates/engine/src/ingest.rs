@@ -69,6 +69,8 @@ struct State {
     clusterer: OnlineClusterer,
     position: HashMap<ArticleId, usize>,
     members: HashMap<StoryId, Vec<ArticleId>>,
+    /// Per-language centering of the vectors, fitted at load (see `load_state`).
+    centering: Option<storyweave_encode::LanguageCentering>,
 }
 
 impl State {
@@ -93,7 +95,11 @@ impl State {
 impl Engine {
     /// Rebuilds the clusterer from stored features and story assignments. Features stored
     /// with another version are recomputed from the stored text (and stored again).
-    fn load_state(&self, store: &mut Store) -> Result<(State, Vec<(ArticleId, ArticleFeatures)>)> {
+    ///
+    /// With a model, vectors are centred per language with means fitted from the stored
+    /// vectors and those of `incoming` (the first new chunk of an ingest, so that a first
+    /// large ingest into an empty store is centred too); `incoming` itself is left as it is.
+    fn load_state(&self, store: &mut Store, incoming: &[ArticleFeatures]) -> Result<(State, Vec<(ArticleId, ArticleFeatures)>)> {
         let mut clusterer = self.new_clusterer();
         let story_of: HashMap<ArticleId, StoryId> = store.story_assignments()?.into_iter().collect();
         let mut order: Vec<ArticleId> = Vec::new();
@@ -126,6 +132,8 @@ impl Engine {
             }
         }
         self.load_vectors(store, &order, &mut stored)?;
+        let centering = self.fit_centering(stored.values().chain(incoming));
+        crate::vectors::center(centering.as_ref(), stored.values_mut());
         let mut position = HashMap::new();
         let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
         let mut unassigned = Vec::new();
@@ -140,7 +148,7 @@ impl Engine {
                 None => unassigned.push((id, f)),
             }
         }
-        Ok((State { clusterer, position, members }, unassigned))
+        Ok((State { clusterer, position, members, centering }, unassigned))
     }
 
     /// Attaches stored vectors to loaded features; articles stored before the model was used
@@ -206,9 +214,10 @@ impl Engine {
         sink: &mut dyn StorySink,
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
-        // Articles stored without a story (none, unless a store was edited by hand) wait for
-        // `recluster`; they still count in the document frequencies.
-        let (mut state, _unassigned) = self.load_state(store)?;
+        // The stored state is loaded once the first chunk is encoded (its vectors help fit the
+        // centering); articles stored without a story (none, unless a store was edited by
+        // hand) wait for `recluster`.
+        let mut state: Option<State> = None;
         let mut seen: HashSet<ArticleId> = HashSet::new();
         let mut done = 0;
         let mut extended: BTreeSet<StoryId> = BTreeSet::new();
@@ -240,7 +249,10 @@ impl Engine {
                         report.skipped.push(skip);
                     }
                     Ok(a) => {
-                        if state.position.contains_key(&a.id) || !seen.insert(a.id.clone()) || store.has_article(&a.id)? {
+                        if state.as_ref().is_some_and(|st| st.position.contains_key(&a.id))
+                            || !seen.insert(a.id.clone())
+                            || store.has_article(&a.id)?
+                        {
                             report.duplicates += 1;
                         } else {
                             fresh.push(a);
@@ -253,6 +265,11 @@ impl Engine {
             let refs: Vec<&CleanArticle> = fresh.iter().collect();
             let keys: Vec<String> = fresh.iter().map(|a| crate::article_key(&a.id)).collect();
             self.attach_vectors(&refs, &keys, &mut feats, Some(&mut *store))?;
+            if state.is_none() {
+                state = Some(self.load_state(store, &feats)?.0);
+            }
+            let Some(state) = state.as_mut() else { continue };
+            crate::vectors::center(state.centering.as_ref(), &mut feats);
             for f in &feats {
                 state.clusterer.observe(f);
             }
@@ -386,7 +403,7 @@ impl Engine {
             store.articles()?.into_iter().map(|a| (a.id.clone(), a)).collect();
         let mut report = IngestReport { records: articles.len(), ..Default::default() };
         // With no story left, every stored article comes back unassigned, with its features.
-        let (mut state, unassigned) = self.load_state(store)?;
+        let (mut state, unassigned) = self.load_state(store, &[])?;
         let total = unassigned.len();
         // load_state observed every stored article already; assignment starts from scratch.
         let mut new_ids = HashSet::new();

@@ -130,6 +130,8 @@ impl Engine {
         let refs: Vec<&CleanArticle> = articles.iter().collect();
         let keys: Vec<String> = articles.iter().map(content_key).collect();
         self.attach_vectors(&refs, &keys, &mut feats, cache)?;
+        let centering = self.fit_centering(&feats);
+        vectors::center(centering.as_ref(), &mut feats);
         let mut clusterer = self.new_clusterer();
         for f in &feats {
             clusterer.observe(f);

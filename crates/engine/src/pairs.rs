@@ -77,6 +77,8 @@ impl Engine {
         let refs: Vec<&CleanArticle> = uniq.iter().collect();
         let keys: Vec<String> = uniq.iter().map(crate::content_key).collect();
         self.attach_vectors(&refs, &keys, &mut feats, cache.as_deref_mut())?;
+        let centering = self.fit_centering(&feats);
+        crate::vectors::center(centering.as_ref(), &mut feats);
         let mut digests: Vec<_> = uniq.par_iter().map(digest).collect();
         let mut df = DocFreq::default();
         for f in &feats {

@@ -2,6 +2,7 @@
 
 use crate::{Engine, Result};
 use storyweave_encode::neural::encode_articles;
+use storyweave_encode::{ArticleFeatures, CenteringOptions, LanguageCentering};
 use storyweave_model::{ArticleId, CleanArticle};
 use storyweave_store::Store;
 
@@ -57,6 +58,14 @@ impl Engine {
             progress(done, missing.len());
         }
         Ok(Some(out.into_iter().map(Option::unwrap_or_default).collect()))
+    }
+
+    /// Per-language centering fitted from the vectors of `features` (`None` without a model
+    /// or with fewer than `[similarity] center_min_articles` vectors).
+    pub(crate) fn fit_centering<'a>(&self, features: impl IntoIterator<Item = &'a ArticleFeatures>) -> Option<LanguageCentering> {
+        let s = &self.config.similarity;
+        let options = CenteringOptions { min_articles: s.center_min_articles, prior: s.center_prior };
+        LanguageCentering::fit(features.into_iter().filter_map(|f| f.vector.as_deref().map(|v| (f.lang.as_str(), v))), options)
     }
 
     /// Sets `features[i].vector` for each article (nothing when no model is loaded).
@@ -125,5 +134,16 @@ impl Engine {
             .iter()
             .map(|ss| ss.iter().filter_map(|s| found.get(&key(s)).cloned()).collect())
             .collect())
+    }
+}
+
+/// Centres each not yet centred vector of `features` with `centering` (nothing when `None`).
+pub(crate) fn center<'a>(centering: Option<&LanguageCentering>, features: impl IntoIterator<Item = &'a mut ArticleFeatures>) {
+    let Some(c) = centering else { return };
+    for f in features {
+        if let (false, Some(v)) = (f.vector_centered, f.vector.as_mut()) {
+            c.apply(f.lang.as_str(), v);
+            f.vector_centered = true;
+        }
     }
 }

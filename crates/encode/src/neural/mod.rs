@@ -4,9 +4,11 @@
 //! An article becomes vectors in [`passages`]: title + lead in the first window, the rest of
 //! the body in further windows, averaged into one article vector.
 
+mod centering;
 mod passages;
 mod transformer;
 
+pub use centering::{CenteringOptions, LanguageCentering};
 pub use passages::{article_passages, combine_passages, encode_articles, ArticleVectors, PassagePlan, WindowConfig};
 pub use transformer::{ModelOptions, TransformerEncoder};
 
