@@ -377,6 +377,7 @@ impl Engine {
                     for (i, v) in order.iter().zip(vs) {
                         if let Some(d) = digests.get_mut(i) {
                             d.sentence_vectors = v;
+                            d.sentences_encoded = true;
                         }
                     }
                 }

@@ -115,6 +115,7 @@ impl Engine {
             let vecs = self.sentence_vectors(&refs, cache)?;
             for (&i, v) in need.iter().zip(vecs) {
                 digests[i].sentence_vectors = v;
+                digests[i].sentences_encoded = true;
             }
         }
         Ok(pairs
@@ -126,10 +127,9 @@ impl Engine {
                 // Scored whenever the slot is Ok; the fallback is never taken.
                 let (channels, s) = sc.unwrap_or_default();
                 let rel = self.relator.relate(&uniq[ia], &digests[ia], &uniq[ib], &digests[ib], s);
-                let relation = match rel.kind {
-                    storyweave_model::RelationKind::SameStory if s < threshold => "unrelated".to_string(),
-                    k => k.as_str().to_string(),
-                };
+                // As the README says: a pair that would not share a story is `unrelated`,
+                // whatever its texts have in common (relations exist only inside stories).
+                let relation = if s < threshold { "unrelated".to_string() } else { rel.kind.as_str().to_string() };
                 Ok(PairResult { id: p.id.clone(), similarity: s, relation, channels: explain.then_some(channels) })
             })
             .collect())

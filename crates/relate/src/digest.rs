@@ -41,11 +41,19 @@ pub struct Digest {
     /// Encoder vectors of the first [`MAX_SENTENCE_VECTORS`] sentences of the text (see
     /// [`sentence_texts`]); empty without a model. Set by the engine, which caches them.
     pub sentence_vectors: Vec<Vec<f32>>,
+    /// True once the engine has encoded the sentences (with a model), even when none was
+    /// long enough to encode: the encoder then decides about translation, not the
+    /// model-free rule.
+    pub sentences_encoded: bool,
 }
 
 /// Sentences beyond this are not encoded for alignment: a translation shows itself in its
 /// first sentences, and the cost stays bounded for very long articles.
 pub const MAX_SENTENCE_VECTORS: usize = 60;
+
+/// Shorter pieces ("Hola,", "John", a site name after a split at ".pl") are not encoded for
+/// alignment: any two of them align across languages and say nothing about translation.
+pub const MIN_SENTENCE_CHARS: usize = 12;
 
 /// The sentences of an article that the engine encodes for [`Digest::sentence_vectors`].
 pub fn sentence_texts(article: &CleanArticle) -> Vec<&str> {
@@ -53,7 +61,7 @@ pub fn sentence_texts(article: &CleanArticle) -> Vec<&str> {
     storyweave_text::sentences(text)
         .into_iter()
         .filter_map(|r| text.get(r).map(str::trim))
-        .filter(|s| !s.is_empty())
+        .filter(|s| s.chars().count() >= MIN_SENTENCE_CHARS)
         .take(MAX_SENTENCE_VECTORS)
         .collect()
 }
@@ -138,5 +146,6 @@ pub fn digest(article: &CleanArticle) -> Digest {
         paragraph_strong,
         sentences: storyweave_text::sentences(text).len(),
         sentence_vectors: Vec::new(),
+        sentences_encoded: false,
     }
 }

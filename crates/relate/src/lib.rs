@@ -272,12 +272,12 @@ impl Relate for Relator {
             // With sentence vectors the encoder decides: translated sentences align one to
             // one at a high cosine, while two reports built on the same facts share names,
             // numbers and structure but rarely whole sentences.
-            let translated = if !da.sentence_vectors.is_empty() && !db.sentence_vectors.is_empty() {
+            let translated = if da.sentences_encoded && db.sentences_encoded {
                 let aligned =
                     align_vectors(&da.sentence_vectors, &db.sentence_vectors, c.model_align_cosine, c.model_align_margin)
                         .len();
                 let total = da.sentence_vectors.len() + db.sentence_vectors.len();
-                let coverage = 2.0 * aligned as f32 / total as f32;
+                let coverage = if total == 0 { 0.0 } else { 2.0 * aligned as f32 / total as f32 };
                 coverage >= c.model_translation_coverage
                     && aligned >= c.model_translation_min_sentences
                     && comparable_length
