@@ -96,8 +96,9 @@ mod tests {
     use super::*;
 
     fn unit(v: &[f32]) -> Vec<f32> {
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.iter().map(|x| x / n).collect()
+        let mut v = v.to_vec();
+        crate::neural::normalize(&mut v);
+        v
     }
 
     #[test]
