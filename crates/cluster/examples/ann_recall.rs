@@ -28,6 +28,7 @@
 use std::process::{Command, Stdio};
 use std::time::Instant;
 use storyweave_cluster::ann::{AnnConfig, ExactIndex, HnswIndex, VectorIndex};
+use storyweave_encode::tiny::SplitMix64;
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -107,39 +108,21 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// SplitMix64 with Box-Muller normals: seedable and identical on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f32 {
-        ((self.next_u64() >> 40) as f32 + 0.5) / (1u64 << 24) as f32
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-    /// A random direction of about unit length: normals with per-coordinate spread
-    /// `spectrum[i]` (whose squares sum to 1).
-    fn direction(&mut self, spectrum: &[f32]) -> Vec<f32> {
-        let dim = spectrum.len();
-        let mut v = Vec::with_capacity(dim);
-        while v.len() < dim {
-            let (u1, u2) = (self.uniform(), self.uniform());
-            let r = (-2.0 * u1.ln()).sqrt();
-            let t = std::f32::consts::TAU * u2;
-            v.push(r * t.cos() * spectrum[v.len()]);
-            if v.len() < dim {
-                v.push(r * t.sin() * spectrum[v.len()]);
-            }
+/// A random direction of about unit length: normals (both of each Box–Muller pair) with
+/// per-coordinate spread `spectrum[i]` (whose squares sum to 1).
+fn direction(rng: &mut SplitMix64, spectrum: &[f32]) -> Vec<f32> {
+    let dim = spectrum.len();
+    let mut v = Vec::with_capacity(dim);
+    while v.len() < dim {
+        let (u1, u2) = (rng.unit_f32(), rng.unit_f32());
+        let r = (-2.0 * u1.ln()).sqrt();
+        let t = std::f32::consts::TAU * u2;
+        v.push(r * t.cos() * spectrum[v.len()]);
+        if v.len() < dim {
+            v.push(r * t.sin() * spectrum[v.len()]);
         }
-        v
     }
+    v
 }
 
 /// Per-coordinate spread of random directions: variance falling as `(i+1)^-decay`, scaled
@@ -182,7 +165,7 @@ const RECENT_STORIES: u64 = 2_000;
 /// Stream of synthetic news-article vectors (see the module documentation).
 struct NewsStream {
     spectrum: Vec<f32>,
-    rng: Rng,
+    rng: SplitMix64,
     seed: u64,
     common: Vec<f32>,
     topics: Vec<Vec<f32>>,
@@ -192,11 +175,11 @@ struct NewsStream {
 impl NewsStream {
     fn new(dim: usize, decay: f32, n: usize, seed: u64) -> Self {
         let spectrum = spectrum(dim, decay);
-        let mut rng = Rng(seed);
-        let common = rng.direction(&spectrum);
+        let mut rng = SplitMix64(seed);
+        let common = direction(&mut rng, &spectrum);
         // Topical groups grow with the archive, from 50 to 1000.
         let topics = (0..(n / 1_000).clamp(50, 1_000))
-            .map(|_| rng.direction(&spectrum))
+            .map(|_| direction(&mut rng, &spectrum))
             .collect();
         NewsStream {
             spectrum,
@@ -211,18 +194,18 @@ impl NewsStream {
     /// Story centre and topic, regenerated from the story number instead of stored: a
     /// million articles make ~200k stories, 300 MB of centres.
     fn story(&self, story: u64) -> (usize, Vec<f32>) {
-        let mut rng = Rng(self.seed ^ story.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ 0x5EED);
+        let mut rng = SplitMix64(self.seed ^ story.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ 0x5EED);
         let topic = rng.below(self.topics.len());
-        (topic, rng.direction(&self.spectrum))
+        (topic, direction(&mut rng, &self.spectrum))
     }
 
     fn next_article(&mut self) -> Vec<f32> {
-        let own = self.rng.direction(&self.spectrum);
+        let own = direction(&mut self.rng, &self.spectrum);
         let mut v: Vec<f32> = self.common.iter().map(|c| c * W_COMMON).collect();
-        if self.rng.uniform() < P_NOISE {
+        if self.rng.unit_f32() < P_NOISE {
             v.iter_mut().zip(&own).for_each(|(x, o)| *x += o * W_NOISE);
         } else {
-            let story = if self.stories == 0 || self.rng.uniform() < P_NEW_STORY {
+            let story = if self.stories == 0 || self.rng.unit_f32() < P_NEW_STORY {
                 self.stories += 1;
                 self.stories - 1
             } else {

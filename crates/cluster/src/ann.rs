@@ -533,30 +533,7 @@ impl fmt::Debug for AutoIndex {
 mod tests {
     use super::*;
 
-    /// SplitMix64: a few lines, seedable, and the same on every platform, so the test data
-    /// (and with it the measured recall) never changes under us.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn uniform(&mut self) -> f32 {
-            ((self.next_u64() >> 40) as f32 + 0.5) / (1u64 << 24) as f32
-        }
-        /// Standard normal by Box-Muller (one of the pair is enough here).
-        fn gauss(&mut self) -> f32 {
-            let (u, v) = (self.uniform(), self.uniform());
-            (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next_u64() % n as u64) as usize
-        }
-    }
+    use storyweave_encode::tiny::SplitMix64 as Rng;
 
     /// `n` vectors around `clusters` random centres (spread `spread` per coordinate relative
     /// to a unit centre), the shape sentence vectors of near-duplicate articles have.
@@ -564,12 +541,12 @@ mod tests {
         let mut rng = Rng(seed);
         let scale = 1.0 / (dim as f32).sqrt();
         let centres: Vec<Vec<f32>> = (0..clusters)
-            .map(|_| (0..dim).map(|_| rng.gauss() * scale).collect())
+            .map(|_| (0..dim).map(|_| rng.normal_f32() * scale).collect())
             .collect();
         (0..n)
             .map(|_| {
                 let c = &centres[rng.below(clusters)];
-                c.iter().map(|x| x + rng.gauss() * scale * spread).collect()
+                c.iter().map(|x| x + rng.normal_f32() * scale * spread).collect()
             })
             .collect()
     }

@@ -132,12 +132,14 @@ fn config_json(arch: TinyArch, vocab_size: usize) -> Value {
     config
 }
 
-/// splitmix64: a few lines, seedable, and good enough for test weights — no `rand`
-/// dependency for this.
-struct SplitMix64(u64);
+/// SplitMix64: a seedable generator of test data (the tiny model's weights here, synthetic
+/// vectors in the ANN tests and recall example) that gives the same numbers on every
+/// machine; a few lines, so no `rand` dependency for this.
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -146,14 +148,30 @@ impl SplitMix64 {
     }
 
     /// Uniform in the open interval (0, 1), so that `ln` below never sees 0.
-    fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
     /// Standard normal by Box–Muller (one of the pair; the other is not worth caching).
-    fn normal(&mut self) -> f64 {
+    pub fn normal(&mut self) -> f64 {
         let (u1, u2) = (self.unit(), self.unit());
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// [`SplitMix64::unit`] with 24 bits, as `f32`.
+    pub fn unit_f32(&mut self) -> f32 {
+        ((self.next_u64() >> 40) as f32 + 0.5) / (1u64 << 24) as f32
+    }
+
+    /// [`SplitMix64::normal`] computed in `f32`.
+    pub fn normal_f32(&mut self) -> f32 {
+        let (u1, u2) = (self.unit_f32(), self.unit_f32());
+        (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
