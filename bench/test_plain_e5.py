@@ -136,15 +136,21 @@ def test_storyweave_with_model_passes_model_and_cache(tmp_path):
         sw.embed(tmp_path / "x.jsonl", "e")
 
 
-def test_quality_with_model_reports_five_columns(tmp_path, monkeypatch, capsys):
+def run_with_model(tmp_path, monkeypatch, section: str, *extra: str) -> tuple[int, Path, Path]:
+    """`bench.py SECTION --model DIR` on the fake binary and fake e5: (exit code, model, out)."""
     data = make_data(tmp_path)
     model = tmp_path / "model"
     model.mkdir()
     (model / "config.json").write_text("{}")
     out = tmp_path / "out"
     monkeypatch.setattr(bench, "make_plain_e5", lambda _m: fake_e5(tmp_path)[0])
-    code = bench.main(["quality", "--data", str(data), "--bin", str(FAKE), "--out", str(out),
-                       "--model", str(model)])
+    code = bench.main([section, "--data", str(data), "--bin", str(FAKE), "--out", str(out),
+                       "--model", str(model), *extra])
+    return code, model, out
+
+
+def test_quality_with_model_reports_five_columns(tmp_path, monkeypatch, capsys):
+    code, model, out = run_with_model(tmp_path, monkeypatch, "quality")
     assert code == 0
     res = json.loads((out / "quality.json").read_text())
     for k in ("storyweave", "storyweave_hybrid", "plain_e5", "plain_e5_centered", "baseline"):
@@ -167,14 +173,8 @@ def test_quality_with_model_reports_five_columns(tmp_path, monkeypatch, capsys):
 
 
 def test_tune_with_model_runs_hybrid_and_adds_the_plain_e5_row(tmp_path, monkeypatch, capsys):
-    data = make_data(tmp_path)
-    model = tmp_path / "model"
-    model.mkdir()
-    (model / "config.json").write_text("{}")
-    out = tmp_path / "out"
-    monkeypatch.setattr(bench, "make_plain_e5", lambda _m: fake_e5(tmp_path)[0])
-    code = bench.main(["tune", "--data", str(data), "--bin", str(FAKE), "--out", str(out),
-                       "--model", str(model), "--grid", "cluster.threshold=0.01,0.5"])
+    code, model, out = run_with_model(tmp_path, monkeypatch, "tune", "--grid",
+                                      "cluster.threshold=0.01,0.5")
     assert code == 0
     res = json.loads((out / "tune.json").read_text())
     assert all(r["errors"] == [] for r in res["results"])
