@@ -239,10 +239,7 @@ impl OnlineClusterer {
         };
         let mut ranked: Vec<(f32, u32)> = hits
             .into_iter()
-            .filter(|&(i, _)| match (f.published, self.items[i as usize].features.published) {
-                (Some(a), Some(b)) => ((a - b).abs() as f32) <= window,
-                _ => true,
-            })
+            .filter(|&(i, _)| in_window(i))
             .map(|(i, s)| (s, i))
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

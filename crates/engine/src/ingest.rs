@@ -370,14 +370,13 @@ impl Engine {
             .flat_map(|&(i, j, _)| [i, j])
             .collect();
         if self.encoder().is_some() && !cross.is_empty() {
-            let order: Vec<usize> = cross.into_iter().filter(|i| articles.contains_key(i)).collect();
-            let refs: Vec<&CleanArticle> = order.iter().filter_map(|i| articles.get(i)).collect();
+            let (order, refs): (Vec<usize>, Vec<&CleanArticle>) =
+                cross.iter().filter_map(|&i| articles.get(&i).map(|a| (i, a))).unzip();
             match self.sentence_vectors(&refs, Some(&mut *s)) {
                 Ok(vs) => {
                     for (i, v) in order.iter().zip(vs) {
                         if let Some(d) = digests.get_mut(i) {
-                            d.sentence_vectors = v;
-                            d.sentences_encoded = true;
+                            d.set_sentence_vectors(v);
                         }
                     }
                 }

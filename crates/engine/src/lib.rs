@@ -129,9 +129,7 @@ impl Engine {
         let mut feats: Vec<ArticleFeatures> = articles.par_iter().map(|a| self.features(a)).collect();
         let refs: Vec<&CleanArticle> = articles.iter().collect();
         let keys: Vec<String> = articles.iter().map(content_key).collect();
-        self.attach_vectors(&refs, &keys, &mut feats, cache)?;
-        let centering = self.fit_centering(&feats);
-        vectors::center(centering.as_ref(), &mut feats);
+        self.attach_batch_vectors(&refs, &keys, &mut feats, cache)?;
         let mut clusterer = self.new_clusterer();
         for f in &feats {
             clusterer.observe(f);

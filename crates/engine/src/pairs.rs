@@ -76,9 +76,7 @@ impl Engine {
         let mut feats: Vec<_> = uniq.par_iter().map(|a| self.features(a)).collect();
         let refs: Vec<&CleanArticle> = uniq.iter().collect();
         let keys: Vec<String> = uniq.iter().map(crate::content_key).collect();
-        self.attach_vectors(&refs, &keys, &mut feats, cache.as_deref_mut())?;
-        let centering = self.fit_centering(&feats);
-        crate::vectors::center(centering.as_ref(), &mut feats);
+        self.attach_batch_vectors(&refs, &keys, &mut feats, cache.as_deref_mut())?;
         let mut digests: Vec<_> = uniq.par_iter().map(digest).collect();
         let mut df = DocFreq::default();
         for f in &feats {
@@ -114,8 +112,7 @@ impl Engine {
             let refs: Vec<&CleanArticle> = need.iter().map(|&i| &uniq[i]).collect();
             let vecs = self.sentence_vectors(&refs, cache)?;
             for (&i, v) in need.iter().zip(vecs) {
-                digests[i].sentence_vectors = v;
-                digests[i].sentences_encoded = true;
+                digests[i].set_sentence_vectors(v);
             }
         }
         Ok(pairs

@@ -68,12 +68,27 @@ impl Engine {
         LanguageCentering::fit(features.into_iter().filter_map(|f| f.vector.as_deref().map(|v| (f.lang.as_str(), v))), options)
     }
 
+    /// [`Engine::attach_vectors`] for a batch that is compared only within itself
+    /// (`cluster`, `similarity`): the vectors are then centred per language over the batch.
+    pub(crate) fn attach_batch_vectors(
+        &self,
+        articles: &[&CleanArticle],
+        keys: &[String],
+        features: &mut [ArticleFeatures],
+        cache: Option<&mut Store>,
+    ) -> Result<()> {
+        self.attach_vectors(articles, keys, features, cache)?;
+        let centering = self.fit_centering(&*features);
+        center(centering.as_ref(), features);
+        Ok(())
+    }
+
     /// Sets `features[i].vector` for each article (nothing when no model is loaded).
     pub(crate) fn attach_vectors(
         &self,
         articles: &[&CleanArticle],
         keys: &[String],
-        features: &mut [storyweave_encode::ArticleFeatures],
+        features: &mut [ArticleFeatures],
         cache: Option<&mut Store>,
     ) -> Result<()> {
         if let Some(vecs) = self.vectors(articles, keys, cache, &mut |_, _| {})? {
@@ -99,41 +114,38 @@ impl Engine {
         };
         let model = encoder.id().to_string();
         let texts: Vec<Vec<&str>> = articles.iter().map(|a| storyweave_relate::sentence_texts(a)).collect();
-        let key = |s: &str| format!("s:{}", blake3::hash(s.as_bytes()).to_hex());
+        let keys: Vec<Vec<String>> = texts
+            .iter()
+            .map(|ss| ss.iter().map(|s| format!("s:{}", blake3::hash(s.as_bytes()).to_hex())).collect())
+            .collect();
         let mut found: std::collections::HashMap<String, Vec<f32>> = std::collections::HashMap::new();
-        let mut missing: Vec<&str> = Vec::new();
+        let mut missing: Vec<(&String, &str)> = Vec::new();
         let mut queued = std::collections::HashSet::new();
-        for s in texts.iter().flatten() {
-            let k = key(s);
-            if found.contains_key(&k) || queued.contains(&k) {
+        for (s, k) in texts.iter().flatten().zip(keys.iter().flatten()) {
+            if found.contains_key(k) || queued.contains(k) {
                 continue;
             }
-            match cache.as_deref().map(|c| c.vector(&model, &k)).transpose()?.flatten() {
+            match cache.as_deref().map(|c| c.vector(&model, k)).transpose()?.flatten() {
                 Some(v) if v.len() == encoder.dim() => {
-                    found.insert(k, v);
+                    found.insert(k.clone(), v);
                 }
                 _ => {
                     queued.insert(k);
-                    missing.push(s);
+                    missing.push((k, s));
                 }
             }
         }
         if !missing.is_empty() {
-            let vecs = encoder.encode_batch(&missing)?;
-            let fresh: Vec<(String, Vec<f32>)> = missing.iter().map(|s| key(s)).zip(vecs).collect();
+            let sentences: Vec<&str> = missing.iter().map(|&(_, s)| s).collect();
+            let vecs = encoder.encode_batch(&sentences)?;
+            let fresh: Vec<(String, Vec<f32>)> = missing.iter().map(|&(k, _)| k.clone()).zip(vecs).collect();
             if let Some(store) = cache.as_deref_mut() {
-                if store.in_transaction() {
-                    store.put_vectors(&model, &fresh)?;
-                } else {
-                    store.transaction(|s| s.put_vectors(&model, &fresh))?;
-                }
+                // Nests as a savepoint when the caller (ingest) already holds a transaction.
+                store.transaction(|s| s.put_vectors(&model, &fresh))?;
             }
             found.extend(fresh);
         }
-        Ok(texts
-            .iter()
-            .map(|ss| ss.iter().filter_map(|s| found.get(&key(s)).cloned()).collect())
-            .collect())
+        Ok(keys.iter().map(|ks| ks.iter().filter_map(|k| found.get(k).cloned()).collect()).collect())
     }
 }
 

@@ -47,6 +47,15 @@ pub struct Digest {
     pub sentences_encoded: bool,
 }
 
+impl Digest {
+    /// Sets the encoder vectors of [`sentence_texts`] (possibly none, when no sentence was
+    /// long enough) and marks the sentences as encoded.
+    pub fn set_sentence_vectors(&mut self, vectors: Vec<Vec<f32>>) {
+        self.sentence_vectors = vectors;
+        self.sentences_encoded = true;
+    }
+}
+
 /// Sentences beyond this are not encoded for alignment: a translation shows itself in its
 /// first sentences, and the cost stays bounded for very long articles.
 pub const MAX_SENTENCE_VECTORS: usize = 60;

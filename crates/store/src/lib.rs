@@ -318,11 +318,6 @@ impl Store {
         Ok(())
     }
 
-    /// True inside [`Store::transaction`] (writes then commit with it).
-    pub fn in_transaction(&self) -> bool {
-        !self.conn.is_autocommit()
-    }
-
     /// The stored vector of a text key under this encoder id, if any.
     pub fn vector(&self, model: &str, key: &str) -> Result<Option<Vec<f32>>> {
         let bytes: Option<Vec<u8>> = self.query_opt(
