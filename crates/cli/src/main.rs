@@ -1,25 +1,35 @@
-//! The `storyweave` command-line tool.
+//! The `storyweave` command-line tool: a thin layer over `storyweave_engine`.
 
 mod output;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
-use output::{print_json_line, Out};
+use output::{print_json_line, Out, Progress};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use storyweave_engine::{Config, Engine, IngestReport, PairInput, Skip, StorySink};
+use storyweave_engine::{Config, Engine, IngestReport, PairInput, Pipeline, SearchQuery};
 use storyweave_ingest::{ReadOptions, RecordError};
-use storyweave_model::{Origin, RawArticle, StoryId};
-use storyweave_store::Store;
+use storyweave_model::{Origin, RawArticle};
+use storyweave_store::{SqliteStore, StorySort};
 
 /// Exit code when the command finished but some records were skipped.
 const EXIT_SKIPPED: u8 = 3;
+/// Exit code when an input path given on the command line does not exist.
+const EXIT_MISSING_INPUT: u8 = 4;
+
+const AFTER_HELP: &str = "\
+JSON output: `ingest --json`, `recluster --json`, `stories --json`, `story --json`, `search --json`,
+`clean`, `cluster`, `similarity`, `embed` and `export` print JSON lines (one JSON value per line,
+UTF-8), which `jq` and other JSON tools read as they are. Progress and skipped records go to
+stderr, never to stdout.
+
+Exit codes: 0 success; 1 error (the message says what to do); 2 bad command line;
+3 finished, but some records were skipped (each named on stderr); 4 an input path does not exist.";
 
 /// Turns a stream of news articles in any language into cross-lingual stories.
 #[derive(Parser)]
-#[command(name = "storyweave", version, about, long_about = None)]
+#[command(name = "storyweave", version, about, long_about = None, after_help = AFTER_HELP)]
 struct Cli {
     /// SQLite store (default: $STORYWEAVE_DB, else the per-user data directory).
     #[arg(long, global = true, value_name = "FILE")]
@@ -46,7 +56,7 @@ enum Command {
         /// Files or folders: .txt .html .htm .json .jsonl .xml .rss .atom, or `-`.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Print the report as JSON.
+        /// Print the report as one JSON line.
         #[arg(long)]
         json: bool,
     },
@@ -56,7 +66,7 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// List stories, largest first.
+    /// List stories (read-only).
     Stories {
         /// Print JSON lines.
         #[arg(long)]
@@ -67,8 +77,26 @@ enum Command {
         /// Only stories with at least this many articles.
         #[arg(long, default_value_t = 1)]
         min_articles: usize,
+        /// Only stories with an article in this language (ISO code, e.g. de).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only stories with an article published at or after this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only stories with an article published at or before this time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only stories naming this entity, in any script (e.g. Putin or Путин).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only stories with an article from this source (case-insensitive).
+        #[arg(long)]
+        source: Option<String>,
+        /// Order: largest first, or most recently updated first.
+        #[arg(long, value_enum, default_value_t = SortArg::Size)]
+        sort: SortArg,
     },
-    /// Show one story: its articles and their relations.
+    /// Show one story: its articles and their relations (read-only).
     Story {
         /// Story id (`s12` or `12`).
         id: String,
@@ -76,7 +104,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export every story with its articles and relations.
+    /// Search stories in any language, best first (read-only).
+    Search {
+        /// What to look for: names, words or a sentence, in any language or script.
+        query: String,
+        /// Only articles in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only articles published at or after this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only articles published at or before this time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only stories naming this entity.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only articles from this source.
+        #[arg(long)]
+        source: Option<String>,
+        /// At most this many stories.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON lines `{"story","score","headline","articles":[ids…]}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every story with its articles and relations (read-only).
     Export {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
@@ -85,9 +139,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Rebuild all stories from the stored articles.
+    /// Rebuild all stories from the stored articles (swapped in at once).
     Recluster {
-        /// Print the report as JSON.
+        /// Print the report as one JSON line.
         #[arg(long)]
         json: bool,
     },
@@ -120,6 +174,14 @@ enum ExportFormat {
     Jsonl,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    /// Largest first.
+    Size,
+    /// Most recently updated first.
+    Updated,
+}
+
 // The encoder allocates and frees a few large activation buffers per layer; glibc's malloc
 // hands buffers that large back to the kernel each time (mmap/munmap), and the page faults of
 // re-mapping them cost about a fifth of the encoding time (profile in BENCHMARKS.md).
@@ -149,104 +211,177 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_config(path: Option<&Path>) -> Result<Config> {
-    match path {
-        Some(p) => Config::from_toml_file(p).context("could not load the configuration"),
-        None => Ok(Config::default()),
-    }
-}
-
-fn open_store(db: Option<&Path>) -> Result<Store> {
-    let path = db.map(Path::to_path_buf).unwrap_or_else(storyweave_store::default_path);
-    Store::open(&path).with_context(|| format!("could not open the store {}", path.display()))
-}
-
-/// Builds the engine; commands that compare articles load the encoder (or say, once, that
-/// they run without one).
-fn build_engine(cli: &Cli) -> Result<Engine> {
-    let mut config = load_config(cli.config.as_deref())?;
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut config = match cli.config.as_deref() {
+        Some(p) => Config::from_toml_file(p).context("could not load the configuration")?,
+        None => Config::default(),
+    };
     if let Some(dir) = &cli.model {
         config.model.path = Some(dir.clone());
     }
+    Ok(config)
+}
+
+fn db_path(db: Option<&Path>) -> PathBuf {
+    db.map(Path::to_path_buf).unwrap_or_else(storyweave_store::default_path)
+}
+
+/// Opens the store for a read command: never creates or changes it.
+fn open_read(db: Option<&Path>) -> Result<SqliteStore> {
+    let path = db_path(db);
+    SqliteStore::open_read_only(&path).with_context(|| format!("could not read the store {}", path.display()))
+}
+
+/// Builds the pipeline; commands that compare articles load the encoder (or say, once, that
+/// they run without one).
+fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
     let compares = matches!(
         cli.command,
-        Command::Ingest { .. } | Command::Recluster { .. } | Command::Cluster { .. } | Command::Similarity { .. } | Command::Embed { .. }
+        Command::Ingest { .. }
+            | Command::Recluster { .. }
+            | Command::Cluster { .. }
+            | Command::Similarity { .. }
+            | Command::Embed { .. }
+            | Command::Search { .. }
     );
     if !compares {
-        return Ok(Engine::new(config));
+        return Ok(Pipeline::new(config));
     }
     match &config.model.path {
         Some(dir) => {
             let dir = dir.display().to_string();
-            let engine = Engine::with_model(config).with_context(|| format!("could not load the model {dir}"))?;
-            Ok(engine)
+            Pipeline::with_model(config).with_context(|| format!("could not load the model {dir}"))
         }
         None => {
             if matches!(cli.command, Command::Embed { .. }) {
                 anyhow::bail!("`embed` needs a model: give --model DIR or [model] path in the config");
             }
-            if !cli.quiet {
+            if !cli.quiet && !matches!(cli.command, Command::Search { .. }) {
                 eprintln!(
                     "storyweave: no model given (--model DIR or [model] path); comparing articles on names, numbers, dates and words only"
                 );
             }
-            Ok(Engine::new(config))
+            Ok(Pipeline::new(config))
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    let engine = build_engine(&cli)?;
+/// Opens the long-lived engine over the store for a write command.
+fn open_engine(cli: &Cli, pipeline: Pipeline) -> Result<Engine> {
+    let path = db_path(cli.db.as_deref());
+    let engine = Engine::open(&path, pipeline).with_context(|| format!("could not open the store {}", path.display()))?;
     let quiet = cli.quiet;
-    match cli.command {
+    engine.on_write_wait(std::sync::Arc::new(move |p: &Path| {
+        if !quiet {
+            eprintln!("storyweave: waiting for another storyweave process writing to {} …", p.display());
+        }
+    }))?;
+    Ok(engine)
+}
+
+/// Reads a time given on the command line.
+fn parse_time(flag: &str, value: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    value
+        .map(|v| storyweave_ingest::parse_date(v).with_context(|| format!("--{flag} {v:?}: expected RFC 3339 (2024-05-01T12:00:00Z) or YYYY-MM-DD")))
+        .transpose()
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let config = load_config(&cli)?;
+    let pipeline = build_pipeline(&cli, config)?;
+    let quiet = cli.quiet;
+    match &cli.command {
         Command::Ingest { paths, json } => {
-            let mut store = open_store(cli.db.as_deref())?;
-            let mut sink = Progress::new(quiet);
-            let report = engine.ingest_paths(&mut store, &paths, &mut sink).context("ingest failed")?;
+            let (paths, json) = (paths.clone(), *json);
+            let engine = open_engine(&cli, pipeline)?;
+            let mut sink = Progress::new(quiet, "ingest");
+            let report = engine.ingest_paths(&paths, &mut sink).context("ingest failed")?;
             sink.finish();
             print_report(&report, json, "ingested")?;
             Ok(exit_for(&report))
         }
         Command::Recluster { json } => {
-            let mut store = open_store(cli.db.as_deref())?;
-            let mut sink = Progress::new(quiet);
-            let report = engine.recluster(&mut store, &mut sink).context("recluster failed")?;
+            let json = *json;
+            let engine = open_engine(&cli, pipeline)?;
+            let mut sink = Progress::new(quiet, "recluster");
+            let report = engine.recluster(&mut sink).context("recluster failed")?;
             sink.finish();
             print_report(&report, json, "reclustered")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Clean { paths } => cmd_clean(&engine, &paths, engine.config().input.max_bytes),
-        Command::Stories { json, limit, min_articles } => {
-            let store = open_store(cli.db.as_deref())?;
-            output::print_stories(&store, json, limit, min_articles)?;
+        Command::Clean { paths } => cmd_clean(&pipeline, paths),
+        Command::Stories { json, limit, min_articles, lang, since, until, entity, source, sort } => {
+            let store = open_read(cli.db.as_deref())?;
+            let query = storyweave_store::StoryQuery {
+                lang: lang.clone(),
+                since: parse_time("since", since.as_deref())?,
+                until: parse_time("until", until.as_deref())?,
+                entity_token: match entity {
+                    Some(e) => Some(storyweave_engine::entity_token(e).with_context(|| format!("--entity {e:?}: not a name"))?),
+                    None => None,
+                },
+                source: source.clone(),
+                min_articles: *min_articles,
+                sort: match sort {
+                    SortArg::Size => StorySort::Size,
+                    SortArg::Updated => StorySort::Updated,
+                },
+                limit: 0,
+                cursor: None,
+            };
+            output::print_stories(&store, &query, *json, *limit)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Story { id, json } => {
-            let store = open_store(cli.db.as_deref())?;
-            let sid: StoryId = id.parse().with_context(|| format!("`{id}` is not a story id (expected s12 or 12)"))?;
-            output::print_story(&store, sid, json)?;
+            let store = open_read(cli.db.as_deref())?;
+            let sid = storyweave_engine::views::parse_story_id(id)?;
+            output::print_story(&store, sid, *json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, lang, since, until, entity, source, limit, json } => {
+            let store = open_read(cli.db.as_deref())?;
+            let q = SearchQuery {
+                text: query.clone(),
+                lang: lang.clone(),
+                since: parse_time("since", since.as_deref())?,
+                until: parse_time("until", until.as_deref())?,
+                entity: entity.clone(),
+                source: source.clone(),
+                limit: Some(*limit),
+            };
+            let vectors = match pipeline.encoder() {
+                Some(e) => Some(storyweave_engine::search::StoredVectors::load(&store, e.id())?),
+                None => None,
+            };
+            let hits = storyweave_engine::search::search(
+                &pipeline,
+                &store,
+                vectors.as_ref().map(|v| v as &dyn storyweave_engine::search::VectorSearch),
+                &q,
+            )?;
+            output::print_search(&hits, *json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format: ExportFormat::Jsonl, output } => {
-            let store = open_store(cli.db.as_deref())?;
+            let store = open_read(cli.db.as_deref())?;
             output::export_jsonl(&store, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Cluster { input } => {
-            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
-            cmd_cluster(&engine, &input, cache.as_mut())
+            let mut cache = vector_cache(&pipeline, cli.db.as_deref())?;
+            cmd_cluster(&pipeline, input, cache.as_mut())
         }
         Command::Similarity { input, explain } => {
-            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
-            cmd_similarity(&engine, &input, explain, cache.as_mut())
+            let mut cache = vector_cache(&pipeline, cli.db.as_deref())?;
+            cmd_similarity(&pipeline, input, *explain, cache.as_mut())
         }
         Command::Embed { input } => {
-            let mut cache = vector_cache(&engine, cli.db.as_deref())?;
-            cmd_embed(&engine, &input, cache.as_mut(), quiet)
+            let mut cache = vector_cache(&pipeline, cli.db.as_deref())?;
+            cmd_embed(&pipeline, input, cache.as_mut(), quiet)
         }
         Command::Config => {
             let mut out = Out::stdout();
-            out.write_all(engine.config().to_toml().as_bytes())?;
+            out.write_all(pipeline.config().to_toml().as_bytes())?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
@@ -254,7 +389,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn exit_for(report: &IngestReport) -> ExitCode {
-    if report.skipped.is_empty() {
+    if report.missing_input() {
+        ExitCode::from(EXIT_MISSING_INPUT)
+    } else if report.skipped.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_SKIPPED)
@@ -268,79 +405,34 @@ fn print_report(report: &IngestReport, json: bool, verb: &str) -> Result<()> {
     } else {
         writeln!(
             out,
-            "{verb}: {} records, {} new articles, {} already stored, {} skipped; {} new stories, {} extended",
+            "{verb}: {} records, {} new articles, {} already stored, {} skipped; {} new stories, {} extended, {} merged",
             report.records,
             report.added,
             report.duplicates,
             report.skipped.len(),
             report.new_stories,
-            report.extended_stories
+            report.extended_stories,
+            report.merged_stories
         )?;
     }
     out.flush()?;
     Ok(())
 }
 
-/// Progress bar and skip log on stderr; the bar only appears on a terminal.
-struct Progress {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-}
-
-impl Progress {
-    fn new(quiet: bool) -> Self {
-        use std::io::IsTerminal;
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new(0);
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} {eta}") {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress { bar, quiet }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
-}
-
-impl StorySink for Progress {
-    fn on_skip(&mut self, skip: &Skip) {
-        let line = format!("skipped {}: {}", skip.origin, skip.reason);
-        match &self.bar {
-            Some(b) => b.println(line),
-            None if !self.quiet => eprintln!("storyweave: {line}"),
-            None => {}
-        }
-    }
-
-    fn on_progress(&mut self, done: usize, total: Option<usize>) {
-        if let Some(b) = &self.bar {
-            // Streamed input has no known total: the bar then just counts.
-            b.set_length(total.unwrap_or(done) as u64);
-            b.set_position(done as u64);
-        }
-    }
-}
-
 fn report_skip(origin: &Origin, reason: &str) {
     eprintln!("storyweave: skipped {origin}: {reason}");
 }
 
-/// Reads records from files/folders, or JSON lines from stdin for `-`.
-fn read_records(paths: &[PathBuf], max_bytes: u64, mut each: impl FnMut(Result<RawArticle, RecordError>)) {
+/// Reads records from files/folders, or JSON lines from stdin for `-`; returns whether an
+/// input path was missing.
+fn read_records(paths: &[PathBuf], max_bytes: u64, mut each: impl FnMut(Result<RawArticle, RecordError>)) -> bool {
     let opts = ReadOptions { max_bytes };
+    let mut missing = false;
     for item in storyweave_ingest::list_inputs(paths) {
         match item {
-            Err(e) => each(Err(e)),
-            Ok(p) if p.as_os_str() == "-" => {
-                let stdin = std::io::stdin();
-                for r in storyweave_ingest::read_jsonl(stdin.lock(), "-", &opts) {
-                    each(r);
-                }
+            Err(e) => {
+                missing |= e.kind() == Some(storyweave_ingest::ReasonKind::NotFound);
+                each(Err(e))
             }
             Ok(p) => {
                 for r in storyweave_ingest::read_file_iter(&p, &opts) {
@@ -349,13 +441,25 @@ fn read_records(paths: &[PathBuf], max_bytes: u64, mut each: impl FnMut(Result<R
             }
         }
     }
+    missing
 }
 
-fn cmd_clean(engine: &Engine, paths: &[PathBuf], max_bytes: u64) -> Result<ExitCode> {
+/// The exit code of an evaluation command.
+fn eval_exit(skipped: usize, missing: bool) -> ExitCode {
+    if missing {
+        ExitCode::from(EXIT_MISSING_INPUT)
+    } else if skipped == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_SKIPPED)
+    }
+}
+
+fn cmd_clean(pipeline: &Pipeline, paths: &[PathBuf]) -> Result<ExitCode> {
     let mut out = Out::stdout();
     let mut skipped = 0usize;
     let mut result = Ok(());
-    read_records(paths, max_bytes, |rec| {
+    let missing = read_records(paths, pipeline.config().input.max_bytes, |rec| {
         if result.is_err() {
             return;
         }
@@ -367,7 +471,7 @@ fn cmd_clean(engine: &Engine, paths: &[PathBuf], max_bytes: u64) -> Result<ExitC
                 return;
             }
         };
-        match engine.clean(raw) {
+        match pipeline.clean(raw) {
             Ok(a) => {
                 let line = serde_json::json!({
                     "file": a.origin.file,
@@ -377,6 +481,8 @@ fn cmd_clean(engine: &Engine, paths: &[PathBuf], max_bytes: u64) -> Result<ExitC
                     "lang": a.lang,
                     "published": a.published,
                     "byline": a.byline,
+                    "source": a.source,
+                    "url": a.url,
                 });
                 result = print_json_line(&mut out, &line);
             }
@@ -388,24 +494,25 @@ fn cmd_clean(engine: &Engine, paths: &[PathBuf], max_bytes: u64) -> Result<ExitC
     });
     result?;
     out.flush()?;
-    Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
+    Ok(eval_exit(skipped, missing))
 }
 
 /// The store that caches encoder vectors, when a model is loaded (nothing to cache otherwise).
-fn vector_cache(engine: &Engine, db: Option<&Path>) -> Result<Option<Store>> {
-    if engine.encoder().is_none() {
+fn vector_cache(pipeline: &Pipeline, db: Option<&Path>) -> Result<Option<SqliteStore>> {
+    if pipeline.encoder().is_none() {
         return Ok(None);
     }
-    open_store(db).map(Some)
+    let path = db_path(db);
+    SqliteStore::open(&path).map(Some).with_context(|| format!("could not open the store {}", path.display()))
 }
 
 /// Reads and cleans every record of `input`; bad ones are reported and counted.
-fn read_clean(engine: &Engine, input: &Path) -> (Vec<storyweave_model::CleanArticle>, usize) {
+fn read_clean(pipeline: &Pipeline, input: &Path) -> (Vec<storyweave_model::CleanArticle>, usize, bool) {
     let mut articles = Vec::new();
     let mut skipped = 0usize;
-    read_records(&[input.to_path_buf()], engine.config().input.max_bytes, |rec| match rec
+    let missing = read_records(&[input.to_path_buf()], pipeline.config().input.max_bytes, |rec| match rec
         .map_err(|e| (e.origin, e.reason))
-        .and_then(|r| engine.clean_lenient(r).map_err(|e| (e.origin, e.reason)))
+        .and_then(|r| pipeline.clean_lenient(r).map_err(|e| (e.origin, e.reason)))
     {
         Ok(a) => articles.push(a),
         Err((origin, reason)) => {
@@ -413,15 +520,15 @@ fn read_clean(engine: &Engine, input: &Path) -> (Vec<storyweave_model::CleanArti
             report_skip(&origin, &reason);
         }
     });
-    (articles, skipped)
+    (articles, skipped, missing)
 }
 
-fn cmd_embed(engine: &Engine, input: &Path, cache: Option<&mut Store>, quiet: bool) -> Result<ExitCode> {
-    let (articles, skipped) = read_clean(engine, input);
+fn cmd_embed(pipeline: &Pipeline, input: &Path, cache: Option<&mut SqliteStore>, quiet: bool) -> Result<ExitCode> {
+    let (articles, skipped, missing) = read_clean(pipeline, input);
     let refs: Vec<&storyweave_model::CleanArticle> = articles.iter().collect();
     let keys: Vec<String> = articles.iter().map(storyweave_engine::content_key).collect();
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(articles.len() as u64) };
-    let vectors = engine
+    let bar = output::count_bar(quiet, articles.len() as u64, "articles encoded");
+    let vectors = pipeline
         .vectors(&refs, &keys, cache, &mut |done, _| bar.set_position(done as u64))
         .context("encoding failed")?
         .unwrap_or_default();
@@ -431,26 +538,32 @@ fn cmd_embed(engine: &Engine, input: &Path, cache: Option<&mut Store>, quiet: bo
         print_json_line(&mut out, &serde_json::json!({"id": a.id, "vector": v}))?;
     }
     out.flush()?;
-    Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
+    Ok(eval_exit(skipped, missing))
 }
 
-fn cmd_cluster(engine: &Engine, input: &Path, cache: Option<&mut Store>) -> Result<ExitCode> {
-    let (articles, skipped) = read_clean(engine, input);
+fn cmd_cluster(pipeline: &Pipeline, input: &Path, cache: Option<&mut SqliteStore>) -> Result<ExitCode> {
+    let (articles, skipped, missing) = read_clean(pipeline, input);
     let mut out = Out::stdout();
-    for (id, story) in engine.cluster(articles, cache).context("clustering failed")? {
+    for (id, story) in pipeline.cluster(articles, cache).context("clustering failed")? {
         print_json_line(&mut out, &serde_json::json!({"id": id, "story": story.to_string()}))?;
     }
     out.flush()?;
-    Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
+    Ok(eval_exit(skipped, missing))
 }
 
-fn cmd_similarity(engine: &Engine, input: &Path, explain: bool, cache: Option<&mut Store>) -> Result<ExitCode> {
+fn cmd_similarity(pipeline: &Pipeline, input: &Path, explain: bool, cache: Option<&mut SqliteStore>) -> Result<ExitCode> {
     let label = input.display().to_string();
     let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        let f = std::fs::File::open(input).with_context(|| format!("could not open {label}"))?;
-        Box::new(std::io::BufReader::new(f))
+        match std::fs::File::open(input) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("storyweave: skipped {label}: does not exist: check the path (or use `-` for JSON lines on standard input)");
+                return Ok(ExitCode::from(EXIT_MISSING_INPUT));
+            }
+            Err(e) => return Err(e).with_context(|| format!("could not open {label}")),
+        }
     };
     let mut pairs = Vec::new();
     let mut skipped = 0usize;
@@ -460,7 +573,7 @@ fn cmd_similarity(engine: &Engine, input: &Path, explain: bool, cache: Option<&m
             continue;
         }
         let origin = Origin { file: label.clone(), line: Some(n + 1), item: None };
-        match parse_pair(&line, &origin) {
+        match PairInput::parse_line(&line, &origin) {
             Ok(p) => pairs.push(p),
             Err(reason) => {
                 skipped += 1;
@@ -469,7 +582,7 @@ fn cmd_similarity(engine: &Engine, input: &Path, explain: bool, cache: Option<&m
         }
     }
     let mut out = Out::stdout();
-    for r in engine.similarity_pairs(pairs, explain, cache).context("scoring failed")? {
+    for r in pipeline.similarity_pairs(pairs, explain, cache).context("scoring failed")? {
         match r {
             Ok(r) => print_json_line(&mut out, &r)?,
             Err(e) => {
@@ -479,19 +592,5 @@ fn cmd_similarity(engine: &Engine, input: &Path, explain: bool, cache: Option<&m
         }
     }
     out.flush()?;
-    Ok(if skipped == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_SKIPPED) })
-}
-
-fn parse_pair(line: &str, origin: &Origin) -> std::result::Result<PairInput, String> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("broken JSON: {e}"))?;
-    let id = match v.get("id") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => return Err("a pair needs an \"id\"".into()),
-    };
-    let side = |k: &str| -> std::result::Result<RawArticle, String> {
-        let obj = v.get(k).ok_or_else(|| format!("a pair needs an article \"{k}\""))?;
-        storyweave_ingest::parse_record(obj, origin.clone()).map_err(|e| format!("article \"{k}\": {}", e.reason))
-    };
-    Ok(PairInput { id, a: side("a")?, b: side("b")? })
+    Ok(eval_exit(skipped, false))
 }

@@ -101,7 +101,7 @@ fn embed_prints_unit_vectors_and_encodes_each_text_once() {
         ..Default::default()
     })
     .unwrap();
-    let store = storyweave_store::Store::open(&db).unwrap();
+    let store = storyweave_store::SqliteStore::open(&db).unwrap();
     use storyweave_encode::Encoder;
     assert_eq!(store.vector_count(enc.id()).unwrap(), 2);
     // Without a model, embed refuses clearly, and comparing commands say once they run without one.

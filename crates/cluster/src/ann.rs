@@ -489,6 +489,61 @@ impl AutoIndex {
     }
 }
 
+/// The file name stem of a dumped HNSW graph (hnsw_rs adds `.hnsw.graph` / `.hnsw.data`).
+const HNSW_BASENAME: &str = "ann";
+
+impl AutoIndex {
+    /// Writes the index into folder `dir` (which must exist): the HNSW graph as hnsw_rs dumps
+    /// it, so that reopening does not rebuild it (minutes at 100,000 vectors). An exact index
+    /// writes nothing: it is rebuilt from the vectors, which costs no more than reading them.
+    pub fn dump(&self, dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+        use hnsw_rs::api::AnnT;
+        match &self.inner {
+            Inner::Exact(_) => Ok(Vec::new()),
+            Inner::Hnsw(h) => {
+                let name = h.graph.file_dump(dir, HNSW_BASENAME).map_err(|e| format!("dumping the HNSW graph: {e}"))?;
+                if name != HNSW_BASENAME {
+                    return Err(format!("hnsw_rs wrote {name} instead of {HNSW_BASENAME} in {}", dir.display()));
+                }
+                Ok(vec![
+                    dir.join(format!("{HNSW_BASENAME}.hnsw.graph")),
+                    dir.join(format!("{HNSW_BASENAME}.hnsw.data")),
+                ])
+            }
+        }
+    }
+
+    /// Reopens an index: the HNSW graph dumped in `dir` when `hnsw` is true (its files must
+    /// have been checked by the caller: hnsw_rs panics on damaged ones), else an exact index
+    /// refilled from `vectors` (slot, vector) in slot order.
+    pub fn load<'v>(
+        dir: &std::path::Path,
+        dim: usize,
+        config: AnnConfig,
+        hnsw: bool,
+        vectors: impl Iterator<Item = (u32, &'v [f32])>,
+    ) -> Result<AutoIndex, String> {
+        if !hnsw {
+            let mut index = AutoIndex::new(dim, AnnConfig { exact_below: usize::MAX, ..config.clone() });
+            for (slot, v) in vectors {
+                index.insert(slot, v);
+            }
+            index.config = config;
+            return Ok(index);
+        }
+        // hnsw_rs ties a reloaded graph's lifetime to its loader, for memory-mapped data. The
+        // data is read into memory here (no mmap), so the loader holds only its paths; it is
+        // leaked, a few hundred bytes once per opened store, to give the graph the 'static
+        // lifetime a long-lived index needs.
+        let io: &'static hnsw_rs::hnswio::HnswIo = Box::leak(Box::new(hnsw_rs::hnswio::HnswIo::new(dir, HNSW_BASENAME)));
+        let graph: Hnsw<'static, f32, UnitCosine> =
+            io.load_hnsw_with_dist(UnitCosine).map_err(|e| format!("reading the HNSW graph in {}: {e}", dir.display()))?;
+        let last_slot = vectors.map(|(s, _)| s).max();
+        let ef_search = config.ef_search.max(1);
+        Ok(AutoIndex { dim, config, inner: Inner::Hnsw(HnswIndex { dim, ef_search, graph, last_slot }) })
+    }
+}
+
 impl VectorIndex for AutoIndex {
     fn insert(&mut self, slot: u32, vector: &[f32]) {
         match &mut self.inner {

@@ -4,6 +4,7 @@ use crate::ann::VectorIndex;
 use crate::similarity::{DocFreq, Prepared, Similarity, SimilarityConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use storyweave_encode::ArticleFeatures;
 use storyweave_model::{ArticleId, StoryId};
 
@@ -335,6 +336,150 @@ impl OnlineClusterer {
     pub fn position(&self, id: &ArticleId) -> Option<usize> {
         self.ids.iter().position(|x| x == id)
     }
+
+    /// The ids of the held articles, by position.
+    pub fn ids(&self) -> &[ArticleId] {
+        &self.ids
+    }
+
+    /// Moves a held article to another story (another process merged stories meanwhile).
+    pub fn set_story(&mut self, position: usize, story: StoryId) {
+        let Some(old) = self.stories.get(position).copied() else { return };
+        if old == story {
+            return;
+        }
+        let idx = position as u32;
+        if let Some(m) = self.members.get_mut(&old) {
+            m.retain(|&x| x != idx);
+            if m.is_empty() {
+                self.members.remove(&old);
+            }
+        }
+        let list = self.members.entry(story).or_default();
+        // Members stay in arrival order, as `assign` keeps them.
+        let at = list.partition_point(|&x| x < idx);
+        list.insert(at, idx);
+        self.stories[position] = story;
+        self.next_story = self.next_story.max(story.0 + 1);
+    }
+
+    /// Writes the clusterer into folder `dir` (which must exist) so that [`Self::load`] gives
+    /// it back without recomputing anything; returns the files written.
+    pub fn save(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        let dim = self.items.iter().find_map(|p| p.features.vector.as_ref().map(Vec::len));
+        let saved = Saved {
+            format: SAVE_FORMAT,
+            df: self.df.clone(),
+            ids: self.ids.clone(),
+            items: self.items.clone(),
+            stories: self.stories.clone(),
+            postings: self.postings.iter().map(|(&k, v)| (k, v.clone())).collect(),
+            next_story: self.next_story,
+            vector_dim: dim,
+            centered: self.items.iter().map(|p| p.features.vector_centered).collect(),
+            hnsw: self.vectors.as_ref().is_some_and(|v| v.is_hnsw()),
+        };
+        let main = dir.join("clusterer.bin");
+        let bytes = postcard::to_stdvec(&saved).map_err(|e| format!("encoding the clusterer: {e}"))?;
+        std::fs::write(&main, bytes).map_err(|e| format!("writing {}: {e}", main.display()))?;
+        let mut files = vec![main];
+        // Vectors as raw little-endian floats: a presence byte per article, then the floats of
+        // those present. 150 MB at 100,000 articles reads in a fraction of a second this way.
+        if let Some(dim) = dim {
+            let path = dir.join("vectors.bin");
+            let mut out = Vec::with_capacity(self.items.len() * (1 + dim * 4));
+            for p in &self.items {
+                match &p.features.vector {
+                    Some(v) if v.len() == dim => {
+                        out.push(1u8);
+                        v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+                    }
+                    _ => out.push(0u8),
+                }
+            }
+            std::fs::write(&path, out).map_err(|e| format!("writing {}: {e}", path.display()))?;
+            files.push(path);
+        }
+        if let Some(index) = &self.vectors {
+            files.extend(index.dump(dir)?);
+        }
+        Ok(files)
+    }
+
+    /// Reads a clusterer written by [`Self::save`] (the caller has checked the files).
+    pub fn load(dir: &Path, config: ClusterConfig, similarity: SimilarityConfig) -> Result<Self, String> {
+        let main = dir.join("clusterer.bin");
+        let bytes = std::fs::read(&main).map_err(|e| format!("reading {}: {e}", main.display()))?;
+        let saved: Saved = postcard::from_bytes(&bytes).map_err(|e| format!("decoding {}: {e}", main.display()))?;
+        if saved.format != SAVE_FORMAT {
+            return Err(format!("{} has format {}, this build reads {SAVE_FORMAT}", main.display(), saved.format));
+        }
+        let n = saved.items.len();
+        if saved.ids.len() != n || saved.stories.len() != n || saved.centered.len() != n {
+            return Err(format!("{}: inconsistent lengths", main.display()));
+        }
+        let mut items = saved.items;
+        if let Some(dim) = saved.vector_dim {
+            let path = dir.join("vectors.bin");
+            let raw = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+            let mut at = 0usize;
+            for (p, centered) in items.iter_mut().zip(&saved.centered) {
+                let flag = *raw.get(at).ok_or_else(|| format!("{}: too short", path.display()))?;
+                at += 1;
+                if flag == 1 {
+                    let end = at + dim * 4;
+                    let chunk = raw.get(at..end).ok_or_else(|| format!("{}: too short", path.display()))?;
+                    p.features.vector = Some(chunk.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect());
+                    p.features.vector_centered = *centered;
+                    at = end;
+                }
+            }
+            if at != raw.len() {
+                return Err(format!("{}: {} bytes left over", path.display(), raw.len() - at));
+            }
+        }
+        let vectors = match saved.vector_dim {
+            Some(dim) => {
+                let vs = items.iter().enumerate().filter_map(|(i, p)| p.features.vector.as_deref().map(|v| (i as u32, v)));
+                Some(crate::ann::AutoIndex::load(dir, dim, config.ann.clone(), saved.hnsw, vs)?)
+            }
+            None => None,
+        };
+        let mut members: HashMap<StoryId, Vec<u32>> = HashMap::new();
+        for (i, s) in saved.stories.iter().enumerate() {
+            members.entry(*s).or_default().push(i as u32);
+        }
+        Ok(OnlineClusterer {
+            config,
+            sim: Similarity::new(similarity),
+            df: saved.df,
+            ids: saved.ids,
+            items,
+            stories: saved.stories,
+            members,
+            postings: saved.postings.into_iter().collect(),
+            vectors,
+            next_story: saved.next_story,
+        })
+    }
+}
+
+/// Bumped whenever [`Saved`] changes shape: an older file is then rebuilt, never misread.
+const SAVE_FORMAT: u32 = 1;
+
+/// What [`OnlineClusterer::save`] writes besides the vectors and the vector index.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    format: u32,
+    df: DocFreq,
+    ids: Vec<ArticleId>,
+    items: Vec<Prepared>,
+    stories: Vec<StoryId>,
+    postings: Vec<(u32, Vec<u32>)>,
+    next_story: u64,
+    vector_dim: Option<usize>,
+    centered: Vec<bool>,
+    hnsw: bool,
 }
 
 

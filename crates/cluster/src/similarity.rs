@@ -96,7 +96,7 @@ impl Default for SimilarityConfig {
 }
 
 /// Document frequencies of features over the articles seen so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DocFreq {
     docs: u32,
     df: HashMap<u32, u32>,
@@ -151,7 +151,7 @@ pub struct ChannelScores {
 
 /// An article's features with precomputed channel norms (norms use the IDF of the moment
 /// they were computed; later IDF drift is small and not worth recomputing every pair).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Prepared {
     /// The features.
     pub features: ArticleFeatures,

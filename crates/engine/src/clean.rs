@@ -1,6 +1,6 @@
 //! Raw article → clean article: extraction, normalisation, language, id.
 
-use crate::Engine;
+use crate::Pipeline;
 use chrono::{DateTime, NaiveDate, Utc};
 use storyweave_extract::{clean_plain_text, Extracted, Extractor};
 use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, RawArticle, RawBody};
@@ -28,7 +28,7 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-impl Engine {
+impl Pipeline {
     fn extract(&self, raw: &RawArticle) -> Extracted {
         match &raw.body {
             RawBody::Html(html) => self.extractor.extract(html, raw.url.as_deref()),
@@ -42,7 +42,7 @@ impl Engine {
         self.finish(raw, extracted, false)
     }
 
-    /// Like [`Engine::clean`], but an article whose text the cleaner removed entirely keeps its
+    /// Like [`Pipeline::clean`], but an article whose text the cleaner removed entirely keeps its
     /// normalised raw text instead: evaluation commands must give every record a result.
     pub fn clean_lenient(&self, raw: RawArticle) -> Result<CleanArticle, CleanError> {
         let extracted = self.extract(&raw);
@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn content_hash_id_is_stable() {
-        let e = Engine::new(Config::default());
+        let e = Pipeline::new(Config::default());
         let a = e.clean(raw(RawBody::Text("The new bridge in Ridgeton opened on Monday.".into()))).unwrap();
         let b = e.clean(raw(RawBody::Text("The new bridge in Ridgeton opened on Monday.\n".into()))).unwrap();
         assert_eq!(a.id, b.id);
@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn empty_text_is_an_error_naming_the_file() {
-        let e = Engine::new(Config::default());
+        let e = Pipeline::new(Config::default());
         let mut r = raw(RawBody::Text("   ".into()));
         r.title = None;
         let err = e.clean(r).unwrap_err();

@@ -1,19 +1,27 @@
-//! The store-backed pipeline: `ingest` (incremental) and `recluster` (from scratch).
+//! One batch of an ingest, and `recluster`.
+//!
+//! A batch is read, cleaned, featurised and encoded outside the write lock (in parallel,
+//! while other writers write and readers read); it is then stored, assigned to stories and
+//! related inside one exclusive write transaction (see `Engine::commit`).
 
-use crate::{summarize_story, Engine, EngineError, Result};
+use crate::engine::StoryEvent;
+use crate::state::StoryState;
+use crate::{summarize_story, Pipeline, Result};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
-use storyweave_cluster::{Assignment, OnlineClusterer};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use storyweave_cluster::Assignment;
 use storyweave_encode::{ArticleFeatures, FEATURES_VERSION};
-use storyweave_ingest::ReadOptions;
+use storyweave_ingest::RecordError;
 use storyweave_model::{ArticleId, CleanArticle, Origin, RawArticle, Relation, Story, StoryId};
 use storyweave_relate::{digest, Relate};
-use storyweave_store::Store;
+use storyweave_store::{SqliteStore, Store};
 
-/// Articles are cleaned and stored in chunks of this size: large enough to use every core
-/// and amortise a transaction, small enough that a crash loses little and memory stays flat.
+/// Articles per batch: large enough to use every core and amortise a transaction, small
+/// enough that a crash loses little and a waiting writer waits briefly.
 const CHUNK: usize = 1024;
+/// Raw bytes per batch: memory in flight stays bounded by bytes as well as by records (1,024
+/// records of 8 MiB each would otherwise be 8 GiB at once).
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 /// A new article is related to at most this many other members of its story (the most
 /// similar ones): every pair is related in stories of up to 21 articles, which is most of
 /// them, while all pairs of a 10,000-article story would be 50 million relations.
@@ -30,6 +38,10 @@ pub struct Skip {
     pub origin: Origin,
     /// Why.
     pub reason: String,
+    /// True when a whole input path is missing (not a bad record): the CLI exits with its
+    /// own code for it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub missing_input: bool,
 }
 
 /// What an ingest did.
@@ -49,429 +61,460 @@ pub struct IngestReport {
     pub extended_stories: usize,
     /// Stories merged into another because a new article bridged them.
     pub merged_stories: usize,
+    /// Raw bytes of the records read (bodies and titles).
+    #[serde(skip)]
+    pub bytes: u64,
+    #[serde(skip)]
+    extended: BTreeSet<StoryId>,
 }
 
-/// Receives pipeline events as they happen (the CLI's progress bar and log implement it).
+impl IngestReport {
+    /// True when an input path given was missing.
+    pub fn missing_input(&self) -> bool {
+        self.skipped.iter().any(|s| s.missing_input)
+    }
+
+    fn skip(&mut self, sink: &mut dyn StorySink, origin: Origin, reason: String) {
+        self.skip_as(sink, origin, reason, false);
+    }
+
+    fn skip_as(&mut self, sink: &mut dyn StorySink, origin: Origin, reason: String, missing_input: bool) {
+        let skip = Skip { origin, reason, missing_input };
+        sink.on_skip(&skip);
+        self.skipped.push(skip);
+    }
+}
+
+/// Receives pipeline events as they happen: the CLI's progress bar and log, the server's
+/// live feed and its answers implement it.
 pub trait StorySink {
+    /// The inputs are known: this many files (or records) and bytes (0 when unknown).
+    fn on_start(&mut self, _inputs: usize, _bytes: u64) {}
     /// A record was skipped.
     fn on_skip(&mut self, _skip: &Skip) {}
-    /// An article was assigned to a story.
+    /// An article was stored and assigned to a story (which a later merge may change).
     fn on_assign(&mut self, _article: &CleanArticle, _assignment: &Assignment) {}
-    /// `done` records of `total` (when known) have been processed.
-    fn on_progress(&mut self, _done: usize, _total: Option<usize>) {}
+    /// An article was already stored and was left as it is.
+    fn on_duplicate(&mut self, _article: &CleanArticle) {}
+    /// `records` records and about `bytes` bytes have been processed.
+    fn on_progress(&mut self, _records: usize, _bytes: u64) {}
+    /// Stories changed.
+    fn on_update(&mut self, _event: &StoryEvent) {}
 }
 
 /// A sink that ignores everything.
 impl StorySink for () {}
 
-/// In-memory state rebuilt from the store: the clusterer and each story's members.
-struct State {
-    clusterer: OnlineClusterer,
-    position: HashMap<ArticleId, usize>,
-    members: HashMap<StoryId, Vec<ArticleId>>,
-    /// Per-language centering of the vectors, fitted at load (see `load_state`).
-    centering: Option<storyweave_encode::LanguageCentering>,
+/// Raw records of one batch.
+pub(crate) struct Batch {
+    raws: Vec<RawArticle>,
 }
 
-impl State {
-    /// Records where a newly assigned article went, moving the members of merged stories.
-    /// Returns the ids whose relations must be (re)computed: the article, and the members of
-    /// merged stories, which now share a story with articles they were never compared with.
-    fn apply(&mut self, id: &ArticleId, pos: usize, out: &Assignment, touched: &mut BTreeSet<StoryId>) -> Vec<ArticleId> {
-        let mut fresh = vec![id.clone()];
-        for absorbed in &out.merged {
-            let moved = self.members.remove(absorbed).unwrap_or_default();
-            fresh.extend(moved.iter().cloned());
-            self.members.entry(out.story).or_default().extend(moved);
-            touched.remove(absorbed);
+/// Size of a raw record in bytes, for the batch's byte bound and the progress.
+fn raw_bytes(r: &RawArticle) -> usize {
+    let body = match &r.body {
+        storyweave_model::RawBody::Text(t) | storyweave_model::RawBody::Html(t) => t.len(),
+    };
+    body + r.title.as_ref().map_or(0, String::len)
+}
+
+/// Bytes of input read so far, for a progress bar that tells the truth: whole files count
+/// by their size once a record of the next file arrives; within a file, records count by
+/// their raw length (a JSON line's escapes and keys make it somewhat longer), never past the
+/// file's size.
+#[derive(Debug, Default)]
+pub(crate) struct ByteProgress {
+    sizes: HashMap<String, u64>,
+    current: Option<String>,
+    done_files: u64,
+    in_file: u64,
+}
+
+impl ByteProgress {
+    /// Progress over files of these sizes (by the names records give as their origin).
+    pub fn new(sizes: HashMap<String, u64>) -> Self {
+        ByteProgress { sizes, ..Default::default() }
+    }
+
+    fn record(&mut self, file: &str, bytes: usize) {
+        if self.current.as_deref() != Some(file) {
+            if let Some(prev) = self.current.take() {
+                self.done_files += self.sizes.get(&prev).copied().unwrap_or(self.in_file);
+            }
+            self.current = Some(file.to_string());
+            self.in_file = 0;
         }
-        self.position.insert(id.clone(), pos);
-        self.members.entry(out.story).or_default().push(id.clone());
-        touched.insert(out.story);
-        fresh
+        let cap = self.sizes.get(file).copied().unwrap_or(u64::MAX);
+        self.in_file = (self.in_file + bytes as u64).min(cap);
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> u64 {
+        self.done_files + self.in_file
     }
 }
 
-impl Engine {
-    /// Rebuilds the clusterer from stored features and story assignments. Features stored
-    /// with another version are recomputed from the stored text (and stored again).
-    ///
-    /// With a model, vectors are centred per language with means fitted from the stored
-    /// vectors and those of `incoming` (the first new chunk of an ingest, so that a first
-    /// large ingest into an empty store is centred too); `incoming` itself is left as it is.
-    fn load_state(&self, store: &mut Store, incoming: &[ArticleFeatures]) -> Result<(State, Vec<(ArticleId, ArticleFeatures)>)> {
-        let mut clusterer = self.new_clusterer();
-        let story_of: HashMap<ArticleId, StoryId> = store.story_assignments()?.into_iter().collect();
-        let mut order: Vec<ArticleId> = Vec::new();
-        let mut stored: HashMap<ArticleId, ArticleFeatures> = HashMap::new();
-        for (id, bytes) in store.all_features(FEATURES_VERSION)? {
-            let f = ArticleFeatures::from_bytes(&bytes)
-                .map_err(|e| EngineError::Features { id: id.to_string(), reason: e.to_string() })?;
-            order.push(id.clone());
-            stored.insert(id, f);
-        }
-        // Texts are read only when some article lacks features of this version (a store
-        // written by an older storyweave): those features are computed once and stored.
-        if (stored.len() as u64) < store.article_count()? {
-            let articles = store.articles()?;
-            let missing: Vec<&CleanArticle> = articles.iter().filter(|a| !stored.contains_key(&a.id)).collect();
-            let fresh: Vec<(ArticleId, ArticleFeatures)> =
-                missing.par_iter().map(|a| (a.id.clone(), self.features(a))).collect();
-            store.transaction(|s| {
-                for (id, f) in &fresh {
-                    s.put_features(id, FEATURES_VERSION, &f.to_bytes())?;
-                }
-                Ok(())
-            })?;
-            stored.extend(fresh);
-            order = articles.into_iter().map(|a| a.id).collect();
-        }
-        for id in &order {
-            if let Some(f) = stored.get(id) {
-                clusterer.observe(f);
-            }
-        }
-        self.load_vectors(store, &order, &mut stored)?;
-        let centering = self.fit_centering(stored.values().chain(incoming));
-        crate::vectors::center(centering.as_ref(), stored.values_mut());
-        let mut position = HashMap::new();
-        let mut members: HashMap<StoryId, Vec<ArticleId>> = HashMap::new();
-        let mut unassigned = Vec::new();
-        for id in order {
-            let Some(f) = stored.remove(&id) else { continue };
-            match story_of.get(&id) {
-                Some(&story) => {
-                    position.insert(id.clone(), clusterer.len());
-                    clusterer.insert_existing(id.clone(), f, story);
-                    members.entry(story).or_default().push(id);
-                }
-                None => unassigned.push((id, f)),
-            }
-        }
-        Ok((State { clusterer, position, members, centering }, unassigned))
-    }
-
-    /// Attaches stored vectors to loaded features; articles stored before the model was used
-    /// (or under another model) are encoded now, once, from their stored text.
-    fn load_vectors(&self, store: &mut Store, order: &[ArticleId], stored: &mut HashMap<ArticleId, ArticleFeatures>) -> Result<()> {
-        let Some(encoder) = self.encoder() else { return Ok(()) };
-        let model = encoder.id().to_string();
-        let mut have: HashMap<String, Vec<f32>> = store.vectors_with_prefix(&model, "a:")?.into_iter().collect();
-        let mut missing: Vec<ArticleId> = Vec::new();
-        for id in order {
-            if let Some(f) = stored.get_mut(id) {
-                match have.remove(&crate::article_key(id)) {
-                    Some(v) if v.len() == encoder.dim() => f.vector = Some(v),
-                    _ => missing.push(id.clone()),
-                }
-            }
-        }
-        for chunk in missing.chunks(CHUNK) {
-            let mut articles = Vec::with_capacity(chunk.len());
-            for id in chunk {
-                if let Some(a) = store.article(id)? {
-                    articles.push(a);
-                }
-            }
-            let refs: Vec<&CleanArticle> = articles.iter().collect();
-            let keys: Vec<String> = articles.iter().map(|a| crate::article_key(&a.id)).collect();
-            if let Some(vecs) = self.vectors(&refs, &keys, Some(&mut *store), &mut |_, _| {})? {
-                for (a, v) in articles.iter().zip(vecs) {
-                    if let Some(f) = stored.get_mut(&a.id) {
-                        f.vector = (!v.is_empty()).then_some(v);
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Reads files, folders and `-` (JSON lines on stdin), cleans every record, stores the new
-    /// articles and extends the stored stories incrementally. Bad records are skipped and
-    /// reported; they never stop the batch. Input is streamed: a JSON-lines file larger than
-    /// memory is read a chunk at a time.
-    pub fn ingest_paths(&self, store: &mut Store, inputs: &[PathBuf], sink: &mut dyn StorySink) -> Result<IngestReport> {
-        let opts = ReadOptions { max_bytes: self.config.input.max_bytes };
-        let records = storyweave_ingest::list_inputs(inputs).into_iter().flat_map(move |item| match item {
-            Ok(path) => storyweave_ingest::read_file_iter(&path, &opts),
-            Err(e) => Box::new(std::iter::once(Err(e))),
-        });
-        self.ingest_records(store, records, None, sink)
-    }
-
-    /// Ingests already-read raw articles (see [`Engine::ingest_paths`]).
-    pub fn ingest_raw(&self, store: &mut Store, raws: Vec<RawArticle>, sink: &mut dyn StorySink) -> Result<IngestReport> {
-        let total = raws.len();
-        self.ingest_records(store, raws.into_iter().map(Ok), Some(total), sink)
-    }
-
-    /// Ingests a stream of records, `CHUNK` at a time; `total` (if known) feeds the progress.
-    fn ingest_records(
-        &self,
-        store: &mut Store,
-        records: impl Iterator<Item = std::result::Result<RawArticle, storyweave_ingest::RecordError>>,
-        total: Option<usize>,
+impl Batch {
+    /// Takes records until the batch is full (by count or bytes); bad records are reported.
+    pub fn read(
+        records: &mut std::iter::Peekable<impl Iterator<Item = std::result::Result<RawArticle, RecordError>>>,
+        report: &mut IngestReport,
+        progress: &mut ByteProgress,
         sink: &mut dyn StorySink,
-    ) -> Result<IngestReport> {
-        let mut report = IngestReport::default();
-        // The stored state is loaded once the first chunk is encoded (its vectors help fit the
-        // centering); articles stored without a story (none, unless a store was edited by
-        // hand) wait for `recluster`.
-        let mut state: Option<State> = None;
+    ) -> Batch {
+        let mut raws = Vec::new();
+        let mut bytes = 0usize;
+        for rec in records.by_ref() {
+            report.records += 1;
+            match rec {
+                Ok(r) => {
+                    let n = raw_bytes(&r);
+                    bytes += n;
+                    progress.record(&r.origin.file, n);
+                    report.bytes = progress.bytes();
+                    raws.push(r);
+                }
+                Err(e) => {
+                    progress.record(&e.origin.file, 0);
+                    let missing = e.kind() == Some(storyweave_ingest::ReasonKind::NotFound);
+                    report.skip_as(sink, e.origin.clone(), e.reason.clone(), missing);
+                }
+            }
+            if raws.len() >= CHUNK || bytes >= CHUNK_BYTES {
+                break;
+            }
+        }
+        Batch { raws }
+    }
+
+    /// Cleans, checks, featurises and encodes the batch (no lock held). `stored(id)` says
+    /// whether an article is already in the store.
+    pub fn prepare(
+        self,
+        p: &Pipeline,
+        report: &mut IngestReport,
+        sink: &mut dyn StorySink,
+        stored: impl Fn(&ArticleId) -> Result<bool>,
+    ) -> Result<Prepared> {
+        let cleaned: Vec<_> = self.raws.into_par_iter().map(|r| p.clean(r)).collect();
         let mut seen: HashSet<ArticleId> = HashSet::new();
-        let mut done = 0;
-        let mut extended: BTreeSet<StoryId> = BTreeSet::new();
-        let mut records = records.peekable();
-        while records.peek().is_some() {
-            let mut chunk: Vec<RawArticle> = Vec::with_capacity(CHUNK);
-            for rec in records.by_ref() {
-                report.records += 1;
-                done += 1;
-                match rec {
-                    Ok(r) => chunk.push(r),
-                    Err(e) => {
-                        let skip = Skip { origin: e.origin, reason: e.reason };
-                        sink.on_skip(&skip);
-                        report.skipped.push(skip);
-                    }
-                }
-                if chunk.len() == CHUNK {
-                    break;
-                }
-            }
-            let cleaned: Vec<_> = chunk.into_par_iter().map(|r| self.clean(r)).collect();
-            let mut fresh: Vec<CleanArticle> = Vec::new();
-            for c in cleaned {
-                match c {
-                    Err(e) => {
-                        let skip = Skip { origin: e.origin, reason: e.reason };
-                        sink.on_skip(&skip);
-                        report.skipped.push(skip);
-                    }
-                    Ok(a) => {
-                        if state.as_ref().is_some_and(|st| st.position.contains_key(&a.id))
-                            || !seen.insert(a.id.clone())
-                            || store.has_article(&a.id)?
-                        {
-                            report.duplicates += 1;
-                        } else {
-                            fresh.push(a);
-                        }
+        let mut articles: Vec<CleanArticle> = Vec::new();
+        for c in cleaned {
+            match c {
+                Err(e) => report.skip(sink, e.origin, e.reason),
+                Ok(a) => {
+                    if let Err(e) = SqliteStore::check_article(&a) {
+                        report.skip(sink, a.origin.clone(), e.to_string());
+                    } else if !seen.insert(a.id.clone()) || stored(&a.id)? {
+                        report.duplicates += 1;
+                        sink.on_duplicate(&a);
+                    } else {
+                        articles.push(a);
                     }
                 }
             }
-            let mut feats: Vec<ArticleFeatures> = fresh.par_iter().map(|a| self.features(a)).collect();
-            // Only the new articles are encoded; vectors of stored ones come from the store.
-            let refs: Vec<&CleanArticle> = fresh.iter().collect();
-            let keys: Vec<String> = fresh.iter().map(|a| crate::article_key(&a.id)).collect();
-            self.attach_vectors(&refs, &keys, &mut feats, Some(&mut *store))?;
-            if state.is_none() {
-                state = Some(self.load_state(store, &feats)?.0);
-            }
-            let Some(state) = state.as_mut() else { continue };
-            crate::vectors::center(state.centering.as_ref(), &mut feats);
-            for f in &feats {
-                state.clusterer.observe(f);
-            }
-            let mut touched: BTreeSet<StoryId> = BTreeSet::new();
-            let mut new_ids: HashSet<ArticleId> = HashSet::new();
-            for (a, f) in fresh.iter().zip(&feats) {
-                let pos = state.clusterer.len();
-                let out = state.clusterer.assign(a.id.clone(), f.clone());
-                sink.on_assign(a, &out);
-                if out.new_story {
-                    report.new_stories += 1;
-                } else if !touched.contains(&out.story) && state.members.contains_key(&out.story) {
-                    extended.insert(out.story);
-                }
-                report.merged_stories += out.merged.len();
-                for m in &out.merged {
-                    extended.remove(m);
-                }
-                new_ids.extend(state.apply(&a.id, pos, &out, &mut touched));
-            }
-            store.transaction(|s| {
-                for (a, f) in fresh.iter().zip(&feats) {
-                    s.insert_article(a)?;
-                    s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
-                }
-                for &story in &touched {
-                    self.update_story(s, &state, story, &new_ids)?;
-                }
-                Ok(())
-            })?;
-            report.added += fresh.len();
-            sink.on_progress(done, total);
         }
-        report.extended_stories = extended.len();
-        Ok(report)
-    }
-
-    /// Rewrites a story's metadata and adds the relations of its new members.
-    fn update_story(
-        &self,
-        s: &mut Store,
-        state: &State,
-        story: StoryId,
-        new_ids: &HashSet<ArticleId>,
-    ) -> storyweave_store::Result<()> {
-        let ids = state.members.get(&story).cloned().unwrap_or_default();
-        let Some(pos) = ids.iter().map(|id| state.position.get(id).copied()).collect::<Option<Vec<usize>>>() else {
-            return Ok(());
-        };
-        let feats: Vec<&ArticleFeatures> = pos.iter().map(|&p| state.clusterer.features(p)).collect();
-        let mut read_error = None;
-        let summary: Story = summarize_story(story, &ids, &feats, |i| match s.article(&ids[i]) {
-            Ok(a) => a,
-            Err(e) => {
-                read_error.get_or_insert(e);
-                None
-            }
-        });
-        if let Some(e) = read_error {
-            return Err(e);
-        }
-        s.put_story(&summary)?;
-
-        // Each new member is related to its most similar members among the most recent ones.
-        let fresh: Vec<usize> = (0..ids.len()).filter(|&i| new_ids.contains(&ids[i])).collect();
-        let recent_from = ids.len().saturating_sub(RELATE_SCAN);
-        let mut done_pairs: HashSet<(usize, usize)> = HashSet::new();
-        let mut todo: Vec<(usize, usize, f32)> = Vec::new();
-        for &i in &fresh {
-            let mut others: Vec<(f32, usize)> = (recent_from..ids.len())
-                .chain(fresh.iter().copied().filter(|&j| j < recent_from))
-                .filter(|&j| j != i)
-                .map(|j| (state.clusterer.score_between(pos[i], pos[j]), j))
-                .collect();
-            others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (sim, j) in others.into_iter().take(MAX_RELATED) {
-                if done_pairs.insert((i.min(j), i.max(j))) {
-                    todo.push((i, j, sim));
-                }
-            }
-        }
-        if todo.is_empty() {
-            return Ok(());
-        }
-        // Only the articles of the pairs to relate are read and digested.
-        let needed: BTreeSet<usize> = todo.iter().flat_map(|&(i, j, _)| [i, j]).collect();
-        let mut articles: HashMap<usize, CleanArticle> = HashMap::new();
-        for &i in &needed {
-            if let Some(a) = s.article(&ids[i])? {
-                articles.insert(i, a);
-            }
-        }
-        let mut digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
-        // Sentence vectors only for cross-language pairs, where they decide `translation`.
-        let cross: BTreeSet<usize> = todo
-            .iter()
-            .filter(|&&(i, j, _)| matches!((articles.get(&i), articles.get(&j)), (Some(a), Some(b)) if a.lang != b.lang))
-            .flat_map(|&(i, j, _)| [i, j])
-            .collect();
-        if self.encoder().is_some() && !cross.is_empty() {
-            let (order, refs): (Vec<usize>, Vec<&CleanArticle>) =
-                cross.iter().filter_map(|&i| articles.get(&i).map(|a| (i, a))).unzip();
-            match self.sentence_vectors(&refs, Some(&mut *s)) {
-                Ok(vs) => {
-                    for (i, v) in order.iter().zip(vs) {
-                        if let Some(d) = digests.get_mut(i) {
-                            d.set_sentence_vectors(v);
-                        }
-                    }
-                }
-                Err(EngineError::Store(e)) => return Err(e),
-                // An encoder failure on one story's sentences leaves its relations to the
-                // model-free evidence rather than failing the whole ingest.
-                Err(_) => {}
-            }
-        }
-        let relations: Vec<Relation> = todo
-            .par_iter()
-            .filter_map(|&(i, j, sim)| {
-                let (a, b) = (articles.get(&i)?, articles.get(&j)?);
-                Some(self.relator.relate(a, digests.get(&i)?, b, digests.get(&j)?, sim))
-            })
-            .collect();
-        s.add_relations(story, &relations)
-    }
-
-    /// Rebuilds all stories from the stored articles (features are reused, not recomputed).
-    pub fn recluster(&self, store: &mut Store, sink: &mut dyn StorySink) -> Result<IngestReport> {
-        store.transaction(|s| s.clear_stories())?;
-        let mut articles: HashMap<ArticleId, CleanArticle> =
-            store.articles()?.into_iter().map(|a| (a.id.clone(), a)).collect();
-        let mut report = IngestReport { records: articles.len(), ..Default::default() };
-        // With no story left, every stored article comes back unassigned, with its features.
-        let (mut state, unassigned) = self.load_state(store, &[])?;
-        let total = unassigned.len();
-        // load_state observed every stored article already; assignment starts from scratch.
-        let mut new_ids = HashSet::new();
-        for (i, (id, f)) in unassigned.into_iter().enumerate() {
-            let Some(a) = articles.remove(&id) else { continue };
-            let pos = state.clusterer.len();
-            let out = state.clusterer.assign(a.id.clone(), f);
-            sink.on_assign(&a, &out);
-            if out.new_story {
-                report.new_stories += 1;
-            }
-            report.merged_stories += out.merged.len();
-            let mut touched = BTreeSet::new();
-            new_ids.extend(state.apply(&a.id, pos, &out, &mut touched));
-            sink.on_progress(i + 1, Some(total));
-        }
-        let stories: Vec<StoryId> = state.members.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
-        store.transaction(|s| {
-            for &story in &stories {
-                self.update_story(s, &state, story, &new_ids)?;
-            }
-            Ok(())
-        })?;
-        Ok(report)
+        let mut features: Vec<ArticleFeatures> = articles.par_iter().map(|a| p.features(a)).collect();
+        // New articles are encoded here, outside the write lock; their vectors are stored
+        // with them.
+        let refs: Vec<&CleanArticle> = articles.iter().collect();
+        let keys: Vec<String> = articles.iter().map(|a| crate::article_key(&a.id)).collect();
+        p.attach_vectors(&refs, &keys, &mut features, None::<&mut SqliteStore>)?;
+        Ok(Prepared { articles, features })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Config;
-    use storyweave_model::{Lang, RawBody};
+/// A batch ready to be stored and assigned.
+pub(crate) struct Prepared {
+    pub articles: Vec<CleanArticle>,
+    pub features: Vec<ArticleFeatures>,
+}
 
-    fn raw(id: &str, text: &str) -> RawArticle {
-        RawArticle {
-            id: Some(id.into()),
-            url: None,
-            title: Some(format!("Report {id}")),
-            body: RawBody::Text(text.into()),
-            lang: Some("en".into()),
-            published: None,
-            source: None,
-            origin: Origin { file: "t.jsonl".into(), ..Origin::default() },
+/// Stores a prepared batch, assigns it (and `pending`: stored articles without a story) to
+/// stories, relates the new members and writes the touched stories. Runs inside the write
+/// transaction; returns the story events.
+pub(crate) fn assign_and_write<S: Store>(
+    p: &Pipeline,
+    state: &mut StoryState,
+    s: &mut S,
+    batch: &Prepared,
+    pending: Vec<(ArticleId, ArticleFeatures)>,
+    report: &mut IngestReport,
+    sink: &mut dyn StorySink,
+) -> Result<Vec<StoryEvent>> {
+    let model = p.encoder().map(|e| e.id().to_string());
+    // Store first, each article on its own (a savepoint): a record the store refuses is
+    // skipped alone, before it could be assigned.
+    let mut fresh: Vec<(usize, ArticleFeatures)> = Vec::new();
+    for (i, (a, f)) in batch.articles.iter().zip(&batch.features).enumerate() {
+        if state.position.contains_key(&a.id) {
+            // Stored by another process since this batch was prepared.
+            report.duplicates += 1;
+            sink.on_duplicate(a);
+            continue;
+        }
+        let stored = s.write(|s| -> storyweave_store::Result<bool> {
+            if !s.insert_article(a)? {
+                return Ok(false);
+            }
+            s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
+            s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
+            if let (Some(m), Some(v)) = (&model, &f.vector) {
+                s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
+            }
+            Ok(true)
+        });
+        match stored {
+            Ok(true) => {
+                let mut f = f.clone();
+                crate::vectors::center(state.centering.as_ref(), std::iter::once(&mut f));
+                fresh.push((i, f));
+            }
+            Ok(false) => {
+                report.duplicates += 1;
+                sink.on_duplicate(a);
+            }
+            Err(e) if e.kind() == storyweave_store::ErrorKind::BadInput => {
+                report.skip(sink, a.origin.clone(), e.to_string());
+            }
+            Err(e) => return Err(e.into()),
         }
     }
-
-    #[test]
-    fn features_missing_from_the_store_are_computed_once_and_recluster_assigns_everyone() {
-        let engine = Engine::new(Config::default());
-        let mut store = Store::open_in_memory().unwrap();
-        // An article stored by hand, without features or story (as an older version might).
-        let old = engine
-            .clean(raw("old", "Mayor Anna Kowalski opened the Ridgeton bridge on Monday, 3 May 2024, at a cost of 45 million euros."))
-            .unwrap();
-        store.insert_article(&old).unwrap();
-        assert!(store.features(&old.id, FEATURES_VERSION).unwrap().is_none());
-
-        let text = "The Ridgeton bridge opened by Mayor Anna Kowalski on 3 May 2024 cost 45 million euros.";
-        let report = engine.ingest_raw(&mut store, vec![raw("new", text)], &mut ()).unwrap();
-        assert_eq!(report.added, 1);
-        assert!(store.features(&old.id, FEATURES_VERSION).unwrap().is_some(), "computed and stored");
-        assert_eq!(store.story_of(&old.id).unwrap(), None, "left for recluster");
-
-        let report = engine.recluster(&mut store, &mut ()).unwrap();
-        assert_eq!(report.records, 2);
-        let (a, b) = (store.story_of(&old.id).unwrap(), store.story_of(&ArticleId::from("new")).unwrap());
-        assert!(a.is_some());
-        assert_eq!(a, b, "the two reports of one event share a story");
-        assert_eq!(store.article(&old.id).unwrap().map(|a| a.lang), Some(Lang::new("en")));
+    for (_, f) in &fresh {
+        state.clusterer.observe(f);
     }
+    let before: HashSet<StoryId> = state.members.keys().copied().collect();
+    let mut touched: BTreeSet<StoryId> = BTreeSet::new();
+    let mut new_ids: HashSet<ArticleId> = HashSet::new();
+    let mut assigned: Vec<(ArticleId, usize)> = Vec::new();
+    let mut merged: Vec<(StoryId, Vec<StoryId>)> = Vec::new();
+    let in_batch: HashMap<ArticleId, &CleanArticle> = batch.articles.iter().map(|a| (a.id.clone(), a)).collect();
+    let pending_ids: Vec<ArticleId> = pending.iter().map(|(id, _)| id.clone()).collect();
+    let items = fresh
+        .into_iter()
+        .map(|(i, f)| (batch.articles[i].id.clone(), f))
+        .chain(pending);
+    for (id, f) in items {
+        let pos = state.clusterer.len();
+        let out = state.clusterer.assign(id.clone(), f);
+        if let Some(a) = in_batch.get(&id) {
+            sink.on_assign(a, &out);
+            report.added += 1;
+        }
+        let from: Vec<StoryId> = out.merged.iter().copied().filter(|m| before.contains(m)).collect();
+        if !from.is_empty() {
+            merged.push((out.story, from));
+        }
+        report.merged_stories += out.merged.len();
+        new_ids.extend(state.apply(&id, pos, &out, &mut touched));
+        assigned.push((id, pos));
+        state.unsaved += 1;
+    }
+    for &story in &touched {
+        update_story(p, s, state, story, &new_ids, &in_batch)?;
+    }
+    // Events, by each article's final story (a later article of the batch may have merged it).
+    let mut gained: BTreeMap<StoryId, Vec<ArticleId>> = BTreeMap::new();
+    for (id, pos) in assigned {
+        if in_batch.contains_key(&id) || pending_ids.contains(&id) {
+            gained.entry(state.clusterer.story_at(pos)).or_default().push(id);
+        }
+    }
+    let mut events = Vec::new();
+    for (story, articles) in gained {
+        if before.contains(&story) {
+            if report.extended.insert(story) {
+                report.extended_stories += 1;
+            }
+            events.push(StoryEvent::Extended { story, articles });
+        } else {
+            report.new_stories += 1;
+            events.push(StoryEvent::Created { story, articles });
+        }
+    }
+    events.extend(merged.into_iter().map(|(story, from)| StoryEvent::Merged { story, from }));
+    Ok(events)
+}
+
+/// Rewrites a story's metadata and adds the relations of its new members. `known` holds
+/// articles already in memory (the batch), which are then not read back from the store.
+fn update_story<S: Store>(
+    p: &Pipeline,
+    s: &mut S,
+    state: &StoryState,
+    story: StoryId,
+    new_ids: &HashSet<ArticleId>,
+    known: &HashMap<ArticleId, &CleanArticle>,
+) -> Result<()> {
+    let (summary, relations) = story_update(p, s, state, story, new_ids, known)?;
+    s.put_story(&summary)?;
+    if !relations.is_empty() {
+        s.add_relations(story, &relations)?;
+    }
+    Ok(())
+}
+
+/// A story's metadata and the relations of its new members, computed (nothing written).
+fn story_update<S: Store>(
+    p: &Pipeline,
+    s: &mut S,
+    state: &StoryState,
+    story: StoryId,
+    new_ids: &HashSet<ArticleId>,
+    known: &HashMap<ArticleId, &CleanArticle>,
+) -> Result<(Story, Vec<Relation>)> {
+    let ids = state.members.get(&story).cloned().unwrap_or_default();
+    let pos: Vec<usize> = ids.iter().filter_map(|id| state.position.get(id).copied()).collect();
+    let read = |s: &S, id: &ArticleId| -> Result<Option<CleanArticle>> {
+        match known.get(id) {
+            Some(a) => Ok(Some((*a).clone())),
+            None => Ok(s.article(id)?),
+        }
+    };
+    if pos.len() != ids.len() {
+        return Err(crate::EngineError::Conflict(format!("story {story} lists articles the state does not hold")));
+    }
+    let feats: Vec<&ArticleFeatures> = pos.iter().map(|&i| state.clusterer.features(i)).collect();
+    let mut read_error = None;
+    let summary: Story = summarize_story(story, &ids, &feats, |i| match read(s, &ids[i]) {
+        Ok(a) => a,
+        Err(e) => {
+            read_error.get_or_insert(e);
+            None
+        }
+    });
+    if let Some(e) = read_error {
+        return Err(e);
+    }
+    // Each new member is related to its most similar members among the most recent ones.
+    let fresh: Vec<usize> = (0..ids.len()).filter(|&i| new_ids.contains(&ids[i])).collect();
+    let recent_from = ids.len().saturating_sub(RELATE_SCAN);
+    let mut done_pairs: HashSet<(usize, usize)> = HashSet::new();
+    let mut todo: Vec<(usize, usize, f32)> = Vec::new();
+    for &i in &fresh {
+        let mut others: Vec<(f32, usize)> = (recent_from..ids.len())
+            .chain(fresh.iter().copied().filter(|&j| j < recent_from))
+            .filter(|&j| j != i)
+            .map(|j| (state.clusterer.score_between(pos[i], pos[j]), j))
+            .collect();
+        others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (sim, j) in others.into_iter().take(MAX_RELATED) {
+            if done_pairs.insert((i.min(j), i.max(j))) {
+                todo.push((i, j, sim));
+            }
+        }
+    }
+    if todo.is_empty() {
+        return Ok((summary, Vec::new()));
+    }
+    // Only the articles of the pairs to relate are read and digested.
+    let needed: BTreeSet<usize> = todo.iter().flat_map(|&(i, j, _)| [i, j]).collect();
+    let mut articles: HashMap<usize, CleanArticle> = HashMap::new();
+    for &i in &needed {
+        if let Some(a) = read(s, &ids[i])? {
+            articles.insert(i, a);
+        }
+    }
+    let mut digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
+    // Sentence vectors only for cross-language pairs, where they decide `translation`.
+    let cross: BTreeSet<usize> = todo
+        .iter()
+        .filter(|&&(i, j, _)| matches!((articles.get(&i), articles.get(&j)), (Some(a), Some(b)) if a.lang != b.lang))
+        .flat_map(|&(i, j, _)| [i, j])
+        .collect();
+    if p.encoder().is_some() && !cross.is_empty() {
+        let (order, refs): (Vec<usize>, Vec<&CleanArticle>) =
+            cross.iter().filter_map(|&i| articles.get(&i).map(|a| (i, a))).unzip();
+        match p.sentence_vectors(&refs, Some(&mut *s)) {
+            Ok(vs) => {
+                for (i, v) in order.iter().zip(vs) {
+                    if let Some(d) = digests.get_mut(i) {
+                        d.set_sentence_vectors(v);
+                    }
+                }
+            }
+            Err(crate::EngineError::Store(e)) => return Err(e.into()),
+            // An encoder failure on one story's sentences leaves its relations to the
+            // model-free evidence rather than failing the whole ingest.
+            Err(_) => {}
+        }
+    }
+    let relations: Vec<Relation> = todo
+        .par_iter()
+        .filter_map(|&(i, j, sim)| {
+            let (a, b) = (articles.get(&i)?, articles.get(&j)?);
+            Some(p.relator.relate(a, digests.get(&i)?, b, digests.get(&j)?, sim))
+        })
+        .collect();
+    Ok((summary, relations))
+}
+
+/// Rebuilds all stories from the stored articles (features reused) and swaps them in with
+/// one write; articles stored meanwhile by other processes are assigned before the swap.
+pub(crate) fn recluster<S: Store>(p: &Pipeline, store: &mut S, sink: &mut dyn StorySink) -> Result<(StoryState, IngestReport)> {
+    // The work happens outside the write transaction (other writers go on), from a state
+    // rebuilt with every article unassigned; only the swap takes the lock.
+    let (mut state, all) = StoryState::rebuild_unassigned(p, store)?;
+    let total = all.len();
+    sink.on_start(total, 0);
+    let mut report = IngestReport { records: total, ..Default::default() };
+    let mut new_ids = HashSet::new();
+    let mut touched = BTreeSet::new();
+    for (i, (id, f)) in all.into_iter().enumerate() {
+        let pos = state.clusterer.len();
+        let out = state.clusterer.assign(id.clone(), f);
+        if out.new_story {
+            report.new_stories += 1;
+        }
+        report.merged_stories += out.merged.len();
+        new_ids.extend(state.apply(&id, pos, &out, &mut touched));
+        if (i + 1) % CHUNK == 0 || i + 1 == total {
+            sink.on_progress(i + 1, 0);
+        }
+    }
+    let known = HashMap::new();
+    let stories: Vec<StoryId> = state.members.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut rebuilt = Vec::with_capacity(stories.len());
+    for &story in &stories {
+        rebuilt.push(story_update(p, store, &state, story, &new_ids, &known)?);
+    }
+    crate::write(store, |s| {
+        // Articles another process stored while this rebuild ran join the new stories here.
+        let late = s.features_after(state.marker.max_rowid, FEATURES_VERSION)?;
+        let mut extra: Vec<(ArticleId, ArticleFeatures)> = Vec::new();
+        for r in late {
+            let f = match &r.features {
+                Some(b) => ArticleFeatures::from_bytes(b)
+                    .map_err(|e| crate::EngineError::Features { id: r.id.to_string(), reason: e.to_string() })?,
+                None => continue,
+            };
+            extra.push((r.id, f));
+        }
+        let mut late_touched = BTreeSet::new();
+        let mut late_ids = HashSet::new();
+        for (_, f) in &extra {
+            state.clusterer.observe(f);
+        }
+        for (id, f) in extra {
+            let pos = state.clusterer.len();
+            let out = state.clusterer.assign(id.clone(), f);
+            late_ids.extend(state.apply(&id, pos, &out, &mut late_touched));
+        }
+        let mut by_id: BTreeMap<StoryId, (Story, Vec<Relation>)> = rebuilt.drain(..).map(|(st, r)| (st.id, (st, r))).collect();
+        for story in late_touched {
+            let (summary, mut relations) = story_update(p, s, &state, story, &late_ids, &known)?;
+            if let Some((_, old)) = by_id.remove(&story) {
+                relations.extend(old.into_iter().filter(|r| !late_ids.contains(&r.a) && !late_ids.contains(&r.b)));
+            }
+            by_id.insert(story, (summary, relations));
+        }
+        // Stories merged away by late articles are gone.
+        by_id.retain(|id, _| state.members.contains_key(id));
+        let all: Vec<(Story, Vec<Relation>)> = by_id.into_values().collect();
+        s.replace_all_stories(&all)?;
+        state.marker = s.bump_marker(true)?;
+        Ok(())
+    })?;
+    state.unsaved = state.clusterer.len();
+    Ok((state, report))
 }

@@ -1,105 +1,89 @@
-//! Builds the storyweave pipeline from one [`Config`]; the one API the binaries call.
-//!
-//! raw article → [`Engine::clean`] → features → online story assignment → relations → store.
+//! The storyweave library's one entry point: the [`Pipeline`] (raw article → clean article →
+//! features → vectors → relations) and the long-lived [`Engine`] over a store, which the CLI,
+//! the server and the tests all use.
 //!
 //! ```
-//! use storyweave_engine::{Config, Engine};
+//! use storyweave_engine::{Config, Engine, Pipeline};
 //! use storyweave_model::{Origin, RawArticle, RawBody};
-//! let engine = Engine::new(Config::default());
+//! let engine = Engine::in_memory(Pipeline::new(Config::default()))?;
 //! let raw = RawArticle {
 //!     id: Some("a1".into()), url: None, title: Some("Quake hits Ridgeton".into()),
 //!     body: RawBody::Text("A 6.1 earthquake hit the town of Ridgeton on Monday.".into()),
 //!     lang: Some("en".into()), published: None, source: None, origin: Origin::default(),
 //! };
-//! let clean = engine.clean(raw).unwrap();
-//! assert_eq!(clean.lang.as_str(), "en");
-//! let stories = engine.cluster(vec![clean], None).unwrap();
-//! assert_eq!(stories.len(), 1);
+//! let report = engine.ingest_raw(vec![raw], &mut ())?;
+//! assert_eq!((report.added, report.new_stories), (1, 1));
+//! let page = engine.stories(&Default::default())?;
+//! assert_eq!(page.stories[0].story.headline, "Quake hits Ridgeton");
+//! # Ok::<(), storyweave_engine::EngineError>(())
 //! ```
 #![warn(missing_docs)]
 
 mod clean;
 mod config;
+mod engine;
+mod error;
 mod ingest;
+mod keys;
 mod pairs;
+pub mod search;
+mod state;
 mod summary;
 mod vectors;
+pub mod views;
 
 pub use clean::CleanError;
 pub use config::{Config, InputConfig};
+pub use engine::{Engine, Listener, LoadInfo, StoryEvent, SAVE_EVERY};
+pub use error::{EngineError, ErrorKind, Result};
 pub use ingest::{IngestReport, Skip, StorySink};
+pub use keys::{entity_token, search_keys};
 pub use pairs::{PairInput, PairResult};
+pub use search::{SearchHit, SearchQuery};
 pub use summary::summarize_story;
 pub use vectors::{article_key, content_key};
+pub use views::{ArticleSummary, ArticleView, RelationView, StoryExport, StoryView};
 
 use storyweave_cluster::OnlineClusterer;
 use storyweave_encode::{ArticleFeatures, FeatureExtractor};
 use storyweave_extract::HtmlExtractor;
 use storyweave_model::{ArticleId, CleanArticle, StoryId};
 use storyweave_relate::Relator;
+use storyweave_store::Store;
 
-/// Errors of the engine.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// A configuration file could not be read or parsed.
-    #[error("configuration {path}: {reason}")]
-    Config {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] storyweave_store::StoreError),
-    /// The neural encoder could not be loaded or run.
-    #[error(transparent)]
-    Model(#[from] storyweave_encode::EncodeError),
-    /// Stored features could not be read back.
-    #[error("stored features of article {id} are unreadable: {reason}")]
-    Features {
-        /// The article.
-        id: String,
-        /// Decoder message.
-        reason: String,
-    },
-}
-
-/// Result type of the engine.
-pub type Result<T> = std::result::Result<T, EngineError>;
-
-/// The pipeline with its configuration.
-pub struct Engine {
-    config: Config,
+/// The stateless pipeline: configuration, extractor, feature extractor, encoder, relator.
+/// Cheap to share between threads; the [`Engine`] holds one.
+pub struct Pipeline {
+    pub(crate) config: Config,
     extractor: HtmlExtractor,
     features: FeatureExtractor,
-    relator: Relator,
+    pub(crate) relator: Relator,
     encoder: Option<std::sync::Arc<dyn storyweave_encode::Encoder>>,
 }
 
-impl Engine {
+impl Pipeline {
     /// Builds the pipeline.
     pub fn new(config: Config) -> Self {
         let relator = Relator::new(config.relate.clone());
-        Engine { config, extractor: HtmlExtractor, features: FeatureExtractor, relator, encoder: None }
+        Pipeline { config, extractor: HtmlExtractor, features: FeatureExtractor, relator, encoder: None }
     }
 
-    /// An engine with the encoder of `config.model.path` loaded (model-free when unset).
+    /// A pipeline with the encoder of `config.model.path` loaded (model-free when unset).
     pub fn with_model(config: Config) -> Result<Self> {
         let encoder: Option<std::sync::Arc<dyn storyweave_encode::Encoder>> = match &config.model.path {
             Some(_) => Some(std::sync::Arc::new(storyweave_encode::TransformerEncoder::load(&config.model)?)),
             None => None,
         };
-        let mut engine = Engine::new(config);
-        engine.encoder = encoder;
-        Ok(engine)
+        let mut p = Pipeline::new(config);
+        p.encoder = encoder;
+        Ok(p)
     }
 
-    /// An engine using this encoder (tests and embedders bring their own).
+    /// A pipeline using this encoder (tests and embedders bring their own).
     pub fn with_encoder(config: Config, encoder: std::sync::Arc<dyn storyweave_encode::Encoder>) -> Self {
-        let mut engine = Engine::new(config);
-        engine.encoder = Some(encoder);
-        engine
+        let mut p = Pipeline::new(config);
+        p.encoder = Some(encoder);
+        p
     }
 
     /// The loaded encoder, if any.
@@ -117,14 +101,14 @@ impl Engine {
         self.features.extract(article)
     }
 
-    fn new_clusterer(&self) -> OnlineClusterer {
+    pub(crate) fn new_clusterer(&self) -> OnlineClusterer {
         OnlineClusterer::new(self.config.cluster.clone(), self.config.similarity.clone())
     }
 
     /// Groups a batch of clean articles into stories; no story is stored. Encoder vectors are
     /// looked up in and added to `cache` when given. Articles are assigned in the given order;
     /// the result does not depend on the number of threads.
-    pub fn cluster(&self, articles: Vec<CleanArticle>, cache: Option<&mut storyweave_store::Store>) -> Result<Vec<(ArticleId, StoryId)>> {
+    pub fn cluster<S: Store>(&self, articles: Vec<CleanArticle>, cache: Option<&mut S>) -> Result<Vec<(ArticleId, StoryId)>> {
         use rayon::prelude::*;
         let mut feats: Vec<ArticleFeatures> = articles.par_iter().map(|a| self.features(a)).collect();
         let refs: Vec<&CleanArticle> = articles.iter().collect();
@@ -140,5 +124,68 @@ impl Engine {
         }
         // Stories can merge after an article was assigned, so read them at the end.
         Ok(ids.into_iter().enumerate().map(|(i, id)| (id, clusterer.story_at(i))).collect())
+    }
+
+    /// A hash of the parameters that shape the story state (similarity and clustering), so
+    /// that index files made with other parameters are not reused.
+    pub(crate) fn params_hash(&self) -> String {
+        let text = format!("{:?}{:?}", self.config.similarity, self.config.cluster);
+        blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+    }
+
+    /// Writes the search keys of every stored article when the store's keys were made with
+    /// another feature format (or by a storyweave without search): once per store upgrade.
+    pub(crate) fn migrate_search_keys<S: Store>(&self, store: &mut S) -> Result<()> {
+        const KEYS_META: &str = "engine.search_keys_version";
+        if store.meta(KEYS_META)?.as_deref() == Some(storyweave_encode::FEATURES_VERSION) {
+            return Ok(());
+        }
+        let rows = store.features_after(0, storyweave_encode::FEATURES_VERSION)?;
+        store.write(|s| {
+            s.clear_search_keys()?;
+            for r in &rows {
+                if let Some(f) = r.features.as_deref().and_then(|b| ArticleFeatures::from_bytes(b).ok()) {
+                    s.put_search_keys(&r.id, &keys::search_keys(&f))?;
+                }
+            }
+            s.set_meta(KEYS_META, storyweave_encode::FEATURES_VERSION)
+        })?;
+        Ok(())
+    }
+}
+
+/// Runs `f` in one exclusive write transaction of `store`, with the engine's error type.
+pub(crate) fn write<S: Store, T>(store: &mut S, f: impl FnOnce(&mut S) -> Result<T>) -> Result<T> {
+    store.write(f)
+}
+
+impl<S: Store> Engine<S> {
+    /// A page of stories (filters, order, cursor).
+    pub fn stories(&self, q: &storyweave_store::StoryQuery) -> Result<storyweave_store::StoryPage> {
+        self.read(|r| views::story_page(r, q))
+    }
+
+    /// One story with its articles, relations, groups and timeline.
+    pub fn story(&self, id: StoryId) -> Result<StoryView> {
+        self.read(|r| views::story_view(r, id))
+    }
+
+    /// One story as `export` writes it.
+    pub fn story_export(&self, id: StoryId) -> Result<StoryExport> {
+        self.read(|r| views::story_export(r, id))
+    }
+
+    /// One article in full.
+    pub fn article(&self, id: &ArticleId) -> Result<ArticleView> {
+        self.read(|r| views::article_view(r, id))
+    }
+
+    /// Searches the stories (see [`search`]).
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let vectors = match self.pipeline().encoder() {
+            Some(e) => Some(self.read(|r| search::StoredVectors::load(r, e.id()))?),
+            None => None,
+        };
+        self.read(|r| search::search(self.pipeline(), r, vectors.as_ref().map(|v| v as &dyn search::VectorSearch), q))
     }
 }

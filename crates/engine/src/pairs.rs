@@ -1,6 +1,6 @@
 //! Pairwise similarity of article pairs (the `similarity` command).
 
-use crate::{CleanError, Engine};
+use crate::{CleanError, Pipeline};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use storyweave_cluster::{ChannelScores, DocFreq, Similarity};
@@ -16,6 +16,24 @@ pub struct PairInput {
     pub a: RawArticle,
     /// Second article.
     pub b: RawArticle,
+}
+
+impl PairInput {
+    /// Parses one line of a pairs file: `{"id","a":{article},"b":{article}}`; the error says
+    /// what is wrong with the line.
+    pub fn parse_line(line: &str, origin: &storyweave_model::Origin) -> Result<PairInput, String> {
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("broken JSON: {e}"))?;
+        let id = match v.get("id") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => return Err("a pair needs an \"id\"".into()),
+        };
+        let side = |k: &str| -> Result<RawArticle, String> {
+            let obj = v.get(k).ok_or_else(|| format!("a pair needs an article \"{k}\""))?;
+            storyweave_ingest::parse_record(obj, origin.clone()).map_err(|e| format!("article \"{k}\": {}", e.reason))
+        };
+        Ok(PairInput { id, a: side("a")?, b: side("b")? })
+    }
 }
 
 /// The score of one pair.
@@ -39,14 +57,14 @@ fn cache_key(raw: &RawArticle, clean: &CleanArticle) -> String {
     format!("{}\x1f{}", raw.id.as_deref().unwrap_or(""), ArticleId::from_content(&clean.title, &clean.text))
 }
 
-impl Engine {
+impl Pipeline {
     /// Scores pairs; document frequencies come from all distinct articles of the input.
     /// Encoder vectors are looked up in and added to `cache` when given.
-    pub fn similarity_pairs(
+    pub fn similarity_pairs<S: storyweave_store::Store>(
         &self,
         pairs: Vec<PairInput>,
         explain: bool,
-        mut cache: Option<&mut storyweave_store::Store>,
+        mut cache: Option<&mut S>,
     ) -> crate::Result<Vec<Result<PairResult, CleanError>>> {
         let cleaned: Vec<(Result<CleanArticle, CleanError>, Result<CleanArticle, CleanError>)> = pairs
             .par_iter()
@@ -130,5 +148,20 @@ impl Engine {
                 Ok(PairResult { id: p.id.clone(), similarity: s, relation, channels: explain.then_some(channels) })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_lines_parse_and_say_what_is_wrong() {
+        let o = storyweave_model::Origin::default();
+        let p = PairInput::parse_line(r#"{"id":7,"a":{"text":"one two three"},"b":{"text":"four five"}}"#, &o).unwrap();
+        assert_eq!(p.id, "7");
+        assert!(PairInput::parse_line("{", &o).unwrap_err().starts_with("broken JSON"));
+        assert!(PairInput::parse_line(r#"{"a":{"text":"x"}}"#, &o).unwrap_err().contains("\"id\""));
+        assert!(PairInput::parse_line(r#"{"id":"x","a":{"text":"x"}}"#, &o).unwrap_err().contains("\"b\""));
     }
 }

@@ -1,6 +1,6 @@
 //! Encoder vectors of articles, cached in the store so that no text is encoded twice.
 
-use crate::{Engine, Result};
+use crate::{Pipeline, Result};
 use storyweave_encode::neural::encode_articles;
 use storyweave_encode::{ArticleFeatures, CenteringOptions, LanguageCentering};
 use storyweave_model::{ArticleId, CleanArticle};
@@ -20,15 +20,15 @@ pub fn content_key(article: &CleanArticle) -> String {
     format!("c:{}", ArticleId::from_content(&article.title, &article.text))
 }
 
-impl Engine {
+impl Pipeline {
     /// Article vectors, one per article (`None` when no model is loaded). Vectors found in
     /// `cache` under `keys` are reused; the others are encoded and written to `cache`.
     /// `progress(done, total)` is called after each encoded chunk.
-    pub fn vectors(
+    pub fn vectors<S: Store>(
         &self,
         articles: &[&CleanArticle],
         keys: &[String],
-        mut cache: Option<&mut Store>,
+        mut cache: Option<&mut S>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Option<Vec<Vec<f32>>>> {
         let Some(encoder) = self.encoder() else { return Ok(None) };
@@ -49,7 +49,7 @@ impl Engine {
             let fresh: Vec<(String, Vec<f32>)> =
                 chunk.iter().zip(vecs).map(|(&i, v)| (keys[i].clone(), v.article)).collect();
             if let Some(store) = cache.as_deref_mut() {
-                store.transaction(|s| s.put_vectors(&model, &fresh))?;
+                store.write(|s| s.put_vectors(&model, &fresh))?;
             }
             for (&i, (_, v)) in chunk.iter().zip(fresh) {
                 out[i] = Some(v);
@@ -68,14 +68,14 @@ impl Engine {
         LanguageCentering::fit(features.into_iter().filter_map(|f| f.vector.as_deref().map(|v| (f.lang.as_str(), v))), options)
     }
 
-    /// [`Engine::attach_vectors`] for a batch that is compared only within itself
+    /// [`Pipeline::attach_vectors`] for a batch that is compared only within itself
     /// (`cluster`, `similarity`): the vectors are then centred per language over the batch.
-    pub(crate) fn attach_batch_vectors(
+    pub(crate) fn attach_batch_vectors<S: Store>(
         &self,
         articles: &[&CleanArticle],
         keys: &[String],
         features: &mut [ArticleFeatures],
-        cache: Option<&mut Store>,
+        cache: Option<&mut S>,
     ) -> Result<()> {
         self.attach_vectors(articles, keys, features, cache)?;
         let centering = self.fit_centering(&*features);
@@ -84,12 +84,12 @@ impl Engine {
     }
 
     /// Sets `features[i].vector` for each article (nothing when no model is loaded).
-    pub(crate) fn attach_vectors(
+    pub(crate) fn attach_vectors<S: Store>(
         &self,
         articles: &[&CleanArticle],
         keys: &[String],
         features: &mut [ArticleFeatures],
-        cache: Option<&mut Store>,
+        cache: Option<&mut S>,
     ) -> Result<()> {
         if let Some(vecs) = self.vectors(articles, keys, cache, &mut |_, _| {})? {
             for (f, v) in features.iter_mut().zip(vecs) {
@@ -100,14 +100,14 @@ impl Engine {
     }
 }
 
-impl Engine {
+impl Pipeline {
     /// Encoder vectors of each article's alignment sentences ([`storyweave_relate::sentence_texts`]),
     /// empty lists without a model. Cached in `cache` by sentence text, so a sentence is
     /// encoded once whichever article or command brings it.
-    pub fn sentence_vectors(
+    pub fn sentence_vectors<S: Store>(
         &self,
         articles: &[&CleanArticle],
-        mut cache: Option<&mut Store>,
+        mut cache: Option<&mut S>,
     ) -> Result<Vec<Vec<Vec<f32>>>> {
         let Some(encoder) = self.encoder() else {
             return Ok(vec![Vec::new(); articles.len()]);
@@ -141,13 +141,67 @@ impl Engine {
             let fresh: Vec<(String, Vec<f32>)> = missing.iter().map(|&(k, _)| k.clone()).zip(vecs).collect();
             if let Some(store) = cache.as_deref_mut() {
                 // Nests as a savepoint when the caller (ingest) already holds a transaction.
-                store.transaction(|s| s.put_vectors(&model, &fresh))?;
+                store.write(|s| s.put_vectors(&model, &fresh))?;
             }
             found.extend(fresh);
         }
         Ok(keys.iter().map(|ks| ks.iter().filter_map(|k| found.get(k).cloned()).collect()).collect())
     }
 }
+
+impl Pipeline {
+    /// Attaches stored vectors to loaded features; articles stored before the model was
+    /// used (or under another model) are encoded now, once, from their stored text, and
+    /// their vectors stored.
+    pub(crate) fn load_vectors<S: Store>(
+        &self,
+        store: &mut S,
+        feats: &mut [(ArticleId, ArticleFeatures, Option<storyweave_model::StoryId>)],
+    ) -> Result<()> {
+        let Some(encoder) = self.encoder() else { return Ok(()) };
+        let model = encoder.id().to_string();
+        let mut have: std::collections::HashMap<String, Vec<f32>> = if feats.len() > VECTOR_SCAN_MIN {
+            store.vectors_with_prefix(&model, "a:")?.into_iter().collect()
+        } else {
+            let mut m = std::collections::HashMap::new();
+            for (id, _, _) in feats.iter() {
+                let k = article_key(id);
+                if let Some(v) = store.vector(&model, &k)? {
+                    m.insert(k, v);
+                }
+            }
+            m
+        };
+        let mut missing: Vec<usize> = Vec::new();
+        for (i, (id, f, _)) in feats.iter_mut().enumerate() {
+            match have.remove(&article_key(id)) {
+                Some(v) if v.len() == encoder.dim() => f.vector = Some(v),
+                _ => missing.push(i),
+            }
+        }
+        for chunk in missing.chunks(ENCODE_CHUNK) {
+            let mut articles = Vec::with_capacity(chunk.len());
+            let mut slots = Vec::with_capacity(chunk.len());
+            for &i in chunk {
+                if let Some(a) = store.article(&feats[i].0)? {
+                    articles.push(a);
+                    slots.push(i);
+                }
+            }
+            let refs: Vec<&CleanArticle> = articles.iter().collect();
+            let keys: Vec<String> = articles.iter().map(|a| article_key(&a.id)).collect();
+            if let Some(vecs) = self.vectors(&refs, &keys, Some(&mut *store), &mut |_, _| {})? {
+                for (&i, v) in slots.iter().zip(vecs) {
+                    feats[i].1.vector = (!v.is_empty()).then_some(v);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Above this many articles, stored vectors are read in one scan rather than one by one.
+const VECTOR_SCAN_MIN: usize = 256;
 
 /// Centres each not yet centred vector of `features` with `centering` (nothing when `None`).
 pub(crate) fn center<'a>(centering: Option<&LanguageCentering>, features: impl IntoIterator<Item = &'a mut ArticleFeatures>) {

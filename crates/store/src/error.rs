@@ -21,12 +21,28 @@ pub enum StoreError {
         supported: i64,
     },
     /// The folder for the database file could not be created or inspected.
-    #[error("cannot prepare store location {}: {source}", path.display())]
+    #[error("cannot prepare store location {}: {reason}", path.display())]
     Io {
         /// The path that failed.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What went wrong, in words that say what to do.
+        reason: String,
+    },
+    /// There is no store at this path (read commands never create one).
+    #[error("no store at {}: ingest articles first (`storyweave ingest …`), or give the store with --db FILE", path.display())]
+    Missing {
+        /// The path asked for.
+        path: PathBuf,
+    },
+    /// The store was written by an older storyweave and must be upgraded by a write command.
+    #[error("store {} has schema version {found}, this storyweave uses {current}: run a write command once (e.g. `storyweave ingest` or `storyweave recluster`) to upgrade it", path.display())]
+    NeedsUpgrade {
+        /// The database path.
+        path: PathBuf,
+        /// Version found in the file.
+        found: i64,
+        /// Version this build uses.
+        current: i64,
     },
     /// The database file could not be opened (a folder, missing permissions, …).
     #[error("cannot open store {}: {reason}", path.display())]
@@ -45,7 +61,7 @@ pub enum StoreError {
         detail: String,
     },
     /// The database can only be read (file or folder permissions, read-only medium).
-    #[error("store {} is read-only: {detail}", path.display())]
+    #[error("store {} is read-only ({detail}): read commands (stories, story, export, search) work; to write, use a writable copy or fix the permissions", path.display())]
     ReadOnly {
         /// The database path.
         path: PathBuf,
@@ -53,7 +69,7 @@ pub enum StoreError {
         detail: String,
     },
     /// Another process held the database lock for longer than the busy timeout.
-    #[error("store {} is locked by another process; try again when it has finished", path.display())]
+    #[error("store {} is locked by another process; try again when it has finished (or give it more time with STORYWEAVE_WRITE_WAIT=SECONDS)", path.display())]
     Locked {
         /// The database path.
         path: PathBuf,
@@ -67,6 +83,53 @@ pub enum StoreError {
     /// A value cannot be stored faithfully (nothing was written).
     #[error("cannot store {0}")]
     Invalid(String),
+}
+
+/// An operating-system error in words that say what to do: "File exists" from creating a
+/// folder means a file is in the way.
+pub(crate) fn io_reason(e: &std::io::Error, path: &Path) -> String {
+    if e.kind() == std::io::ErrorKind::AlreadyExists || e.raw_os_error() == Some(20) {
+        let blocker = path.ancestors().find(|p| p.is_file());
+        if let Some(b) = blocker {
+            return format!("{} is a file, not a folder; give a --db path whose folders are folders", b.display());
+        }
+    }
+    e.to_string()
+}
+
+impl StoreError {
+    /// The kind of failure, for callers that map errors to statuses or exit codes.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::Missing { .. } | StoreError::UnknownArticle(_) | StoreError::UnknownStory(_) => ErrorKind::NotFound,
+            StoreError::Invalid(_) => ErrorKind::BadInput,
+            StoreError::Locked { .. } => ErrorKind::Busy,
+            StoreError::ReadOnly { .. } => ErrorKind::ReadOnly,
+            StoreError::TooNew { .. }
+            | StoreError::NeedsUpgrade { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::Open { .. }
+            | StoreError::Io { .. } => ErrorKind::Unusable,
+            StoreError::Sqlite(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+/// What kind of failure a [`StoreError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// What was asked for is not there.
+    NotFound,
+    /// A value that cannot be stored.
+    BadInput,
+    /// Another process holds the lock.
+    Busy,
+    /// The store can only be read.
+    ReadOnly,
+    /// The file cannot be used as a store (missing folder, damaged, other version).
+    Unusable,
+    /// Anything else.
+    Internal,
 }
 
 /// Result type of the store.

@@ -1,10 +1,11 @@
-//! Embedded SQLite store: versioned schema, articles, features, stories and relations.
+//! Storage behind two small traits ([`StoreRead`], [`Store`]), and the embedded SQLite
+//! implementation: versioned schema, articles, features, stories, relations, full-text search.
 //!
 //! ```
 //! use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, Story, StoryId};
-//! use storyweave_store::Store;
+//! use storyweave_store::SqliteStore;
 //!
-//! let mut store = Store::open_in_memory()?;
+//! let mut store = SqliteStore::open_in_memory()?;
 //! let article = CleanArticle {
 //!     id: ArticleId::from("a1"),
 //!     url: None,
@@ -35,15 +36,18 @@
 //! # Ok::<(), storyweave_store::StoreError>(())
 //! ```
 //!
-//! CONTRACT (used by engine/cli): keep these signatures; add freely.
 #![warn(missing_docs)]
 
 mod codec;
 mod error;
+mod query;
 mod schema;
+mod traits;
 
-pub use error::{Result, StoreError};
+pub use error::{ErrorKind, Result, StoreError};
+pub use query::{ArticleHit, Cursor, SearchFilter, SearchKeys, StoryListing, StoryPage, StoryQuery, StorySort, MAX_PAGE};
 pub use schema::SCHEMA_VERSION;
+pub use traits::{Store, StoreRead};
 
 use codec::{
     article_from_row, check_relation, json_col, now_sql, relation_from_row, story_id_col,
@@ -71,21 +75,66 @@ const NEXT_STORY_ID_KEY: &str = "store.next_story_id";
 /// The name shown for an in-memory store in error messages.
 const MEMORY_NAME: &str = ":memory:";
 
+/// The `meta` key of the write counter: bumped by every write that changes articles or
+/// stories, so that a long-lived engine can tell that another process wrote.
+const SEQ_KEY: &str = "store.seq";
+/// The `meta` key of the rebuild counter: bumped when all stories are replaced at once
+/// (`recluster`), after which an engine's in-memory story state must be reloaded whole.
+const EPOCH_KEY: &str = "store.epoch";
+
 /// The store: one SQLite connection.
 #[derive(Debug)]
-pub struct Store {
+pub struct SqliteStore {
     conn: Connection,
     /// The database file; `None` for an in-memory store.
     path: Option<PathBuf>,
+    /// How a write waits for another process's write lock.
+    write_wait: WriteWait,
 }
 
-impl Store {
+/// Where a store's writes stand: compared by a long-lived engine with what it has in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WriteMarker {
+    /// Number of write batches committed so far.
+    pub seq: u64,
+    /// Number of whole rebuilds (`recluster`) committed so far.
+    pub epoch: u64,
+    /// The largest article row number (articles are numbered in the order they were stored).
+    pub max_rowid: i64,
+}
+
+/// How long a writer waits for another process's write lock, and whom it tells.
+#[derive(Clone)]
+pub struct WriteWait {
+    /// Give up with [`StoreError::Locked`] after this long.
+    pub max: Duration,
+    /// Called once when a write has to wait (the CLI prints "waiting for …").
+    pub on_wait: Option<std::sync::Arc<dyn Fn(&Path) + Send + Sync>>,
+}
+
+impl Default for WriteWait {
+    fn default() -> Self {
+        WriteWait { max: BUSY_TIMEOUT, on_wait: None }
+    }
+}
+
+impl std::fmt::Debug for WriteWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteWait").field("max", &self.max).field("on_wait", &self.on_wait.is_some()).finish()
+    }
+}
+
+/// How often a waiting writer tries the lock again: SQLite's own busy handler sleeps in
+/// growing steps up to 100 ms; a fixed short step keeps the wait responsive.
+const WRITE_RETRY: Duration = Duration::from_millis(50);
+
+impl SqliteStore {
     /// Opens (creating and migrating as needed) the store at `path`.
     ///
     /// Missing parent folders are created. The database uses WAL mode so that readers (the web
     /// view) never block the writer, `synchronous=NORMAL` (safe in WAL mode, far faster than
     /// `FULL`; a power cut can lose at most the last commits, never corrupt) and foreign keys.
-    pub fn open(path: &Path) -> Result<Store> {
+    pub fn open(path: &Path) -> Result<SqliteStore> {
         // SQLite would quietly open a temporary database for an empty name and lose everything.
         if path.as_os_str().is_empty() {
             return Err(StoreError::Open {
@@ -100,25 +149,100 @@ impl Store {
             });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
                 path: parent.to_path_buf(),
-                source,
+                reason: error::io_reason(&e, parent),
             })?;
         }
         let conn = Connection::open(path).map_err(|e| error::from_sqlite(path, e))?;
-        Store::init(conn, Some(path.to_path_buf()))
+        SqliteStore::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// Opens an existing store for reading only: never creates, migrates or writes anything,
+    /// works on a read-only file or medium, and says clearly when the file is missing, is not
+    /// a storyweave store, or was written by another version.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        if path.is_dir() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "it is a folder; give a file path such as storyweave.db".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let attempt = |uri: String| -> Result<SqliteStore> {
+            let conn = Connection::open_with_flags(&uri, flags).map_err(|e| error::from_sqlite(path, e))?;
+            let store = SqliteStore { conn, path: Some(path.to_path_buf()), write_wait: WriteWait::default() };
+            store.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.sql_err(e))?;
+            store.check_schema_read_only()?;
+            Ok(store)
+        };
+        let uri = file_uri(path);
+        match attempt(uri.clone()) {
+            // A WAL database on a read-only medium cannot create its shared-memory file;
+            // `immutable` reads it without locks, which is right for a file nobody can write.
+            Err(StoreError::Open { .. }) | Err(StoreError::ReadOnly { .. }) => attempt(format!("{uri}?immutable=1")),
+            other => other,
+        }
+    }
+
+    /// Checks, without changing anything, that the file holds this version's schema.
+    fn check_schema_read_only(&self) -> Result<()> {
+        let found = schema::version(&self.conn).map_err(|e| self.sql_err(e))?;
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+        }
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| self.sql_err(e))?;
+        if found <= 0 {
+            return Err(StoreError::Corrupt {
+                path: self.display_path().to_path_buf(),
+                detail: if tables == 0 {
+                    "the file is empty, not a storyweave store".into()
+                } else {
+                    format!("it has {tables} schema objects but no storyweave schema version")
+                },
+            });
+        }
+        Err(StoreError::NeedsUpgrade { path: self.display_path().to_path_buf(), found, current: SCHEMA_VERSION })
+    }
+
+    /// Opens a read transaction: every read until [`SqliteStore::end_read`] sees the store as
+    /// it was at the first read, whatever other processes commit meanwhile.
+    pub fn begin_read(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN").map_err(|e| self.sql_err(e))
+    }
+
+    /// Ends a read transaction opened by [`SqliteStore::begin_read`].
+    pub fn end_read(&self) {
+        // Ending a read-only transaction cannot lose anything; a failure means none was open.
+        let _ = self.conn.execute_batch("COMMIT");
+    }
+
+    /// Sets how writes wait for another process's write lock.
+    pub fn set_write_wait(&mut self, wait: WriteWait) {
+        self.write_wait = wait;
     }
 
     /// Opens a private in-memory store (tests, `cluster`).
-    pub fn open_in_memory() -> Result<Store> {
+    pub fn open_in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()
             .map_err(|e| error::from_sqlite(Path::new(MEMORY_NAME), e))?;
-        Store::init(conn, None)
+        SqliteStore::init(conn, None)
     }
 
     /// Sets the connection up and migrates the schema.
-    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        let mut store = Store { conn, path };
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<SqliteStore> {
+        let mut store = SqliteStore { conn, path, write_wait: WriteWait::default() };
         store
             .conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -653,7 +777,15 @@ impl Store {
     /// too, which is why a failing `put_story` inside a bulk load rolls back only itself.
     /// If `f` panics the transaction stays open until the `Store` is dropped, which rolls it
     /// back.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut SqliteStore) -> Result<T>) -> Result<T> {
+        self.transaction_with(f)
+    }
+
+    /// [`SqliteStore::transaction`] for closures with their own error type.
+    pub fn transaction_with<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut SqliteStore) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         // SQLite itself knows whether a transaction is open, so no counter can drift from it.
         let (begin, commit, undo) = if self.conn.is_autocommit() {
             // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
@@ -666,13 +798,15 @@ impl Store {
                 "ROLLBACK TO storyweave; RELEASE storyweave",
             )
         };
-        self.conn
-            .execute_batch(begin)
-            .map_err(|e| self.sql_err(e))?;
+        if begin == "BEGIN IMMEDIATE" {
+            self.begin_immediate()?;
+        } else {
+            self.conn.execute_batch(begin).map_err(|e| self.sql_err(e))?;
+        }
         let result = f(self).and_then(|v| {
             self.conn
                 .execute_batch(commit)
-                .map_err(|e| self.sql_err(e))?;
+                .map_err(|e| E::from(self.sql_err(e)))?;
             Ok(v)
         });
         if result.is_err() && !self.conn.is_autocommit() {
@@ -682,6 +816,162 @@ impl Store {
         }
         result
     }
+}
+
+impl SqliteStore {
+    /// Takes the write lock (`BEGIN IMMEDIATE`), waiting for another process's write to end:
+    /// at most `write_wait.max`, telling `write_wait.on_wait` once that it waits.
+    fn begin_immediate(&mut self) -> Result<()> {
+        // SQLite's busy handler waits silently; a short one here lets this loop say that it
+        // waits, and for how long it may, instead of freezing without a word.
+        let short = WRITE_RETRY.min(self.write_wait.max);
+        self.conn.busy_timeout(short).map_err(|e| self.sql_err(e))?;
+        let start = std::time::Instant::now();
+        let mut told = false;
+        let outcome = loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => break Ok(()),
+                Err(e) => match self.sql_err(e) {
+                    StoreError::Locked { .. } if start.elapsed() < self.write_wait.max => {
+                        if !told {
+                            told = true;
+                            if let Some(cb) = &self.write_wait.on_wait {
+                                cb(self.display_path());
+                            }
+                        }
+                    }
+                    other => break Err(other),
+                },
+            }
+        };
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.sql_err(e))?;
+        outcome
+    }
+
+    /// Where the store's writes stand (see [`WriteMarker`]).
+    pub fn marker(&self) -> Result<WriteMarker> {
+        let num = |key: &str| -> Result<u64> {
+            Ok(self.meta(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+        };
+        let max_rowid: i64 = self.query_opt("SELECT coalesce(max(rowid), 0) FROM articles", [], |r| r.get(0))?.unwrap_or(0);
+        Ok(WriteMarker { seq: num(SEQ_KEY)?, epoch: num(EPOCH_KEY)?, max_rowid })
+    }
+
+    /// Counts one more committed write batch (and a rebuild when `rebuild`); call it inside
+    /// the batch's transaction so that the marker moves with the data.
+    pub fn bump_marker(&mut self, rebuild: bool) -> Result<WriteMarker> {
+        let m = self.marker()?;
+        self.set_meta(SEQ_KEY, &(m.seq + 1).to_string())?;
+        if rebuild {
+            self.set_meta(EPOCH_KEY, &(m.epoch + 1).to_string())?;
+        }
+        self.marker()
+    }
+
+    /// The row number of an article (its place in storage order).
+    pub fn article_rowid(&self, id: &ArticleId) -> Result<Option<i64>> {
+        self.query_opt("SELECT rowid FROM articles WHERE id = ?1", [id.as_str()], |r| r.get(0))
+    }
+
+    /// Features (of this version) of the articles stored after row `after`, in storage order,
+    /// with their row numbers and stories: what a long-lived engine replays to catch up with
+    /// another process's writes. Articles without such features come with `None`.
+    pub fn features_after(&self, after: i64, version: &str) -> Result<Vec<StoredFeatures>> {
+        self.query_all(
+            "SELECT a.rowid, a.id, f.data, m.story_id FROM articles a
+             LEFT JOIN features f ON f.article_id = a.id AND f.version = ?2
+             LEFT JOIN story_members m ON m.article_id = a.id
+             WHERE a.rowid > ?1 ORDER BY a.rowid",
+            params![after, version],
+            |r| {
+                let story: Option<i64> = r.get(3)?;
+                Ok(StoredFeatures {
+                    rowid: r.get(0)?,
+                    id: ArticleId(r.get(1)?),
+                    features: r.get(2)?,
+                    story: story.and_then(|s| u64::try_from(s).ok()).map(StoryId),
+                })
+            },
+        )
+    }
+
+    /// Stored articles by id, in the order asked (ids not stored are left out).
+    pub fn articles_by_id(&self, ids: &[ArticleId]) -> Result<Vec<CleanArticle>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(a) = self.article(id)? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces every story and relation at once (a rebuild): inside one transaction, so an
+    /// interrupted rebuild leaves the old stories, never none. Story ids restart at 1 unless
+    /// the given stories say otherwise.
+    pub fn replace_all_stories(&mut self, stories: &[(Story, Vec<Relation>)]) -> Result<()> {
+        self.transaction(|s| {
+            s.exec("DELETE FROM relations", [])?;
+            s.exec("DELETE FROM story_members", [])?;
+            s.exec("DELETE FROM stories", [])?;
+            s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
+            for (story, relations) in stories {
+                s.put_story(story)?;
+                s.add_relations(story.id, relations)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks that an article can be stored faithfully, without storing it: a record whose
+    /// values cannot be written (a time outside 0000–9999) is then skipped alone, before it
+    /// could fail a whole batch.
+    pub fn check_article(article: &CleanArticle) -> Result<()> {
+        let what = format!("article {}", article.id);
+        time_to_sql(article.published.as_ref(), &what)?;
+        to_json(&article.origin, &what)?;
+        if article.id.as_str().is_empty() {
+            return Err(StoreError::Invalid("an article with an empty id".into()));
+        }
+        if article.id.as_str().len() > MAX_ID_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "article id of {} bytes (at most {MAX_ID_BYTES})",
+                article.id.as_str().len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Longest article id accepted: ids are keys in several tables and in every relation, and an
+/// id of megabytes is a broken record, not an identifier.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// An article's stored features as replayed by a long-lived engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFeatures {
+    /// Storage order.
+    pub rowid: i64,
+    /// The article.
+    pub id: ArticleId,
+    /// Serialized features of the asked version, if stored.
+    pub features: Option<Vec<u8>>,
+    /// Its story, if assigned.
+    pub story: Option<StoryId>,
+}
+
+/// A `file:` URI for SQLite (percent-encoding what URIs reserve), so that query parameters
+/// such as `immutable=1` can be added.
+fn file_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Columns read by [`story_from_row`], in its order.

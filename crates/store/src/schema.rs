@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -81,6 +81,32 @@ CREATE TABLE vectors (
     data BLOB NOT NULL,
     PRIMARY KEY (model, key)
 ) STRICT, WITHOUT ROWID;
+";
+
+// Search. `article_text` indexes titles and texts for keyword search in each article's own
+// language (SQLite's FTS5, kept in step with `articles` by triggers; diacritics folded so that
+// "Muenchen"-less queries such as "Munchen" still meet "München"). `article_keys` indexes each
+// article's cross-lingual evidence (hashed entity keys, numbers and dates, stemmed terms and
+// script-neutral word prefixes, written by the engine from the stored features) so that a
+// query in one language finds reports in others; contentless and without positions (columns kept for per-channel weights), since
+// only which article has which key matters. Stories are listed by last update and articles
+// filtered by time, hence the two indexes.
+const V3: &str = "
+CREATE VIRTUAL TABLE article_text USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO article_text(article_text) VALUES ('rebuild');
+CREATE TRIGGER articles_text_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_text(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_text_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO article_text(article_text, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE VIRTUAL TABLE article_keys USING fts5(
+    ents, nums, terms, xterms, content='', tokenize='ascii', detail='column'
+);
+CREATE INDEX stories_by_update ON stories(updated_at DESC, id DESC);
+CREATE INDEX articles_by_published ON articles(published);
 ";
 
 /// What [`migrate`] found.

@@ -78,8 +78,8 @@ fn relation(a: &str, b: &str, kind: RelationKind) -> Relation {
     }
 }
 
-fn store_with(ids: &[&str]) -> Store {
-    let mut s = Store::open_in_memory().unwrap();
+fn store_with(ids: &[&str]) -> SqliteStore {
+    let mut s = SqliteStore::open_in_memory().unwrap();
     for id in ids {
         assert!(s.insert_article(&article(id)).unwrap());
     }
@@ -95,7 +95,7 @@ type Snapshot = (
 );
 
 /// Everything visible through the API, to compare before and after.
-fn snapshot(s: &Store) -> Snapshot {
+fn snapshot(s: &SqliteStore) -> Snapshot {
     let stories = s.stories().unwrap();
     let relations = stories
         .iter()
@@ -112,12 +112,12 @@ fn snapshot(s: &Store) -> Snapshot {
 #[test]
 fn store_is_send() {
     fn send<T: Send>() {}
-    send::<Store>();
+    send::<SqliteStore>();
 }
 
 #[test]
 fn every_article_field_round_trips() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = SqliteStore::open_in_memory().unwrap();
     let a = full_article();
     assert!(s.insert_article(&a).unwrap());
     assert_eq!(s.article(&a.id).unwrap(), Some(a.clone()));
@@ -403,7 +403,7 @@ fn next_story_id_is_monotonic_and_skips_stored_ids() {
 
 #[test]
 fn meta_values_are_replaced() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = SqliteStore::open_in_memory().unwrap();
     assert_eq!(s.meta("k").unwrap(), None);
     s.set_meta("k", "1").unwrap();
     s.set_meta("k", "2").unwrap();
@@ -483,7 +483,7 @@ fn reopening_a_file_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/folders/store.db");
     let before = {
-        let mut s = Store::open(&path).unwrap();
+        let mut s = SqliteStore::open(&path).unwrap();
         assert_eq!(s.path(), Some(path.as_path()));
         s.transaction(|s| {
             s.insert_article(&full_article())?;
@@ -497,7 +497,7 @@ fn reopening_a_file_keeps_everything() {
         .unwrap();
         snapshot(&s)
     };
-    let mut s = Store::open(&path).unwrap();
+    let mut s = SqliteStore::open(&path).unwrap();
     assert_eq!(snapshot(&s), before);
     assert_eq!(s.meta("model").unwrap().as_deref(), Some("x.v1"));
     assert_eq!(s.next_story_id().unwrap(), StoryId(2));
@@ -518,23 +518,23 @@ fn empty_file_is_migrated_from_version_zero() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
-    let mut s = Store::open(&path).unwrap();
+    let mut s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(s.insert_article(&article("a")).unwrap());
     drop(s);
-    assert_eq!(Store::open(&path).unwrap().article_count().unwrap(), 1);
+    assert_eq!(SqliteStore::open(&path).unwrap().article_count().unwrap(), 1);
 }
 
 #[test]
 fn file_from_a_newer_version_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
-    drop(Store::open(&path).unwrap());
+    drop(SqliteStore::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     drop(conn);
-    match Store::open(&path) {
+    match SqliteStore::open(&path) {
         Err(StoreError::TooNew { found, supported }) => {
             assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
         }
@@ -547,7 +547,7 @@ fn file_from_a_newer_version_is_refused_untouched() {
 #[test]
 fn opening_a_folder_names_the_path() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Store::open(dir.path()).err().unwrap();
+    let err = SqliteStore::open(dir.path()).err().unwrap();
     assert!(matches!(err, StoreError::Open { .. }), "{err}");
     assert!(
         err.to_string().contains(&dir.path().display().to_string()),
@@ -558,7 +558,7 @@ fn opening_a_folder_names_the_path() {
 #[test]
 fn an_empty_path_is_refused() {
     assert!(matches!(
-        Store::open(Path::new("")),
+        SqliteStore::open(Path::new("")),
         Err(StoreError::Open { .. })
     ));
 }
@@ -567,7 +567,7 @@ fn an_empty_path_is_refused() {
 fn a_lock_held_too_long_is_reported_as_locked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("busy.db");
-    let mut s = Store::open(&path).unwrap();
+    let mut s = SqliteStore::open(&path).unwrap();
     let other = Connection::open(&path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     // A short wait keeps the test fast; the real timeout is BUSY_TIMEOUT.
@@ -584,7 +584,7 @@ fn a_file_in_the_way_of_the_folder_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, b"x").unwrap();
-    let err = Store::open(&blocker.join("sub/store.db")).err().unwrap();
+    let err = SqliteStore::open(&blocker.join("sub/store.db")).err().unwrap();
     assert!(matches!(err, StoreError::Io { .. }), "{err}");
     assert!(
         err.to_string().contains(&blocker.display().to_string()),
@@ -601,7 +601,7 @@ fn a_file_that_is_not_a_database_is_corrupt() {
         "this is plain text, not SQLite, long enough to fill a header...".repeat(20),
     )
     .unwrap();
-    let err = Store::open(&path).err().unwrap();
+    let err = SqliteStore::open(&path).err().unwrap();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("notes.db"), "{err}");
 }
@@ -614,7 +614,7 @@ fn someone_elses_database_is_corrupt_not_migrated() {
         .unwrap()
         .execute_batch("CREATE TABLE theirs (x)")
         .unwrap();
-    let err = Store::open(&path).err().unwrap();
+    let err = SqliteStore::open(&path).err().unwrap();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
 }
 
@@ -712,7 +712,7 @@ fn real_articles_round_trip_through_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("real.db");
     let mut expected = Vec::new();
-    Store::open(&path)
+    SqliteStore::open(&path)
         .unwrap()
         .transaction(|s| {
             for a in &articles {
@@ -728,7 +728,7 @@ fn real_articles_round_trip_through_a_file() {
         "only {} real articles found",
         expected.len()
     );
-    assert_eq!(Store::open(&path).unwrap().articles().unwrap(), expected);
+    assert_eq!(SqliteStore::open(&path).unwrap().articles().unwrap(), expected);
 }
 
 /// Bulk insert speed: `cargo test -p storyweave-store --release -- --ignored --nocapture`.
@@ -761,7 +761,7 @@ fn bulk_insert_100k_articles_in_one_transaction() {
         .collect();
     let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("bulk.db")).unwrap();
+    let mut s = SqliteStore::open(&dir.path().join("bulk.db")).unwrap();
     let start = std::time::Instant::now();
     s.transaction(|s| {
         articles
@@ -814,8 +814,189 @@ proptest! {
             id: ArticleId(id), url, title, text, lang: Lang(lang), published, byline, source,
             origin: Origin { file, line, item },
         };
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         prop_assert!(s.insert_article(&a).unwrap());
         prop_assert_eq!(s.article(&a.id).unwrap(), Some(a));
     }
+}
+
+#[test]
+fn read_only_open_never_creates_and_names_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here.db");
+    let err = SqliteStore::open_read_only(&missing).unwrap_err();
+    assert!(matches!(err, StoreError::Missing { .. }), "{err}");
+    assert!(!missing.exists(), "a read must not create a store");
+    assert!(err.to_string().contains("ingest"), "says what to do: {err}");
+
+    let foreign = dir.path().join("other.db");
+    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE theirs (x)").unwrap();
+    assert!(matches!(SqliteStore::open_read_only(&foreign), Err(StoreError::Corrupt { .. })));
+
+    let old = dir.path().join("old.db");
+    Connection::open(&old).unwrap().execute_batch("CREATE TABLE articles (x); PRAGMA user_version = 1;").unwrap();
+    let err = SqliteStore::open_read_only(&old).unwrap_err();
+    assert!(matches!(err, StoreError::NeedsUpgrade { found: 1, .. }), "{err}");
+}
+
+#[test]
+fn a_read_only_handle_reads_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        s.insert_article(&article("a")).unwrap();
+    }
+    let mut r = SqliteStore::open_read_only(&path).unwrap();
+    assert_eq!(r.article_count().unwrap(), 1);
+    let err = r.insert_article(&article("b")).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+}
+
+#[test]
+fn a_second_writer_waits_for_the_first_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let mut first = SqliteStore::open(&path).unwrap();
+    let mut second = SqliteStore::open(&path).unwrap();
+    let told = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let t = told.clone();
+    second.set_write_wait(WriteWait {
+        max: Duration::from_secs(20),
+        on_wait: Some(std::sync::Arc::new(move |_| {
+            t.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })),
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        first
+            .transaction(|s| {
+                s.insert_article(&article("first"))?;
+                tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+                Ok(())
+            })
+            .unwrap();
+    });
+    rx.recv().unwrap();
+    second.transaction(|s| s.insert_article(&article("second"))).unwrap();
+    holder.join().unwrap();
+    assert_eq!(told.load(std::sync::atomic::Ordering::SeqCst), 1, "told once that it waits");
+    assert_eq!(second.article_count().unwrap(), 2);
+}
+
+#[test]
+fn markers_count_batches_and_rebuilds() {
+    let mut s = store_with(&["a", "b"]);
+    let m0 = s.marker().unwrap();
+    assert_eq!((m0.seq, m0.epoch, m0.max_rowid), (0, 0, 2));
+    let m1 = s.transaction(|s| s.bump_marker(false)).unwrap();
+    assert_eq!((m1.seq, m1.epoch), (1, 0));
+    let m2 = s.transaction(|s| s.bump_marker(true)).unwrap();
+    assert_eq!((m2.seq, m2.epoch), (2, 1));
+}
+
+#[test]
+fn replacing_all_stories_is_all_or_nothing() {
+    let mut s = store_with(&["a", "b", "c"]);
+    s.put_story(&story(1, &["a", "b"])).unwrap();
+    s.put_relations(StoryId(1), &[relation("a", "b", RelationKind::SameStory)]).unwrap();
+    let before = snapshot(&s);
+    // The second story lists a relation to a non-member: the whole replacement fails.
+    let bad = vec![
+        (story(1, &["a"]), vec![]),
+        (story(2, &["b", "c"]), vec![relation("a", "c", RelationKind::SameStory)]),
+    ];
+    assert!(s.replace_all_stories(&bad).is_err());
+    assert_eq!(snapshot(&s), before, "the old stories are kept whole");
+    let good = vec![(story(1, &["a", "c"]), vec![relation("a", "c", RelationKind::Translation)]), (story(2, &["b"]), vec![])];
+    s.replace_all_stories(&good).unwrap();
+    assert_eq!(s.stories().unwrap().len(), 2);
+    assert_eq!(s.story_of(&ArticleId::from("c")).unwrap(), Some(StoryId(1)));
+    assert_eq!(s.relations(StoryId(1)).unwrap()[0].kind, RelationKind::Translation);
+}
+
+#[test]
+fn features_after_a_row_come_with_their_stories() {
+    let mut s = store_with(&["a", "b", "c"]);
+    s.put_features(&ArticleId::from("b"), "v1", b"xy").unwrap();
+    s.put_story(&story(4, &["b"])).unwrap();
+    let rows = s.features_after(1, "v1").unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].id.as_str(), rows[0].features.as_deref(), rows[0].story), ("b", Some(&b"xy"[..]), Some(StoryId(4))));
+    assert_eq!((rows[1].id.as_str(), rows[1].features.as_deref(), rows[1].story), ("c", None, None));
+}
+
+#[test]
+fn check_article_refuses_what_cannot_be_stored() {
+    let mut a = article("x");
+    assert!(SqliteStore::check_article(&a).is_ok());
+    a.published = Some(Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).single().unwrap());
+    assert!(SqliteStore::check_article(&a).is_err());
+    let long = article(&"i".repeat(MAX_ID_BYTES + 1));
+    assert!(SqliteStore::check_article(&long).is_err());
+}
+
+fn listed(page: &StoryPage) -> Vec<u64> {
+    page.stories.iter().map(|l| l.story.id.0).collect()
+}
+
+#[test]
+fn story_pages_filter_sort_and_continue_with_a_cursor() {
+    let mut s = store_with(&["a", "b", "c", "d", "e", "f"]);
+    let mut de = article("g");
+    de.lang = Lang::new("de");
+    de.source = Some("Wire".into());
+    s.insert_article(&de).unwrap();
+    let mut st = |id: u64, m: &[&str], langs: &[&str]| {
+        let mut x = story(id, m);
+        x.languages = langs.iter().map(|l| Lang::new(l)).collect();
+        s.put_story(&x).unwrap();
+    };
+    st(1, &["a"], &["en"]);
+    st(2, &["b", "c", "d"], &["en"]);
+    st(3, &["e", "f"], &["en"]);
+    st(4, &["g"], &["de"]);
+    let q = StoryQuery { sort: StorySort::Size, limit: 2, ..Default::default() };
+    let p1 = s.stories_page(&q).unwrap();
+    assert_eq!(listed(&p1), vec![2, 3]);
+    assert_eq!(p1.stories[0].article_count, 3);
+    let p2 = s.stories_page(&StoryQuery { cursor: p1.next.clone(), ..q.clone() }).unwrap();
+    assert_eq!(listed(&p2), vec![4, 1]);
+    assert!(p2.next.is_none());
+    let de_only = s.stories_page(&StoryQuery { lang: Some("de".into()), ..Default::default() }).unwrap();
+    assert_eq!(listed(&de_only), vec![4]);
+    let wire = s.stories_page(&StoryQuery { source: Some("wire".into()), ..Default::default() }).unwrap();
+    assert_eq!(listed(&wire), vec![4]);
+    let big = s.stories_page(&StoryQuery { min_articles: 2, ..Default::default() }).unwrap();
+    assert_eq!(big.stories.len(), 2);
+    let wrong = StoryQuery { cursor: p1.next, sort: StorySort::Updated, ..Default::default() };
+    assert!(s.stories_page(&wrong).is_err(), "a cursor of another order is refused");
+}
+
+#[test]
+fn search_finds_by_keys_and_by_words_with_filters() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut a = article("a");
+    a.text = "Die Flut in München überschwemmte den Bahnhof".into();
+    a.lang = Lang::new("de");
+    let mut b = article("b");
+    b.text = "Floods hit Munich station".into();
+    s.insert_article(&a).unwrap();
+    s.insert_article(&b).unwrap();
+    let keys = |e: &[&str]| SearchKeys { ents: e.iter().map(|x| x.to_string()).collect(), ..Default::default() };
+    s.put_search_keys(&a.id, &keys(&["k0munich", "k0bahnhof"])).unwrap();
+    s.put_search_keys(&b.id, &keys(&["k0munich"])).unwrap();
+    let hits = s.search_keys(&keys(&["k0munich", "k0bahnhof"]), &SearchFilter::default(), 10).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), vec!["a", "b"], "more shared keys rank first");
+    let de = SearchFilter { lang: Some("de".into()), ..Default::default() };
+    assert_eq!(s.search_keys(&keys(&["k0munich"]), &de, 10).unwrap().len(), 1);
+    let words = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let hits = s.search_text(&words(&["munchen"]), &SearchFilter::default(), 10).unwrap();
+    assert_eq!(hits.len(), 1, "accents are folded");
+    assert_eq!(hits[0].id.as_str(), "a");
+    // Operators and quotes are plain text, never FTS syntax.
+    assert!(s.search_text(&words(&["\"NEAR(", "OR", "*"]), &SearchFilter::default(), 10).is_ok());
+    s.clear_search_keys().unwrap();
+    assert!(s.search_keys(&keys(&["k0munich"]), &SearchFilter::default(), 10).unwrap().is_empty());
 }

@@ -26,7 +26,7 @@ pub struct CenteringOptions {
 }
 
 /// Language means fitted from a set of article vectors; see the module docs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LanguageCentering {
     global: Vec<f32>,
     means: BTreeMap<String, Vec<f32>>,

@@ -1,0 +1,176 @@
+//! The long-lived engine over a store file: index files, several writers, atomic rebuilds,
+//! events, per-record faults and search.
+
+use chrono::{TimeZone, Utc};
+use std::sync::{Arc, Mutex};
+use storyweave_engine::{Config, Engine, Pipeline, SearchQuery, StoryEvent};
+use storyweave_model::{ArticleId, Origin, RawArticle, RawBody};
+use storyweave_store::{SqliteStore, StoryQuery};
+
+fn raw(id: &str, lang: &str, title: &str, text: &str) -> RawArticle {
+    RawArticle {
+        id: Some(id.into()),
+        url: None,
+        title: Some(title.into()),
+        body: RawBody::Text(text.into()),
+        lang: Some(lang.into()),
+        published: Some(Utc.with_ymd_and_hms(2024, 5, 3, 10, 0, 0).single().unwrap()),
+        source: Some("Wire".into()),
+        origin: Origin { file: "t.jsonl".into(), line: Some(1), item: None },
+    }
+}
+
+/// Reports of three events, two or three articles each, in several languages.
+fn corpus() -> Vec<RawArticle> {
+    vec![
+        raw("q1", "en", "Quake hits Ridgeton", "A magnitude 6.1 earthquake struck Ridgeton on Monday, killing four people, mayor Anna Kowalski said. Rescue teams from Kalamata searched the rubble."),
+        raw("b1", "en", "Hamburg dockworkers strike", "Dockworkers at the port of Hamburg began a 48-hour strike over pay on Tuesday, the Verdi union said. Terminals at Altenwerder and Burchardkai stood still."),
+        raw("q2", "de", "Erdbeben erschüttert Ridgeton", "Ein Erdbeben der Stärke 6,1 hat am Montag Ridgeton erschüttert und vier Menschen getötet, sagte Bürgermeisterin Anna Kowalski. Rettungsteams aus Kalamata suchten in den Trümmern."),
+        raw("b2", "de", "Hafenarbeiter in Hamburg streiken", "Die Hafenarbeiter in Hamburg haben am Dienstag einen 48-stündigen Streik begonnen, teilte die Gewerkschaft Verdi mit. Die Terminals Altenwerder und Burchardkai standen still."),
+        raw("f1", "fr", "Inondations à Porto Alegre", "Des inondations ont frappé Porto Alegre mercredi, le gouverneur Eduardo Leite a déclaré l'état d'urgence. Le fleuve Guaíba a atteint 5,3 mètres."),
+        raw("f2", "en", "Floods in Porto Alegre", "Floods hit Porto Alegre on Wednesday and governor Eduardo Leite declared a state of emergency. The Guaíba river reached 5.3 metres."),
+    ]
+}
+
+fn stories_of(engine: &Engine) -> Vec<Vec<String>> {
+    let page = engine.stories(&StoryQuery::default()).unwrap();
+    let mut out: Vec<Vec<String>> = page
+        .stories
+        .iter()
+        .map(|l| {
+            let mut ids: Vec<String> = engine.story(l.story.id).unwrap().story.articles.iter().map(|a| a.to_string()).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn expected() -> Vec<Vec<String>> {
+    let mut e: Vec<Vec<String>> = vec![vec!["b1".into(), "b2".into()], vec!["f1".into(), "f2".into()], vec!["q1".into(), "q2".into()]];
+    e.sort();
+    e
+}
+
+#[test]
+fn index_files_are_reused_and_rebuilt_when_missing_or_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    {
+        let engine = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+        engine.ingest_raw(corpus(), &mut ()).unwrap();
+        assert_eq!(engine.load_info().how, "rebuilt from the store", "a new store has no index files");
+        engine.save_index().unwrap();
+    }
+    let index = dir.path().join("s.db.index");
+    assert!(index.join("manifest.json").is_file());
+    {
+        let engine = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+        engine.warm_up().unwrap();
+        assert_eq!(engine.load_info().how, "index files");
+        assert_eq!(engine.load_info().articles, 6);
+        assert_eq!(stories_of(&engine), expected());
+        // A new article still joins its story through the reopened index.
+        let more = raw("q3", "en", "Ridgeton quake toll rises", "The toll of Monday's magnitude 6.1 earthquake in Ridgeton rose, mayor Anna Kowalski said; teams from Kalamata are still searching.");
+        engine.ingest_raw(vec![more], &mut ()).unwrap();
+        let page = engine.stories(&StoryQuery::default()).unwrap();
+        assert_eq!(page.stories.len(), 3, "q3 joined the quake story");
+    }
+    // A damaged file is noticed and the state rebuilt, with the same stories.
+    let clusterer = index.join("clusterer.bin");
+    let mut bytes = std::fs::read(&clusterer).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&clusterer, bytes).unwrap();
+    let engine = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    engine.warm_up().unwrap();
+    let info = engine.load_info();
+    assert_eq!(info.how, "rebuilt from the store");
+    assert!(info.reason.unwrap_or_default().contains("damaged"));
+    assert_eq!(engine.load_info().articles, 7);
+}
+
+#[test]
+fn two_writers_on_one_store_lose_no_story_membership() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let a = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    let b = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    let c = corpus();
+    // Alternate writers: each batch must be assigned against the other's stories.
+    for (i, r) in c.into_iter().enumerate() {
+        let e = if i % 2 == 0 { &a } else { &b };
+        e.ingest_raw(vec![r], &mut ()).unwrap();
+    }
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    for id in ["q1", "b1", "q2", "b2", "f1", "f2"] {
+        assert!(store.story_of(&ArticleId::from(id)).unwrap().is_some(), "{id} has a story");
+    }
+    assert_eq!(stories_of(&a), expected(), "the two writers built the same stories as one would");
+}
+
+#[test]
+fn recluster_swaps_stories_at_once_and_other_engines_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let a = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    a.ingest_raw(corpus(), &mut ()).unwrap();
+    let b = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    b.warm_up().unwrap();
+    let report = a.recluster(&mut ()).unwrap();
+    assert_eq!(report.records, 6);
+    assert_eq!(stories_of(&a), expected());
+    // b's state predates the rebuild: its next write reloads and still lands in a story.
+    let more = raw("f3", "en", "Porto Alegre floods recede", "Floods in Porto Alegre began to recede on Thursday, governor Eduardo Leite said; the Guaíba river fell below 5 metres.");
+    b.ingest_raw(vec![more], &mut ()).unwrap();
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    let f3 = store.story_of(&ArticleId::from("f3")).unwrap();
+    assert!(f3.is_some());
+    assert_eq!(f3, store.story_of(&ArticleId::from("f1")).unwrap(), "f3 joined the flood story");
+}
+
+#[test]
+fn events_say_what_was_created_and_extended() {
+    let engine = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+    let seen: Arc<Mutex<Vec<StoryEvent>>> = Arc::default();
+    let s = seen.clone();
+    engine.subscribe(Arc::new(move |e: &StoryEvent| s.lock().unwrap().push(e.clone())));
+    let c = corpus();
+    engine.ingest_raw(c[..2].to_vec(), &mut ()).unwrap();
+    engine.ingest_raw(c[2..3].to_vec(), &mut ()).unwrap();
+    let events = seen.lock().unwrap().clone();
+    assert!(matches!(&events[0], StoryEvent::Created { articles, .. } if articles == &[ArticleId::from("q1")]));
+    assert!(matches!(&events[1], StoryEvent::Created { articles, .. } if articles == &[ArticleId::from("b1")]));
+    assert!(matches!(&events[2], StoryEvent::Extended { articles, .. } if articles == &[ArticleId::from("q2")]), "{events:?}");
+}
+
+#[test]
+fn a_record_the_store_cannot_hold_is_skipped_alone() {
+    let engine = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+    let mut c = corpus();
+    c[1].published = Some(Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).single().unwrap());
+    c[3].id = Some("x".repeat(5000));
+    let report = engine.ingest_raw(c, &mut ()).unwrap();
+    assert_eq!(report.added, 4);
+    assert_eq!(report.skipped.len(), 2, "{:?}", report.skipped);
+    assert!(report.skipped.iter().any(|s| s.reason.contains("9999")), "{:?}", report.skipped);
+}
+
+#[test]
+fn search_finds_a_story_across_scripts_and_not_an_absent_one() {
+    let engine = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+    engine.ingest_raw(corpus(), &mut ()).unwrap();
+    let q = |text: &str| SearchQuery { text: text.into(), ..Default::default() };
+    let hits = engine.search(&q("Анна Ковальски Ридгетон")).unwrap();
+    assert!(!hits.is_empty(), "Cyrillic names find the quake story");
+    let quake = engine.stories(&StoryQuery::default()).unwrap();
+    let quake_id = quake.stories.iter().find(|l| l.story.headline.contains("Ridgeton") || l.story.headline.contains("Erdbeben")).unwrap().story.id;
+    assert_eq!(hits[0].story, quake_id);
+    assert!(engine.search(&q("Hochwasser in Valencia")).unwrap().is_empty());
+    let de_only = SearchQuery { text: "Hamburg Verdi".into(), lang: Some("de".into()), ..Default::default() };
+    let hits = engine.search(&de_only).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].articles, vec![ArticleId::from("b2")]);
+    assert!(engine.search(&q("   ")).is_err(), "an empty query is bad input");
+}
