@@ -115,6 +115,7 @@ mod tests {
             published: None,
             source: None,
             origin: Origin { file: "x.txt".into(), ..Origin::default() },
+            warnings: Vec::new(),
         }
     }
 

@@ -447,6 +447,7 @@ mod tests {
             published: None,
             source: None,
             origin: Origin { file: "t.jsonl".into(), ..Origin::default() },
+            warnings: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@
 //!     id: Some("a1".into()), url: None, title: Some("Quake hits Ridgeton".into()),
 //!     body: RawBody::Text("A 6.1 earthquake hit the town of Ridgeton on Monday.".into()),
 //!     lang: Some("en".into()), published: None, source: None, origin: Origin::default(),
+//!     warnings: Vec::new(),
 //! };
 //! let clean = engine.clean(raw).unwrap();
 //! assert_eq!(clean.lang.as_str(), "en");

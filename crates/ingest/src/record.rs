@@ -1,7 +1,7 @@
 //! JSON article records: one object, a JSON array of them, or JSON lines.
 
 use crate::{error, ReadOptions, ReasonKind, RecordError};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -48,17 +48,95 @@ pub fn parse_record(value: &Value, origin: Origin) -> Result<RawArticle, RecordE
             ))
         }
     };
+    let mut warnings = Vec::new();
+    // A bad date is not worth losing the article for: it only orders stories in time. It is
+    // dropped with a warning, so the store never meets a time it cannot write.
+    let published = match obj.get("published") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => checked_date(s, "published", &mut warnings),
+        Some(Value::Number(n)) => match unix_time(n) {
+            Some(t) if in_date_range(&t) => Some(t),
+            _ => {
+                warnings.push(format!("\"published\" {n}: {}", out_of_range_words()));
+                None
+            }
+        },
+        Some(other) => {
+            let found = json_type(other);
+            warnings.push(format!(
+                "\"published\" must be a date string or unix seconds, found {found}: dropped"
+            ));
+            None
+        }
+    };
     Ok(RawArticle {
         id,
         url: field("url")?,
         title: field("title")?.filter(|t| !t.trim().is_empty()),
         body,
         lang: field("lang")?.filter(|l| !l.trim().is_empty()),
-        // A bad date is not worth losing the article for: it only orders stories in time.
-        published: obj.get("published").and_then(parse_published),
+        published,
         source: field("source")?,
         origin,
+        warnings,
     })
+}
+
+/// Years a publication time may have: those an RFC 3339 timestamp can write (four digits),
+/// which is also what the store keeps. A time outside them (in UTC) is dropped with a warning.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// True when a time can be written as RFC 3339 and read back (its UTC year is in
+/// [`DATE_YEARS`]).
+pub fn in_date_range(t: &DateTime<Utc>) -> bool {
+    DATE_YEARS.contains(&t.year())
+}
+
+fn out_of_range_words() -> String {
+    format!(
+        "not a time in the years {:04}-{:04} (UTC): dropped",
+        DATE_YEARS.start(),
+        DATE_YEARS.end()
+    )
+}
+
+/// Parses the date string of field `what`; an unreadable or out-of-range date is `None` and a
+/// warning naming the field and the value.
+pub(crate) fn checked_date(
+    s: &str,
+    what: &str,
+    warnings: &mut Vec<String>,
+) -> Option<DateTime<Utc>> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    let shown: String = s.trim().chars().take(40).collect();
+    match parse_date_any(s) {
+        Some(t) if in_date_range(&t) => Some(t),
+        Some(_) => {
+            warnings.push(format!("\"{what}\" {shown:?}: {}", out_of_range_words()));
+            None
+        }
+        None => {
+            warnings.push(format!(
+                "\"{what}\" {shown:?}: not a date this reader knows: dropped"
+            ));
+            None
+        }
+    }
+}
+
+/// Unix seconds, whole or fractional.
+fn unix_time(n: &serde_json::Number) -> Option<DateTime<Utc>> {
+    if let Some(secs) = n.as_i64() {
+        return DateTime::from_timestamp(secs, 0);
+    }
+    let secs = n.as_f64().filter(|s| s.is_finite())?;
+    // Beyond ±2^53 an f64 has no sub-second digits; far beyond, `as` saturates and chrono
+    // refuses the value, so no overflow reaches here.
+    let whole = secs.floor();
+    let nanos = ((secs - whole) * 1e9) as u32;
+    DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
 }
 
 /// Parses one article record from JSON text; see [`parse_record`].
@@ -93,18 +171,26 @@ fn json_type(v: &Value) -> &'static str {
 
 /// Reads a `published` value: unix seconds (number or digits), RFC 3339, RFC 2822,
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` (zone-less forms are UTC).
+/// A time outside [`DATE_YEARS`] is `None`, like an unreadable one.
 pub fn parse_published(value: &Value) -> Option<DateTime<Utc>> {
     match value {
-        Value::Number(n) => n.as_i64().and_then(|s| DateTime::from_timestamp(s, 0)),
+        Value::Number(n) => unix_time(n).filter(in_date_range),
         Value::String(s) => parse_date(s),
         _ => None,
     }
 }
 
-/// Parses a date string in the forms [`parse_published`] accepts.
+/// Parses a date string in the forms [`parse_published`] accepts; `None` for a time outside
+/// [`DATE_YEARS`].
 pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    parse_date_any(s).filter(in_date_range)
+}
+
+/// [`parse_date`] without the range check.
+fn parse_date_any(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return s
             .parse::<i64>()
             .ok()
@@ -281,8 +367,20 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(match serde_json::from_slice::<Value>(bytes) {
-                Ok(v) => parse_record(&v, origin),
+            // A line that is not UTF-8 is decoded like a file (stray bytes replaced, a legacy
+            // encoding detected) rather than lost, with the decoding's warnings on the record.
+            let (parsed, warnings) = match std::str::from_utf8(bytes) {
+                Ok(text) => (serde_json::from_str::<Value>(text), Vec::new()),
+                Err(_) => {
+                    let decoded = crate::decode::decode(bytes, None);
+                    (serde_json::from_str(&decoded.text), decoded.warnings)
+                }
+            };
+            return Some(match parsed {
+                Ok(v) => parse_record(&v, origin).map(|mut a| {
+                    a.warnings.splice(0..0, warnings);
+                    a
+                }),
                 Err(e) => Err(error(origin, ReasonKind::Json, format!(": {e}"))),
             });
         }
@@ -332,10 +430,10 @@ mod tests {
     #[test]
     fn record_errors_name_the_problem() {
         let e = parse_record(&json!({"title": "x"}), origin()).unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::Record));
+        assert_eq!(e.kind, ReasonKind::Record);
         assert!(e.reason.contains("no \"text\" or \"html\""), "{e}");
         let e = parse_record(&json!({"text": "  \n"}), origin()).unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::Empty));
+        assert_eq!(e.kind, ReasonKind::Empty);
         let e = parse_record(&json!({"text": 5}), origin()).unwrap_err();
         assert!(
             e.reason
@@ -395,7 +493,7 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].as_ref().unwrap().id.as_deref(), Some("a"));
         let e = out[1].as_ref().unwrap_err();
-        assert_eq!((e.origin.line, e.kind()), (Some(4), Some(ReasonKind::Json)));
+        assert_eq!((e.origin.line, e.kind), (Some(4), ReasonKind::Json));
         assert!(e.reason.contains("key must be a string"), "{e}");
         assert_eq!(out[2].as_ref().unwrap().origin.line, Some(5));
     }
@@ -409,7 +507,7 @@ mod tests {
         let reader = std::io::BufReader::with_capacity(1, input.as_bytes());
         let out: Vec<_> = read_jsonl(reader, "in.jsonl", &opts).collect();
         let e = out[0].as_ref().unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::TooLarge));
+        assert_eq!(e.kind, ReasonKind::TooLarge);
         assert_eq!(
             e.reason,
             format!("too large: {} bytes (limit 50)", long.len())
@@ -437,7 +535,7 @@ mod tests {
             let opts = ReadOptions { max_bytes: 64 };
             for r in read_jsonl(bytes.as_slice(), "p.jsonl", &opts) {
                 if let Err(e) = r {
-                    prop_assert!(e.kind().is_some());
+                    prop_assert!(e.reason.starts_with(e.kind.prefix()));
                 }
             }
         }
