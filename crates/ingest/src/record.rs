@@ -394,6 +394,44 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
+    /// Arbitrary JSON, biased towards article objects: known keys with values of any type,
+    /// dates among the strings and numbers.
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            "\\PC{0,30}".prop_map(Value::String),
+            "[0-9]{1,5}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}"
+                .prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        let key = prop_oneof![
+            Just("id"),
+            Just("url"),
+            Just("title"),
+            Just("text"),
+            Just("html"),
+            Just("lang"),
+            Just("published"),
+            Just("source"),
+            Just("other"),
+        ];
+        prop_oneof![
+            value.clone(),
+            proptest::collection::btree_map(key, value, 0..8).prop_map(|m| {
+                Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    }
+
     fn origin() -> Origin {
         Origin {
             file: "t.jsonl".into(),
@@ -454,6 +492,65 @@ mod tests {
     fn bad_date_is_dropped_not_fatal() {
         let a = parse_record(&json!({"text": "x", "published": "last Tuesday"}), origin()).unwrap();
         assert_eq!(a.published, None);
+        assert_eq!(
+            a.warnings,
+            ["\"published\" \"last Tuesday\": not a date this reader knows: dropped"]
+        );
+        let a = parse_record(&json!({"text": "x", "published": [2024]}), origin()).unwrap();
+        assert_eq!((a.published, a.warnings.len()), (None, 1));
+    }
+
+    #[test]
+    fn out_of_range_dates_are_dropped_with_a_warning() {
+        // Issue 12: one of these stopped `ingest` for good when the store could not write it.
+        let out_of_range = "not a time in the years 0000-9999 (UTC)";
+        for (value, shown, why) in [
+            // Five-digit years are not RFC 3339, so chrono does not read them at all.
+            (
+                json!("10000-01-01T00:00:00Z"),
+                "\"10000-01-01T00:00:00Z\"",
+                "not a date this reader knows",
+            ),
+            (
+                json!("9999-12-31T23:00:00-12:00"),
+                "\"9999-12-31T23:00:00-12:00\"",
+                out_of_range,
+            ),
+            (json!(-62167219201_i64), "-62167219201", out_of_range),
+            (json!("-62167219201"), "\"-62167219201\"", out_of_range),
+            (json!(253402300800_i64), "253402300800", out_of_range),
+            (json!(1e300), "1e+300", out_of_range),
+            (
+                json!("0000-01-01T00:00:00+01:00"),
+                "\"0000-01-01T00:00:00+01:00\"",
+                out_of_range,
+            ),
+        ] {
+            let a = parse_record(&json!({"text": "x", "published": value}), origin()).unwrap();
+            assert_eq!(a.published, None, "{value}");
+            assert_eq!(
+                a.warnings,
+                [format!("\"published\" {shown}: {why}: dropped")]
+            );
+            assert_eq!(parse_published(&value), None, "{value}");
+        }
+        assert_eq!(parse_date("9999-12-31T23:00:00-12:00"), None);
+        assert_eq!(parse_date("10000-01-01"), None);
+        // The edges themselves are kept, and written back the same.
+        for edge in ["9999-12-31T23:59:59+00:00", "0000-01-01T00:00:00+00:00"] {
+            let t = parse_date(edge).unwrap();
+            assert_eq!(t.to_rfc3339(), edge);
+        }
+        assert_eq!(
+            parse_published(&json!(-62167219200_i64))
+                .unwrap()
+                .to_rfc3339(),
+            "0000-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_published(&json!(1694600430.5)).unwrap().to_rfc3339(),
+            "2023-09-13T10:20:30.500+00:00"
+        );
     }
 
     #[test]
@@ -556,7 +653,51 @@ mod tests {
 
         #[test]
         fn parse_date_never_panics(s in "\\PC{0,40}") {
-            let _ = parse_date(&s);
+            if let Some(t) = parse_date(&s) {
+                prop_assert!(in_date_range(&t));
+            }
+        }
+
+        #[test]
+        fn any_date_is_in_range_or_absent(secs in any::<i64>(), year in -20000i32..20000, off in -1439i32..1440) {
+            let text = format!("{year:04}-12-31T23:00:00{}{:02}:{:02}", if off < 0 { '-' } else { '+' }, off.abs() / 60, off.abs() % 60);
+            for v in [json!(secs), json!(secs.to_string()), json!(text)] {
+                let a = parse_record(&json!({"text": "x", "published": v}), origin()).unwrap();
+                match a.published {
+                    Some(t) => {
+                        prop_assert!(in_date_range(&t));
+                        // What the store writes reads back to the same time.
+                        let written = t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                        prop_assert_eq!(DateTime::parse_from_rfc3339(&written).map(|d| d.with_timezone(&Utc)), Ok(t));
+                        prop_assert!(a.warnings.is_empty());
+                    }
+                    None => prop_assert_eq!(a.warnings.len(), 1),
+                }
+            }
+        }
+
+        #[test]
+        fn any_json_record_parses_or_names_its_line(value in arb_json(), line in 1usize..100_000) {
+            let text = serde_json::to_string(&value).unwrap();
+            let origin = Origin { file: "p.jsonl".into(), line: Some(line), item: None };
+            match parse_record(&value, origin.clone()) {
+                Ok(a) => {
+                    prop_assert_eq!(&a.origin, &origin);
+                    prop_assert!(a.published.as_ref().is_none_or(in_date_range));
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.origin.line, Some(line));
+                    prop_assert!(e.reason.starts_with(e.kind.prefix()));
+                    prop_assert_eq!(e.level(), crate::Level::Record);
+                }
+            }
+            // The same record as a line of a file: one result, naming that line.
+            let input = format!("\n{text}\n");
+            let out: Vec<_> = read_jsonl(input.as_bytes(), "p.jsonl", &ReadOptions::default()).collect();
+            prop_assert_eq!(out.len(), 1);
+            if let Err(e) = &out[0] {
+                prop_assert_eq!(e.origin.line, Some(2));
+            }
         }
     }
 }
