@@ -68,9 +68,13 @@ pub fn read_feed(
         item: None,
         field: None,
         items_seen: 0,
+        outside_error: None,
         out: Vec::new(),
     };
     if let Err(reason) = parser.run() {
+        return vec![Err(error(origin, ReasonKind::Feed, format!(": {reason}")))];
+    }
+    if let (0, Some(reason)) = (parser.items_seen, &parser.outside_error) {
         return vec![Err(error(origin, ReasonKind::Feed, format!(": {reason}")))];
     }
     if parser.items_seen == 0 {
@@ -181,6 +185,8 @@ struct FeedParser<'a> {
     item: Option<Item>,
     field: Option<Field>,
     items_seen: usize,
+    /// A markup error outside any item: what to report if no item is found.
+    outside_error: Option<String>,
     out: Vec<Result<RawArticle, RecordError>>,
 }
 
@@ -218,7 +224,10 @@ impl FeedParser<'_> {
             }
         }
         if !self.root_seen {
-            return Err("no root element".to_string());
+            return Err(self
+                .outside_error
+                .take()
+                .unwrap_or_else(|| "no root element".to_string()));
         }
         if let Some(mut item) = self.item.take() {
             item.warnings
@@ -234,6 +243,10 @@ impl FeedParser<'_> {
     /// `from`, with the element stack as it was outside the item.
     fn recover(&mut self, reason: &str, at: usize, from: usize) -> Option<usize> {
         self.field = None;
+        if self.item.is_none() {
+            self.outside_error
+                .get_or_insert_with(|| format!("{reason} at byte {at}"));
+        }
         if let Some(item) = self.item.take() {
             self.stack.truncate(item.depth);
             let origin = Origin {
@@ -823,12 +836,19 @@ mod tests {
         assert_eq!(out[0].as_ref().unwrap_err().kind, ReasonKind::Empty);
         assert!(looks_like_feed(RSS_HEAD));
         assert!(!looks_like_feed("<?xml version=\"1.0\"?><svg/>"));
-        assert_eq!(
-            read_feed("", "e.xml", &ReadOptions::default())[0]
-                .as_ref()
+        let reason = |doc: &str| {
+            read_feed(doc, "e.xml", &ReadOptions::default())[0]
+                .clone()
                 .unwrap_err()
-                .kind,
-            ReasonKind::Feed
+        };
+        assert_eq!(reason("").reason, "invalid feed: no root element");
+        // A broken header with no item after it is reported as what it is.
+        let broken = reason("<rss><channel><title>T</b></channel></rss>");
+        assert!(
+            broken.reason.starts_with("invalid feed: ")
+                && broken.reason.ends_with("`</b>` was found at byte 22"),
+            "{}",
+            broken.reason
         );
     }
 
