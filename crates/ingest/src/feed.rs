@@ -861,6 +861,30 @@ mod tests {
 
     proptest! {
         #[test]
+        fn every_well_formed_item_is_yielded_with_its_text(
+            texts in proptest::collection::vec("\\PC{1,40}", 1..20),
+            atom in any::<bool>(),
+        ) {
+            let (open, close, item, body) = if atom {
+                ("<feed xmlns=\"http://www.w3.org/2005/Atom\">", "</feed>", "entry", "summary")
+            } else {
+                ("<rss><channel>", "</channel></rss>", "item", "description")
+            };
+            let items: String = texts
+                .iter()
+                .map(|t| format!("<{item}><{body}>{}</{body}></{item}>", quick_xml::escape::escape(t.as_str())))
+                .collect();
+            let out = read_feed(&format!("{open}{items}{close}"), "p.xml", &ReadOptions::default());
+            prop_assert_eq!(out.len(), texts.len());
+            for (r, t) in out.iter().zip(&texts) {
+                match r {
+                    Ok(a) => prop_assert_eq!(&a.body, &RawBody::Html(t.trim().to_string())),
+                    Err(e) => prop_assert!(t.trim().is_empty(), "{}", e),
+                }
+            }
+        }
+
+        #[test]
         fn feed_reader_never_panics(tail in "\\PC{0,200}") {
             let doc = format!("{RSS_HEAD}{}{tail}", item(1));
             let _ = read_feed(&doc, "p.rss", &ReadOptions::default());
