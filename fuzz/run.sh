@@ -51,9 +51,9 @@ for t in "${targets[@]}"; do
     # ingest_record runs the whole engine (safe Rust throughout): without AddressSanitizer it
     # is several times faster, and a panic is what it looks for.
     sanitizer=()
-    [ "$t" = ingest_record ] && sanitizer=(-s none)
+    [ "$t" = ingest_record ] && sanitizer=(-s none --features engine)
     echo "== $t: $(ls "$corpus" | wc -l) seed files, ${secs}s"
-    RUSTC_BOOTSTRAP=1 timeout $((secs + 900)) cargo fuzz run "${sanitizer[@]}" "$t" "$corpus" -- \
+    RUSTC_BOOTSTRAP=1 timeout $((secs + 3600)) cargo fuzz run "${sanitizer[@]}" "$t" "$corpus" -- \
         -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=4096 > "$logdir/$t.log" 2>&1 \
         && echo "   no crash" || echo "   stopped with $?: see $logdir/$t.log and artifacts/$t/"
     grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)|Done [0-9]+ runs' "$logdir/$t.log" || true

@@ -260,6 +260,30 @@ mod tests {
     }
 
     #[test]
+    fn utf16_literal_replacement_character_is_text_not_a_warning() {
+        // Found by fuzzing (decode_bytes): a UTF-16LE file holding U+FFFD itself decoded
+        // cleanly; only a broken sequence (here an unpaired surrogate) is a replacement.
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "a\u{FFFD}b".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(
+            decode(&bytes, None),
+            Decoded {
+                text: "a\u{FFFD}b".into(),
+                warnings: vec![]
+            }
+        );
+        bytes.extend_from_slice(&0xD800u16.to_le_bytes());
+        let broken = decode(&bytes, None);
+        assert_eq!(broken.text, "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(
+            broken.warnings,
+            ["byte sequences not valid UTF-16LE replaced by U+FFFD"]
+        );
+    }
+
+    #[test]
     fn declared_charset_http_style() {
         assert_eq!(
             text(b"Stra\xDFe", Some("text/html; charset=ISO-8859-1")),
