@@ -123,6 +123,18 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "feed, 25,000 broken items per quarter (each swallows the rest)",
+            ext: "xml",
+            write: |scale| {
+                let mut s = String::from("<rss><channel>");
+                for i in 0..25_000 * scale {
+                    let _ = write!(s, "<item><description>Item {i}</description><a</item>");
+                }
+                s.push_str("</channel></rss>");
+                s
+            },
+        },
+        Case {
             name: "JSON array, 20,000 records per quarter",
             ext: "json",
             write: |scale| {

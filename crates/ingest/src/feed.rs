@@ -68,6 +68,7 @@ pub fn read_feed(
         item: None,
         field: None,
         items_seen: 0,
+        event_start: 0,
         outside_error: None,
         out: Vec::new(),
     };
@@ -165,6 +166,8 @@ impl Attrs {
 struct Item {
     index: usize,
     depth: usize,
+    /// Byte offset of its start tag in the document.
+    start: usize,
     lang: Option<String>,
     title: Option<String>,
     link: Option<(u8, String)>,
@@ -185,6 +188,8 @@ struct FeedParser<'a> {
     item: Option<Item>,
     field: Option<Field>,
     items_seen: usize,
+    /// Byte offset in the document of the event being handled.
+    event_start: usize,
     /// A markup error outside any item: what to report if no item is found.
     outside_error: Option<String>,
     out: Vec<Result<RawArticle, RecordError>>,
@@ -204,24 +209,38 @@ fn new_reader(text: &str) -> Reader<&[u8]> {
 impl FeedParser<'_> {
     /// Reads the whole document; `Err` only when it is not a feed at all.
     fn run(&mut self) -> Result<(), String> {
-        let mut base = 0;
+        let len = self.text.len();
+        // The slice being read: the whole document until the first markup error, then one
+        // item at a time (from one item start tag to the next), so that an error found late
+        // (a tag left open swallows the items after it) loses only its own item, and no byte
+        // is read more than twice.
+        let (mut base, mut end) = (0, len);
         let mut reader = new_reader(self.text);
         loop {
-            match reader.read_event() {
-                Ok(Event::Eof) => break,
-                Ok(event) => self.event(event)?,
+            self.event_start = base + reader.buffer_position() as usize;
+            let next = match reader.read_event() {
+                Ok(Event::Eof) if end == len => break,
+                Ok(Event::Eof) => {
+                    if let Some(item) = self.item.take() {
+                        self.broken(item, "the item is not closed before the next one starts");
+                    }
+                    end
+                }
+                Ok(event) => {
+                    self.event(event)?;
+                    continue;
+                }
                 Err(e) => {
                     let at = base + reader.error_position() as usize;
-                    let from = base + reader.buffer_position() as usize;
-                    match self.recover(&e.to_string(), at, from) {
-                        Some(next) => {
-                            base = next;
-                            reader = new_reader(&self.text[next..]);
-                        }
+                    match self.recover(&format!("{e} at byte {at}"), at) {
+                        Some(next) => next,
                         None => break,
                     }
                 }
-            }
+            };
+            base = next;
+            end = next_item_start(self.text, base + 1).unwrap_or(len);
+            reader = new_reader(&self.text[base..end]);
         }
         if !self.root_seen {
             return Err(self
@@ -238,32 +257,48 @@ impl FeedParser<'_> {
         Ok(())
     }
 
-    /// After a markup error at byte `at`: the open item (or, before the first item, the
-    /// header) is lost; returns where reading resumes, the next item start tag at or after
-    /// `from`, with the element stack as it was outside the item.
-    fn recover(&mut self, reason: &str, at: usize, from: usize) -> Option<usize> {
+    /// Reports an item as broken and drops what was read of it.
+    fn broken(&mut self, item: Item, reason: &str) {
         self.field = None;
-        if self.item.is_none() {
-            self.outside_error
-                .get_or_insert_with(|| format!("{reason} at byte {at}"));
+        self.stack.truncate(item.depth);
+        let origin = Origin {
+            item: Some(item.index),
+            ..self.origin.clone()
+        };
+        let detail = format!(": broken item: {reason}");
+        self.out.push(Err(error(origin, ReasonKind::Feed, detail)));
+    }
+
+    /// After a markup error at byte `at`: the open item (or, outside items, nothing but a
+    /// reason to give if no item is found) is lost; returns where reading resumes: the next
+    /// item start tag after the broken item's own start (or after the error).
+    fn recover(&mut self, reason: &str, at: usize) -> Option<usize> {
+        self.field = None;
+        if self.item.is_none() && next_item_start(self.text, at) == Some(at) {
+            // The item's own start tag is broken: the item is lost, and counted.
+            self.items_seen += 1;
+            self.item = Some(Item {
+                index: self.items_seen,
+                depth: self.stack.len(),
+                start: at,
+                ..Item::default()
+            });
         }
-        if let Some(item) = self.item.take() {
-            self.stack.truncate(item.depth);
-            let origin = Origin {
-                item: Some(item.index),
-                ..self.origin.clone()
-            };
-            self.out.push(Err(error(
-                origin,
-                ReasonKind::Feed,
-                format!(": broken item: {reason} at byte {at}"),
-            )));
-        }
+        let resume = match self.item.take() {
+            Some(item) => {
+                let start = item.start;
+                self.broken(item, reason);
+                start + 1
+            }
+            None => {
+                self.outside_error.get_or_insert_with(|| reason.to_string());
+                at + 1
+            }
+        };
         if self.stack.is_empty() {
             return None;
         }
-        let next = next_item_start(self.text, from.max(at))?;
-        Some(next)
+        next_item_start(self.text, resume)
     }
 
     fn event(&mut self, event: Event<'_>) -> Result<(), String> {
@@ -349,6 +384,7 @@ impl FeedParser<'_> {
                 self.item = Some(Item {
                     index: self.items_seen,
                     depth,
+                    start: self.event_start,
                     lang: Attrs::of(e).lang,
                     ..Item::default()
                 });
@@ -850,6 +886,22 @@ mod tests {
             "{}",
             broken.reason
         );
+    }
+
+    #[test]
+    fn an_error_found_late_loses_only_its_own_item() {
+        // An unclosed quote makes the tokenizer read to the end, and `<a</item>` is a tag
+        // named `a</item` that swallows the next item: each loses only its own item, and
+        // reading ends (every recovery moves forward).
+        for doc in [
+            "<rss><channel><item x='1><item><description>Kept</description></item></channel></rss>",
+            "<rss><channel><item><a</item><item><description>Kept</description></item></channel></rss>",
+        ] {
+            let out = read_feed(doc, "f.xml", &ReadOptions::default());
+            assert_eq!(out.len(), 2, "{doc}: {out:?}");
+            assert_eq!(out[0].as_ref().unwrap_err().origin.item, Some(1), "{doc}");
+            assert!(out.iter().any(|r| r.as_ref().is_ok_and(|a| a.body == RawBody::Html("Kept".into()))), "{doc}: {out:?}");
+        }
     }
 
     #[test]
