@@ -43,7 +43,9 @@ def skip(reason: str) -> None:
 
 
 def pip(*args: str) -> bool:
-    cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args]
+    # Short timeouts: offline, the test that runs this should skip in seconds, not minutes.
+    cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q",
+           "--timeout", "20", "--retries", "1", *args]
     return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 
 
