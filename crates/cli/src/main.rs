@@ -25,7 +25,8 @@ UTF-8), which `jq` and other JSON tools read as they are. Progress and skipped r
 stderr, never to stdout.
 
 Exit codes: 0 success; 1 error (the message says what to do); 2 bad command line;
-3 finished, but some records were skipped (each named on stderr); 4 an input path does not exist.";
+3 finished, but some records were skipped (each named on stderr); 4 an input path does not exist
+or cannot be read (the other inputs were still read).";
 
 /// Turns a stream of news articles in any language into cross-lingual stories.
 #[derive(Parser)]
@@ -431,7 +432,7 @@ fn read_records(paths: &[PathBuf], max_bytes: u64, mut each: impl FnMut(Result<R
     for item in storyweave_ingest::list_inputs(paths) {
         match item {
             Err(e) => {
-                missing |= e.kind() == Some(storyweave_ingest::ReasonKind::NotFound);
+                missing |= e.level() == storyweave_ingest::Level::Input;
                 each(Err(e))
             }
             Ok(p) => {

@@ -278,6 +278,15 @@ impl StorySink for Progress {
         }
     }
 
+    fn on_warning(&mut self, w: &storyweave_engine::Warning) {
+        let line = format!("storyweave: warning: {}: {}", w.origin, w.message);
+        match &self.bar {
+            Some(b) => b.println(line),
+            None if !self.quiet => eprintln!("{line}"),
+            None => {}
+        }
+    }
+
     fn on_progress(&mut self, records: usize, bytes: u64) {
         self.records = records;
         if let Some(b) = &self.bar {

@@ -24,6 +24,12 @@ fn parse_published(s: &str) -> Option<DateTime<Utc>> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0).map(|t| t.and_utc())
 }
 
+/// A page's own date, kept only when the store can hold it (years 0000–9999 in UTC): a page
+/// claiming the year 10000 keeps its text and loses that date.
+fn page_published(s: &str) -> Option<DateTime<Utc>> {
+    parse_published(s).filter(storyweave_ingest::in_date_range)
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -85,7 +91,7 @@ impl Pipeline {
             Some(id) => ArticleId(id),
             None => ArticleId::from_content(&title, &text),
         };
-        let published = raw.published.or_else(|| ex.published.as_deref().and_then(parse_published));
+        let published = raw.published.or_else(|| ex.published.as_deref().and_then(page_published));
         Ok(CleanArticle {
             id,
             url: non_empty(raw.url),
@@ -115,6 +121,7 @@ mod tests {
             published: None,
             source: None,
             origin: Origin { file: "x.txt".into(), ..Origin::default() },
+            warnings: Vec::new(),
         }
     }
 

@@ -38,10 +38,19 @@ pub struct Skip {
     pub origin: Origin,
     /// Why.
     pub reason: String,
-    /// True when a whole input path is missing (not a bad record): the CLI exits with its
-    /// own code for it.
+    /// True when a whole input path is missing or unreadable (not a bad record): the CLI
+    /// exits with its own code for it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub missing_input: bool,
+}
+
+/// A record kept, with something the user should know (reported once per file and message).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    /// The file (and record) it concerns.
+    pub origin: Origin,
+    /// What happened.
+    pub message: String,
 }
 
 /// What an ingest did.
@@ -61,17 +70,30 @@ pub struct IngestReport {
     pub extended_stories: usize,
     /// Stories merged into another because a new article bridged them.
     pub merged_stories: usize,
+    /// Records kept with a warning (bytes replaced in decoding, a date dropped), once per
+    /// file and message.
+    pub warnings: Vec<Warning>,
     /// Raw bytes of the records read (bodies and titles).
     #[serde(skip)]
     pub bytes: u64,
     #[serde(skip)]
     extended: BTreeSet<StoryId>,
+    #[serde(skip)]
+    warned: HashSet<(String, String)>,
 }
 
 impl IngestReport {
     /// True when an input path given was missing.
     pub fn missing_input(&self) -> bool {
         self.skipped.iter().any(|s| s.missing_input)
+    }
+
+    fn warn(&mut self, sink: &mut dyn StorySink, origin: &Origin, message: &str) {
+        if self.warned.insert((origin.file.clone(), message.to_string())) {
+            let w = Warning { origin: origin.clone(), message: message.to_string() };
+            sink.on_warning(&w);
+            self.warnings.push(w);
+        }
     }
 
     fn skip(&mut self, sink: &mut dyn StorySink, origin: Origin, reason: String) {
@@ -92,6 +114,8 @@ pub trait StorySink {
     fn on_start(&mut self, _inputs: usize, _bytes: u64) {}
     /// A record was skipped.
     fn on_skip(&mut self, _skip: &Skip) {}
+    /// A record was kept with a warning.
+    fn on_warning(&mut self, _warning: &Warning) {}
     /// An article was stored and assigned to a story (which a later merge may change).
     fn on_assign(&mut self, _article: &CleanArticle, _assignment: &Assignment) {}
     /// An article was already stored and was left as it is.
@@ -168,6 +192,9 @@ impl Batch {
             report.records += 1;
             match rec {
                 Ok(r) => {
+                    for w in &r.warnings {
+                        report.warn(sink, &r.origin, w);
+                    }
                     let n = raw_bytes(&r);
                     bytes += n;
                     progress.record(&r.origin.file, n);
@@ -176,7 +203,7 @@ impl Batch {
                 }
                 Err(e) => {
                     progress.record(&e.origin.file, 0);
-                    let missing = e.kind() == Some(storyweave_ingest::ReasonKind::NotFound);
+                    let missing = e.level() == storyweave_ingest::Level::Input;
                     report.skip_as(sink, e.origin.clone(), e.reason.clone(), missing);
                 }
             }

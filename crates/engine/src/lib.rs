@@ -10,6 +10,7 @@
 //!     id: Some("a1".into()), url: None, title: Some("Quake hits Ridgeton".into()),
 //!     body: RawBody::Text("A 6.1 earthquake hit the town of Ridgeton on Monday.".into()),
 //!     lang: Some("en".into()), published: None, source: None, origin: Origin::default(),
+//!     warnings: Vec::new(),
 //! };
 //! let report = engine.ingest_raw(vec![raw], &mut ())?;
 //! assert_eq!((report.added, report.new_stories), (1, 1));
@@ -36,7 +37,7 @@ pub use clean::CleanError;
 pub use config::{Config, InputConfig};
 pub use engine::{Engine, Listener, LoadInfo, StoryEvent, SAVE_EVERY};
 pub use error::{EngineError, ErrorKind, Result};
-pub use ingest::{IngestReport, Skip, StorySink};
+pub use ingest::{IngestReport, Skip, StorySink, Warning};
 pub use keys::{entity_token, search_keys};
 pub use pairs::{PairInput, PairResult};
 pub use search::{SearchHit, SearchQuery};

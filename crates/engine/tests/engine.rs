@@ -17,6 +17,7 @@ fn raw(id: &str, lang: &str, title: &str, text: &str) -> RawArticle {
         published: Some(Utc.with_ymd_and_hms(2024, 5, 3, 10, 0, 0).single().unwrap()),
         source: Some("Wire".into()),
         origin: Origin { file: "t.jsonl".into(), line: Some(1), item: None },
+        warnings: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@
 //! let out: Vec<_> = read_jsonl(input.as_bytes(), "news.jsonl", &ReadOptions::default()).collect();
 //! assert_eq!(out[0].as_ref().unwrap().title.as_deref(), Some("Flood"));
 //! let err = out[1].as_ref().unwrap_err();
-//! assert_eq!((err.origin.line, err.kind()), (Some(2), Some(ReasonKind::Json)));
+//! assert_eq!((err.origin.line, err.kind), (Some(2), ReasonKind::Json));
 //! ```
 //!
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
@@ -24,12 +24,11 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use storyweave_model::{Origin, RawArticle, RawBody};
 
-pub use decode::{
-    sniff_binary, DecodeError, BINARY_SNIFF_BYTES, CHARSET_SNIFF_BYTES, MAX_TOLERATED_INVALID_UTF8,
-};
+pub use decode::{sniff_binary, Decoded, BINARY_SNIFF_BYTES, CHARSET_SNIFF_BYTES};
 pub use feed::{looks_like_feed, read_feed};
 pub use record::{
-    parse_date, parse_published, parse_record, parse_record_str, read_json, read_jsonl,
+    in_date_range, parse_date, parse_published, parse_record, parse_record_str, read_json,
+    read_jsonl, DATE_YEARS,
 };
 
 /// Largest input file or record accepted, in bytes. 8 MiB is five times the largest of the
@@ -64,24 +63,38 @@ impl Default for ReadOptions {
 pub struct RecordError {
     /// File, line and item of the record.
     pub origin: Origin,
-    /// Why it was skipped, in words a user can act on.
+    /// Why it was skipped, in words a user can act on; starts with [`ReasonKind::prefix`].
     pub reason: String,
+    /// What kind of problem it is.
+    pub kind: ReasonKind,
+}
+
+/// Whether a [`RecordError`] is about an input as a whole (a path that could not be read at
+/// all) or about one record (or one file's content) that was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// A named path does not exist, or a file or folder could not be opened or read, or is
+    /// not a regular file: nothing in it was looked at.
+    Input,
+    /// A record, or a file as one record, was read and skipped for its content.
+    Record,
 }
 
 /// What kind of problem a [`RecordError`] reports: every reason this crate writes starts with
-/// its kind's [`ReasonKind::prefix`], so callers can count and test errors by kind.
+/// its kind's [`ReasonKind::prefix`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReasonKind {
     /// A named input path does not exist.
     NotFound,
+    /// A FIFO, socket or device inside a folder: skipped without opening it, since opening
+    /// a FIFO blocks until something writes to it.
+    NotRegular,
     /// A file type this crate does not read.
     Unsupported,
-    /// The file could not be read (permissions, IO).
+    /// The file or folder could not be read (permissions, IO).
     Io,
     /// The file is an image, archive or other binary data.
     Binary,
-    /// The text is not valid UTF-8 and not in a legacy encoding.
-    InvalidUtf8,
     /// The file or record holds no text.
     Empty,
     /// The file or record is over the size limit.
@@ -95,12 +108,14 @@ pub enum ReasonKind {
 }
 
 impl ReasonKind {
+    /// Every kind, for tests that go through them all.
+    #[cfg(test)]
     const ALL: [ReasonKind; 10] = [
         ReasonKind::NotFound,
+        ReasonKind::NotRegular,
         ReasonKind::Unsupported,
         ReasonKind::Io,
         ReasonKind::Binary,
-        ReasonKind::InvalidUtf8,
         ReasonKind::Empty,
         ReasonKind::TooLarge,
         ReasonKind::Json,
@@ -112,10 +127,10 @@ impl ReasonKind {
     pub fn prefix(self) -> &'static str {
         match self {
             ReasonKind::NotFound => "does not exist",
+            ReasonKind::NotRegular => "not a regular file",
             ReasonKind::Unsupported => "unsupported file type",
             ReasonKind::Io => "cannot read",
             ReasonKind::Binary => "binary file",
-            ReasonKind::InvalidUtf8 => "invalid UTF-8",
             ReasonKind::Empty => "empty",
             ReasonKind::TooLarge => "too large",
             ReasonKind::Json => "invalid JSON",
@@ -123,15 +138,20 @@ impl ReasonKind {
             ReasonKind::Feed => "invalid feed",
         }
     }
+
+    /// Whether this kind of problem is about a whole input or one record.
+    pub fn level(self) -> Level {
+        match self {
+            ReasonKind::NotFound | ReasonKind::NotRegular | ReasonKind::Io => Level::Input,
+            _ => Level::Record,
+        }
+    }
 }
 
 impl RecordError {
-    /// The kind of problem, read from the reason's fixed prefix; `None` for reasons written
-    /// elsewhere in free form.
-    pub fn kind(&self) -> Option<ReasonKind> {
-        ReasonKind::ALL
-            .into_iter()
-            .find(|k| self.reason.starts_with(k.prefix()))
+    /// Whether the error is about a whole input or one record (see [`ReasonKind::level`]).
+    pub fn level(&self) -> Level {
+        self.kind.level()
     }
 }
 
@@ -140,6 +160,7 @@ pub(crate) fn error(origin: Origin, kind: ReasonKind, detail: String) -> RecordE
     RecordError {
         origin,
         reason: format!("{}{detail}", kind.prefix()),
+        kind,
     }
 }
 
@@ -195,8 +216,10 @@ impl InputKind {
 /// Expands files and folders (recursively, sorted) into the list of input files; `-` stays `-`.
 ///
 /// Inside folders, hidden entries (names starting with `.`) and files of unknown type are
-/// skipped silently; a path named directly is kept whatever its type (reading it then says
-/// why it is unsupported), because a user who names a file wants to hear about it.
+/// skipped silently; FIFOs, sockets and devices are reported ([`ReasonKind::NotRegular`]) and
+/// never opened, since opening a FIFO blocks until something writes to it. A path named
+/// directly is kept whatever its type (reading it then says why it is unsupported), because a
+/// user who names a file wants to hear about it; a FIFO named directly is read as a stream.
 pub fn list_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, RecordError>> {
     let mut out = Vec::new();
     for input in inputs {
@@ -230,7 +253,15 @@ pub fn list_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, RecordError>> {
                 Ok(e) if e.file_type().is_file() && InputKind::of(e.path()).is_some() => {
                     out.push(Ok(e.into_path()));
                 }
-                Ok(_) => {}
+                Ok(e) => {
+                    if let Some(what) = special_file(e.file_type()) {
+                        let detail = format!(
+                            " ({what}): skipped without opening it; name it directly to read it"
+                        );
+                        let origin = file_origin(&e.path().display().to_string());
+                        out.push(Err(error(origin, ReasonKind::NotRegular, detail)));
+                    }
+                }
                 Err(e) => {
                     let file = e.path().unwrap_or(input).display().to_string();
                     let io = e
@@ -246,6 +277,25 @@ pub fn list_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, RecordError>> {
         }
     }
     out
+}
+
+/// What a folder entry is when it is a FIFO, socket or device.
+fn special_file(t: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return Some("a device");
+        }
+    }
+    let _ = t;
+    None
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -323,16 +373,8 @@ pub fn read_file_iter(
     if let Err(e) = file.read_to_end(&mut bytes) {
         return fail(ReasonKind::Io, format!(": {e}"));
     }
-    let text = match decode::decode(&bytes, None) {
-        Ok(text) => text,
-        // DecodeError's message already starts with the InvalidUtf8 prefix.
-        Err(e) => {
-            return Box::new(std::iter::once(Err(RecordError {
-                origin,
-                reason: e.to_string(),
-            })))
-        }
-    };
+    let decode::Decoded { text, warnings } = decode::decode(&bytes, None);
+    drop(bytes);
     if text.trim().is_empty() {
         return fail(
             ReasonKind::Empty,
@@ -352,7 +394,13 @@ pub fn read_file_iter(
         }
         InputKind::JsonLines => Vec::new(),
     };
-    Box::new(records.into_iter())
+    Box::new(records.into_iter().map(move |r| {
+        r.map(|mut a| {
+            // The file's decoding warnings come first: they concern every record in it.
+            a.warnings.splice(0..0, warnings.iter().cloned());
+            a
+        })
+    }))
 }
 
 fn whole_file(body: RawBody, origin: Origin) -> RawArticle {
@@ -365,18 +413,26 @@ fn whole_file(body: RawBody, origin: Origin) -> RawArticle {
         published: None,
         source: None,
         origin,
+        warnings: Vec::new(),
     }
 }
 
 /// Decodes bytes to text. The evidence, strongest first: a byte-order mark (UTF-8, UTF-16);
-/// the `declared` charset (an HTTP `Content-Type` value or a bare label); a `<meta charset>`,
-/// `<meta http-equiv>` or XML encoding declaration in the first [`CHARSET_SNIFF_BYTES`];
-/// valid UTF-8; and, only for bytes with no valid UTF-8 multi-byte sequence at all (a legacy
-/// single-byte file), detection with `chardetng`. Mostly-UTF-8 bytes with more than
-/// [`MAX_TOLERATED_INVALID_UTF8`] broken sequences are an error naming the first bad byte.
-/// Text is returned as decoded: normalisation is left to later stages.
+/// the bytes themselves when they are valid UTF-8 or mostly so (more valid multi-byte
+/// sequences than broken ones: the broken ones are replaced by U+FFFD); the `declared`
+/// charset (an HTTP `Content-Type` value or a bare label), else a `<meta charset>`,
+/// `<meta http-equiv>` or XML encoding declaration in the first [`CHARSET_SNIFF_BYTES`], when
+/// the bytes fit it; and detection with `chardetng`. What was replaced, or a declaration the
+/// bytes contradict, is in [`Decoded::warnings`]. Text is returned as decoded: normalisation
+/// is left to later stages.
+pub fn decode_text(bytes: &[u8], declared: Option<&str>) -> Decoded {
+    decode::decode(bytes, declared)
+}
+
+/// [`decode_text`] without the warnings. Never fails (kept as a `Result` for its callers):
+/// every byte sequence decodes to some text.
 pub fn decode_bytes(bytes: &[u8], declared: Option<&str>) -> Result<String, String> {
-    decode::decode(bytes, declared).map_err(|e| e.to_string())
+    Ok(decode::decode(bytes, declared).text)
 }
 
 #[cfg(test)]
@@ -395,16 +451,20 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_round_trips_through_its_prefix() {
+    fn every_kind_writes_its_prefix() {
         for kind in ReasonKind::ALL {
             let e = error(Origin::default(), kind, ": detail".to_string());
-            assert_eq!(e.kind(), Some(kind), "{}", e.reason);
+            assert_eq!(e.kind, kind);
+            assert!(e.reason.starts_with(kind.prefix()), "{}", e.reason);
         }
-        let free = RecordError {
-            origin: Origin::default(),
-            reason: "something else".into(),
-        };
-        assert_eq!(free.kind(), None);
+        let input: Vec<_> = ReasonKind::ALL
+            .into_iter()
+            .filter(|k| k.level() == Level::Input)
+            .collect();
+        assert_eq!(
+            input,
+            [ReasonKind::NotFound, ReasonKind::NotRegular, ReasonKind::Io]
+        );
     }
 
     #[test]
@@ -438,8 +498,12 @@ mod tests {
         assert_eq!(ok, names);
         let err = out.last().unwrap().as_ref().unwrap_err();
         assert_eq!(
-            (err.kind(), err.origin.file.clone()),
-            (Some(ReasonKind::NotFound), missing.display().to_string())
+            (err.kind, err.level(), err.origin.file.clone()),
+            (
+                ReasonKind::NotFound,
+                Level::Input,
+                missing.display().to_string()
+            )
         );
     }
 
@@ -482,37 +546,86 @@ mod tests {
         let folder = dir.path().join("x.txt");
         fs::create_dir(&folder).unwrap();
         let out = read_file(&folder, &ReadOptions::default());
-        assert_eq!(out[0].as_ref().unwrap_err().kind(), Some(ReasonKind::Io));
+        assert_eq!(out[0].as_ref().unwrap_err().kind, ReasonKind::Io);
         let first_kind = |p: &Path| {
             read_file(p, &ReadOptions::default())[0]
                 .as_ref()
                 .unwrap_err()
-                .kind()
+                .kind
         };
         let md = write(dir.path(), "n.md", b"# hi");
-        assert_eq!(first_kind(&md), Some(ReasonKind::Unsupported));
+        assert_eq!(first_kind(&md), ReasonKind::Unsupported);
         let svg = write(dir.path(), "i.xml", b"<?xml version=\"1.0\"?><svg/>");
-        assert_eq!(first_kind(&svg), Some(ReasonKind::Unsupported));
+        assert_eq!(first_kind(&svg), ReasonKind::Unsupported);
     }
 
     #[test]
-    fn decode_bytes_reports_the_offset() {
-        let err = decode_bytes(b"ok \xC3\xBC \xFF \xFE \xC3", None).unwrap_err();
-        assert!(err.starts_with("invalid UTF-8 at byte 6"), "{err}");
+    fn decoding_warnings_reach_the_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut page = "<p>Grüße aus Köln, schöne Grüße.</p>".as_bytes().to_vec();
+        page.extend_from_slice(b"<img alt=\"Caf\xE9\">");
+        let html = write(dir.path(), "p.html", &page);
+        let a = read_file(&html, &ReadOptions::default()).remove(0).unwrap();
+        assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
+        assert!(
+            a.warnings[0].contains("replaced by U+FFFD"),
+            "{:?}",
+            a.warnings
+        );
+        let mut lines = b"{\"text\": \"Gr\xFC\xDFe\"}\n".to_vec();
+        lines.extend_from_slice("{\"text\": \"fine\"}\n".as_bytes());
+        let jsonl = write(dir.path(), "r.jsonl", &lines);
+        let out = read_file(&jsonl, &ReadOptions::default());
+        let first = out[0].as_ref().unwrap();
+        assert_eq!(first.body, RawBody::Text("Grüße".into()));
+        assert!(out[1].as_ref().unwrap().warnings.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifo_in_a_folder_is_reported_not_opened() {
+        // Issue 12: a FIFO inside a folder was skipped without a word (and opening it would
+        // block until something wrote to it).
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", b"Some text");
+        let fifo = dir.path().join("pipe.jsonl");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !matches!(made, Ok(s) if s.success()) {
+            eprintln!("skipping: mkfifo is not available");
+            return;
+        }
+        let out = list_inputs(&[dir.path().to_path_buf()]);
+        assert_eq!(out.len(), 2);
+        let err = out[1].as_ref().unwrap_err();
+        assert_eq!(
+            (err.kind, err.level()),
+            (ReasonKind::NotRegular, Level::Input)
+        );
+        assert_eq!(err.origin.file, fifo.display().to_string());
+        assert!(
+            err.reason.starts_with("not a regular file (a FIFO)"),
+            "{}",
+            err.reason
+        );
     }
 
     proptest! {
         #[test]
-        fn decode_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..1024), label in "[a-z0-9-]{0,12}") {
-            let _ = decode_bytes(&bytes, Some(&label));
-            let _ = decode_bytes(&bytes, None);
+        fn decode_never_panics_and_says_when_it_replaces(bytes in proptest::collection::vec(any::<u8>(), 0..1024), label in "[a-z0-9-]{0,12}") {
+            let _ = decode_text(&bytes, Some(&label));
+            let d = decode_text(&bytes, None);
             let _ = sniff_binary(&bytes);
+            let replaced = d.text.matches('\u{FFFD}').count();
+            let given = String::from_utf8_lossy(&bytes).matches('\u{FFFD}').count();
+            if replaced > 0 && std::str::from_utf8(&bytes).is_err() && replaced >= given {
+                prop_assert!(!d.warnings.is_empty(), "{:?}", d.text);
+            }
         }
 
         #[test]
         fn valid_utf8_decodes_to_itself(s in "\\PC{0,200}") {
             prop_assume!(!s.contains("charset") && !s.contains("<?xml"));
-            prop_assert_eq!(decode_bytes(s.as_bytes(), None), Ok(s.clone()));
+            prop_assert_eq!(decode_text(s.as_bytes(), None), Decoded { text: s.clone(), warnings: vec![] });
         }
     }
 }

@@ -1,7 +1,7 @@
 //! JSON article records: one object, a JSON array of them, or JSON lines.
 
 use crate::{error, ReadOptions, ReasonKind, RecordError};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -48,17 +48,95 @@ pub fn parse_record(value: &Value, origin: Origin) -> Result<RawArticle, RecordE
             ))
         }
     };
+    let mut warnings = Vec::new();
+    // A bad date is not worth losing the article for: it only orders stories in time. It is
+    // dropped with a warning, so the store never meets a time it cannot write.
+    let published = match obj.get("published") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => checked_date(s, "published", &mut warnings),
+        Some(Value::Number(n)) => match unix_time(n) {
+            Some(t) if in_date_range(&t) => Some(t),
+            _ => {
+                warnings.push(format!("\"published\" {n}: {}", out_of_range_words()));
+                None
+            }
+        },
+        Some(other) => {
+            let found = json_type(other);
+            warnings.push(format!(
+                "\"published\" must be a date string or unix seconds, found {found}: dropped"
+            ));
+            None
+        }
+    };
     Ok(RawArticle {
         id,
         url: field("url")?,
         title: field("title")?.filter(|t| !t.trim().is_empty()),
         body,
         lang: field("lang")?.filter(|l| !l.trim().is_empty()),
-        // A bad date is not worth losing the article for: it only orders stories in time.
-        published: obj.get("published").and_then(parse_published),
+        published,
         source: field("source")?,
         origin,
+        warnings,
     })
+}
+
+/// Years a publication time may have: those an RFC 3339 timestamp can write (four digits),
+/// which is also what the store keeps. A time outside them (in UTC) is dropped with a warning.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// True when a time can be written as RFC 3339 and read back (its UTC year is in
+/// [`DATE_YEARS`]).
+pub fn in_date_range(t: &DateTime<Utc>) -> bool {
+    DATE_YEARS.contains(&t.year())
+}
+
+fn out_of_range_words() -> String {
+    format!(
+        "not a time in the years {:04}-{:04} (UTC): dropped",
+        DATE_YEARS.start(),
+        DATE_YEARS.end()
+    )
+}
+
+/// Parses the date string of field `what`; an unreadable or out-of-range date is `None` and a
+/// warning naming the field and the value.
+pub(crate) fn checked_date(
+    s: &str,
+    what: &str,
+    warnings: &mut Vec<String>,
+) -> Option<DateTime<Utc>> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    let shown: String = s.trim().chars().take(40).collect();
+    match parse_date_any(s) {
+        Some(t) if in_date_range(&t) => Some(t),
+        Some(_) => {
+            warnings.push(format!("\"{what}\" {shown:?}: {}", out_of_range_words()));
+            None
+        }
+        None => {
+            warnings.push(format!(
+                "\"{what}\" {shown:?}: not a date this reader knows: dropped"
+            ));
+            None
+        }
+    }
+}
+
+/// Unix seconds, whole or fractional.
+fn unix_time(n: &serde_json::Number) -> Option<DateTime<Utc>> {
+    if let Some(secs) = n.as_i64() {
+        return DateTime::from_timestamp(secs, 0);
+    }
+    let secs = n.as_f64().filter(|s| s.is_finite())?;
+    // Beyond ±2^53 an f64 has no sub-second digits; far beyond, `as` saturates and chrono
+    // refuses the value, so no overflow reaches here.
+    let whole = secs.floor();
+    let nanos = ((secs - whole) * 1e9) as u32;
+    DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
 }
 
 /// Parses one article record from JSON text; see [`parse_record`].
@@ -93,18 +171,26 @@ fn json_type(v: &Value) -> &'static str {
 
 /// Reads a `published` value: unix seconds (number or digits), RFC 3339, RFC 2822,
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` (zone-less forms are UTC).
+/// A time outside [`DATE_YEARS`] is `None`, like an unreadable one.
 pub fn parse_published(value: &Value) -> Option<DateTime<Utc>> {
     match value {
-        Value::Number(n) => n.as_i64().and_then(|s| DateTime::from_timestamp(s, 0)),
+        Value::Number(n) => unix_time(n).filter(in_date_range),
         Value::String(s) => parse_date(s),
         _ => None,
     }
 }
 
-/// Parses a date string in the forms [`parse_published`] accepts.
+/// Parses a date string in the forms [`parse_published`] accepts; `None` for a time outside
+/// [`DATE_YEARS`].
 pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    parse_date_any(s).filter(in_date_range)
+}
+
+/// [`parse_date`] without the range check.
+fn parse_date_any(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return s
             .parse::<i64>()
             .ok()
@@ -281,8 +367,20 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(match serde_json::from_slice::<Value>(bytes) {
-                Ok(v) => parse_record(&v, origin),
+            // A line that is not UTF-8 is decoded like a file (stray bytes replaced, a legacy
+            // encoding detected) rather than lost, with the decoding's warnings on the record.
+            let (parsed, warnings) = match std::str::from_utf8(bytes) {
+                Ok(text) => (serde_json::from_str::<Value>(text), Vec::new()),
+                Err(_) => {
+                    let decoded = crate::decode::decode(bytes, None);
+                    (serde_json::from_str(&decoded.text), decoded.warnings)
+                }
+            };
+            return Some(match parsed {
+                Ok(v) => parse_record(&v, origin).map(|mut a| {
+                    a.warnings.splice(0..0, warnings);
+                    a
+                }),
                 Err(e) => Err(error(origin, ReasonKind::Json, format!(": {e}"))),
             });
         }
@@ -295,6 +393,44 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
+
+    /// Arbitrary JSON, biased towards article objects: known keys with values of any type,
+    /// dates among the strings and numbers.
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            "\\PC{0,30}".prop_map(Value::String),
+            "[0-9]{1,5}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}"
+                .prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        let key = prop_oneof![
+            Just("id"),
+            Just("url"),
+            Just("title"),
+            Just("text"),
+            Just("html"),
+            Just("lang"),
+            Just("published"),
+            Just("source"),
+            Just("other"),
+        ];
+        prop_oneof![
+            value.clone(),
+            proptest::collection::btree_map(key, value, 0..8).prop_map(|m| {
+                Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    }
 
     fn origin() -> Origin {
         Origin {
@@ -332,10 +468,10 @@ mod tests {
     #[test]
     fn record_errors_name_the_problem() {
         let e = parse_record(&json!({"title": "x"}), origin()).unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::Record));
+        assert_eq!(e.kind, ReasonKind::Record);
         assert!(e.reason.contains("no \"text\" or \"html\""), "{e}");
         let e = parse_record(&json!({"text": "  \n"}), origin()).unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::Empty));
+        assert_eq!(e.kind, ReasonKind::Empty);
         let e = parse_record(&json!({"text": 5}), origin()).unwrap_err();
         assert!(
             e.reason
@@ -356,6 +492,65 @@ mod tests {
     fn bad_date_is_dropped_not_fatal() {
         let a = parse_record(&json!({"text": "x", "published": "last Tuesday"}), origin()).unwrap();
         assert_eq!(a.published, None);
+        assert_eq!(
+            a.warnings,
+            ["\"published\" \"last Tuesday\": not a date this reader knows: dropped"]
+        );
+        let a = parse_record(&json!({"text": "x", "published": [2024]}), origin()).unwrap();
+        assert_eq!((a.published, a.warnings.len()), (None, 1));
+    }
+
+    #[test]
+    fn out_of_range_dates_are_dropped_with_a_warning() {
+        // Issue 12: one of these stopped `ingest` for good when the store could not write it.
+        let out_of_range = "not a time in the years 0000-9999 (UTC)";
+        for (value, shown, why) in [
+            // Five-digit years are not RFC 3339, so chrono does not read them at all.
+            (
+                json!("10000-01-01T00:00:00Z"),
+                "\"10000-01-01T00:00:00Z\"",
+                "not a date this reader knows",
+            ),
+            (
+                json!("9999-12-31T23:00:00-12:00"),
+                "\"9999-12-31T23:00:00-12:00\"",
+                out_of_range,
+            ),
+            (json!(-62167219201_i64), "-62167219201", out_of_range),
+            (json!("-62167219201"), "\"-62167219201\"", out_of_range),
+            (json!(253402300800_i64), "253402300800", out_of_range),
+            (json!(1e300), "1e+300", out_of_range),
+            (
+                json!("0000-01-01T00:00:00+01:00"),
+                "\"0000-01-01T00:00:00+01:00\"",
+                out_of_range,
+            ),
+        ] {
+            let a = parse_record(&json!({"text": "x", "published": value}), origin()).unwrap();
+            assert_eq!(a.published, None, "{value}");
+            assert_eq!(
+                a.warnings,
+                [format!("\"published\" {shown}: {why}: dropped")]
+            );
+            assert_eq!(parse_published(&value), None, "{value}");
+        }
+        assert_eq!(parse_date("9999-12-31T23:00:00-12:00"), None);
+        assert_eq!(parse_date("10000-01-01"), None);
+        // The edges themselves are kept, and written back the same.
+        for edge in ["9999-12-31T23:59:59+00:00", "0000-01-01T00:00:00+00:00"] {
+            let t = parse_date(edge).unwrap();
+            assert_eq!(t.to_rfc3339(), edge);
+        }
+        assert_eq!(
+            parse_published(&json!(-62167219200_i64))
+                .unwrap()
+                .to_rfc3339(),
+            "0000-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_published(&json!(1694600430.5)).unwrap().to_rfc3339(),
+            "2023-09-13T10:20:30.500+00:00"
+        );
     }
 
     #[test]
@@ -395,7 +590,7 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].as_ref().unwrap().id.as_deref(), Some("a"));
         let e = out[1].as_ref().unwrap_err();
-        assert_eq!((e.origin.line, e.kind()), (Some(4), Some(ReasonKind::Json)));
+        assert_eq!((e.origin.line, e.kind), (Some(4), ReasonKind::Json));
         assert!(e.reason.contains("key must be a string"), "{e}");
         assert_eq!(out[2].as_ref().unwrap().origin.line, Some(5));
     }
@@ -409,7 +604,7 @@ mod tests {
         let reader = std::io::BufReader::with_capacity(1, input.as_bytes());
         let out: Vec<_> = read_jsonl(reader, "in.jsonl", &opts).collect();
         let e = out[0].as_ref().unwrap_err();
-        assert_eq!(e.kind(), Some(ReasonKind::TooLarge));
+        assert_eq!(e.kind, ReasonKind::TooLarge);
         assert_eq!(
             e.reason,
             format!("too large: {} bytes (limit 50)", long.len())
@@ -437,7 +632,7 @@ mod tests {
             let opts = ReadOptions { max_bytes: 64 };
             for r in read_jsonl(bytes.as_slice(), "p.jsonl", &opts) {
                 if let Err(e) = r {
-                    prop_assert!(e.kind().is_some());
+                    prop_assert!(e.reason.starts_with(e.kind.prefix()));
                 }
             }
         }
@@ -458,7 +653,51 @@ mod tests {
 
         #[test]
         fn parse_date_never_panics(s in "\\PC{0,40}") {
-            let _ = parse_date(&s);
+            if let Some(t) = parse_date(&s) {
+                prop_assert!(in_date_range(&t));
+            }
+        }
+
+        #[test]
+        fn any_date_is_in_range_or_absent(secs in any::<i64>(), year in -20000i32..20000, off in -1439i32..1440) {
+            let text = format!("{year:04}-12-31T23:00:00{}{:02}:{:02}", if off < 0 { '-' } else { '+' }, off.abs() / 60, off.abs() % 60);
+            for v in [json!(secs), json!(secs.to_string()), json!(text)] {
+                let a = parse_record(&json!({"text": "x", "published": v}), origin()).unwrap();
+                match a.published {
+                    Some(t) => {
+                        prop_assert!(in_date_range(&t));
+                        // What the store writes reads back to the same time.
+                        let written = t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                        prop_assert_eq!(DateTime::parse_from_rfc3339(&written).map(|d| d.with_timezone(&Utc)), Ok(t));
+                        prop_assert!(a.warnings.is_empty());
+                    }
+                    None => prop_assert_eq!(a.warnings.len(), 1),
+                }
+            }
+        }
+
+        #[test]
+        fn any_json_record_parses_or_names_its_line(value in arb_json(), line in 1usize..100_000) {
+            let text = serde_json::to_string(&value).unwrap();
+            let origin = Origin { file: "p.jsonl".into(), line: Some(line), item: None };
+            match parse_record(&value, origin.clone()) {
+                Ok(a) => {
+                    prop_assert_eq!(&a.origin, &origin);
+                    prop_assert!(a.published.as_ref().is_none_or(in_date_range));
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.origin.line, Some(line));
+                    prop_assert!(e.reason.starts_with(e.kind.prefix()));
+                    prop_assert_eq!(e.level(), crate::Level::Record);
+                }
+            }
+            // The same record as a line of a file: one result, naming that line.
+            let input = format!("\n{text}\n");
+            let out: Vec<_> = read_jsonl(input.as_bytes(), "p.jsonl", &ReadOptions::default()).collect();
+            prop_assert_eq!(out.len(), 1);
+            if let Err(e) = &out[0] {
+                prop_assert_eq!(e.origin.line, Some(2));
+            }
         }
     }
 }

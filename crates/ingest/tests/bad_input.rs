@@ -47,7 +47,11 @@ fn summary(dir: &Path) -> Vec<String> {
                         RawBody::Text(_) => "text",
                         RawBody::Html(_) => "html",
                     };
-                    format!("{name} ok {kind} {label}")
+                    let warned = match a.warnings.len() {
+                        0 => String::new(),
+                        n => format!(" ({n} warning)"),
+                    };
+                    format!("{name} ok {kind} {label}{warned}")
                 }
                 Err(e) => {
                     assert_eq!(e.origin.file, path.display().to_string());
@@ -58,10 +62,8 @@ fn summary(dir: &Path) -> Vec<String> {
                     if let Some(i) = e.origin.item {
                         at.push_str(&format!(" item {i}"));
                     }
-                    format!(
-                        "{name}{at} err {:?}",
-                        e.kind().expect("reason has a known kind")
-                    )
+                    assert!(e.reason.starts_with(e.kind.prefix()), "{e}");
+                    format!("{name}{at} err {:?}", e.kind)
                 }
             });
         }
@@ -84,9 +86,9 @@ fn bad_input_folder_yields_exactly_the_good_records_and_the_expected_errors() {
         "good_page.html ok html ",
         "huge_page.html err TooLarge",
         "image_saved_as.html err Binary",
-        "invalid_utf8.txt err InvalidUtf8",
+        "invalid_utf8.txt ok text  (1 warning)",
         "records.jsonl ok text r1",
-        "records.jsonl ok html 2",
+        "records.jsonl ok html 2 (1 warning)",
         "records.jsonl:3 err Json",
         "records.jsonl ok text r4",
     ];
@@ -107,7 +109,6 @@ fn bad_input_reasons_are_actionable() {
     // Folders skip `.png` files, but a named one is sniffed before its type is checked.
     assert!(reason("image.png").starts_with("binary file (image/png data)"));
     assert!(reason("image_saved_as.html").starts_with("binary file (image/png data)"));
-    assert!(reason("invalid_utf8.txt").starts_with("invalid UTF-8 at byte 79 (4 broken sequences)"));
     assert!(reason("records.jsonl").contains("EOF while parsing a string"));
     assert!(reason("feed.xml").starts_with("invalid feed: broken item"));
     assert_eq!(
@@ -140,6 +141,23 @@ fn good_records_keep_their_fields() {
     assert_eq!(item3.source.as_deref(), Some("Valley Gazette"));
     assert_eq!(item3.lang.as_deref(), Some("en"));
     assert_eq!(item3.origin.item, Some(3));
+
+    // Issue 11: a text that is UTF-8 but for a few bytes is kept, the bytes replaced, and
+    // the user told where.
+    let mixed = read_file(
+        &dir.path().join("invalid_utf8.txt"),
+        &ReadOptions::default(),
+    );
+    let mixed = mixed[0].as_ref().unwrap();
+    assert_eq!(
+        mixed.warnings,
+        ["4 byte sequence(s) not valid UTF-8 replaced by U+FFFD (first at byte 79)"]
+    );
+    let RawBody::Text(text) = &mixed.body else {
+        panic!("text body")
+    };
+    assert!(text.starts_with("Die Brücke über den Fluss"), "{text}");
+    assert_eq!(text.matches('\u{FFFD}').count(), 4, "{text}");
 
     let legacy = read_file(
         &dir.path().join("good_legacy_latin1.txt"),

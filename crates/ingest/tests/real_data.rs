@@ -39,6 +39,7 @@ fn every_extraction_page_decodes() {
         .collect();
     assert_eq!(inputs.len(), 472);
     let (mut bytes, mut replaced) = (0, 0);
+    let mut warned = Vec::new();
     for path in &inputs {
         let records = read_file(path, &ReadOptions::default());
         assert_eq!(records.len(), 1);
@@ -47,11 +48,17 @@ fn every_extraction_page_decodes() {
             panic!("{} is not HTML", path.display())
         };
         bytes += html.len();
+        if !article.warnings.is_empty() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            warned.push(format!("{name}: {}", article.warnings.join("; ")));
+        }
         replaced += usize::from(html.contains('\u{FFFD}'));
     }
     println!(
-        "472 pages, {bytes} bytes of text in {:?}; {replaced} with U+FFFD",
-        start.elapsed()
+        "472 pages, {bytes} bytes of text in {:?}; {replaced} with U+FFFD; {} with decoding warnings:\n{}",
+        start.elapsed(),
+        warned.len(),
+        warned.join("\n")
     );
     // Spot-check legacy decoding: these pages are ISO-8859-1 / windows-1252 / GB2312.
     let text = |name: &str| {

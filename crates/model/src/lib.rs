@@ -145,6 +145,10 @@ pub struct RawArticle {
     pub source: Option<String>,
     /// Where the record came from.
     pub origin: Origin,
+    /// What the reader changed or dropped while keeping the record (bytes replaced while
+    /// decoding, a date out of range), for the user to see; empty when nothing was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// An article after extraction, normalisation and language identification.
