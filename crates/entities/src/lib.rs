@@ -72,6 +72,28 @@ pub fn extract_entities(text: &str, lang: &Lang) -> Vec<Entity> {
     names::extract(text, lang)
 }
 
+pub use names::Names;
+
+/// Names in a text, plus the keys of capitalised words that the text shows to be ordinary
+/// words. Case says something only where a language writes ordinary words in lower case, so
+/// each capitalised word is judged by all its occurrences in the text: a word also written in
+/// lower case is an ordinary word where it stands at a sentence start or in a headline-case
+/// line ("Virtual Machine"), and alone mid-sentence ("the Government"); in German, where
+/// every noun is capitalised, a word used after an article or determiner is a common noun
+/// ("die Regierung"). The `ordinary` keys let a corpus learn what single texts cannot show.
+///
+/// ```
+/// use storyweave_entities::find_names;
+/// use storyweave_model::Lang;
+/// let n = find_names("Der Leasingvertrag läuft. Leasingvertrag und Heiko Maas.", &Lang::new("de"));
+/// let surfaces: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
+/// assert_eq!(surfaces, ["Heiko Maas"]);
+/// assert_eq!(n.ordinary.len(), 1);
+/// ```
+pub fn find_names(text: &str, lang: &Lang) -> Names {
+    names::analyze(text, lang)
+}
+
 /// The cross-lingual key of one name as written (`Путина`, `Putina`, `Putin` → same key).
 pub fn entity_key(surface: &str, lang: &Lang) -> String {
     names::key_of(surface, lang)
@@ -104,6 +126,12 @@ pub fn is_informative(number: &str) -> bool {
 /// Dates in the text as ISO strings, full (`2023-09-13`) or partial (`2023-09`, `--09-13`).
 pub fn extract_dates(text: &str, lang: &Lang) -> Vec<String> {
     dates::extract(text, lang)
+}
+
+/// The date a text states near its start (dateline, byline), if any: see [`dates::main_date`].
+/// For articles that come without a publication date.
+pub fn main_date(text: &str, lang: &Lang) -> Option<chrono::NaiveDate> {
+    dates::main_date(text, lang)
 }
 
 /// A quotation found in a text.

@@ -270,6 +270,21 @@ pub const GERMAN_NOUNS: &[&str] = &[
     "bevölkerung",
 ];
 
+/// German articles and determiners: the word class that marks a common noun ("die
+/// Regierung", "einem Leasingvertrag", "zur Heizung"). Names of people and most places take
+/// none, so a capitalised word seen after one is an ordinary noun. A closed word class of the
+/// language's grammar, complete here, not a list of nouns.
+pub const GERMAN_DETERMINERS: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "kein",
+    "keine", "keinen", "keinem", "keiner", "keines", "dieser", "diese", "dieses", "diesen", "diesem",
+    "jener", "jene", "jenes", "jenen", "jenem", "jeder", "jede", "jedes", "jeden", "jedem", "mein",
+    "meine", "meinen", "meinem", "meiner", "meines", "dein", "deine", "deinen", "deinem", "deiner",
+    "deines", "sein", "seine", "seinen", "seinem", "seiner", "seines", "ihr", "ihre", "ihren", "ihrem",
+    "ihrer", "ihres", "unser", "unsere", "unseren", "unserem", "unserer", "unseres", "euer", "eure",
+    "euren", "eurem", "eurer", "eures", "welcher", "welche", "welches", "welchen", "welchem", "im",
+    "am", "zum", "zur", "vom", "beim", "ins", "ans", "aufs", "durchs", "fürs", "ums",
+];
+
 /// True when `lower` is in `list`.
 pub fn contains(list: &[&str], lower: &str) -> bool {
     list.contains(&lower)
@@ -281,7 +296,7 @@ mod tests {
 
     #[test]
     fn lists_are_lower_case() {
-        for list in [HONORIFICS, PARTICLES, WEEKDAYS, GERMAN_NOUNS] {
+        for list in [HONORIFICS, PARTICLES, WEEKDAYS, GERMAN_NOUNS, GERMAN_DETERMINERS] {
             for w in list {
                 assert_eq!(w.to_lowercase(), *w);
             }
