@@ -40,6 +40,7 @@
 pub mod dates;
 pub mod gazetteer;
 pub mod key;
+pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod quotes;
@@ -85,7 +86,8 @@ pub use names::Names;
 /// ```
 /// use storyweave_entities::find_names;
 /// use storyweave_model::Lang;
-/// let n = find_names("Der Leasingvertrag läuft. Leasingvertrag und Heiko Maas.", &Lang::new("de"));
+/// // "Leasingvertrag" is a noun by the German lexicon, "Zoomflix" by its article.
+/// let n = find_names("Der Zoomflix läuft. Leasingvertrag, Zoomflix und Heiko Maas.", &Lang::new("de"));
 /// let surfaces: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
 /// assert_eq!(surfaces, ["Heiko Maas"]);
 /// assert_eq!(n.ordinary.len(), 1);
