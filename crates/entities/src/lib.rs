@@ -79,18 +79,20 @@ pub use names::Names;
 /// words. Case says something only where a language writes ordinary words in lower case, so
 /// each capitalised word is judged by all its occurrences in the text: a word also written in
 /// lower case is an ordinary word where it stands at a sentence start or in a headline-case
-/// line ("Virtual Machine"), and alone mid-sentence ("the Government"); in German, where
-/// every noun is capitalised, a word used after an article or determiner is a common noun
-/// ("die Regierung"). The `ordinary` keys let a corpus learn what single texts cannot show.
+/// line ("Virtual Machine"), and alone mid-sentence ("the Government"); such words are not
+/// names. In German, where every noun is capitalised, a common noun (listed in the German
+/// Wiktionary, [`lexicon`], or used after an article: "der Zoomflix") stays an entity, since
+/// other languages write many of them as names (Facebook, Corona), but its key is reported
+/// in `ordinary`, so that comparisons between German texts can weigh it as a word.
 ///
 /// ```
-/// use storyweave_entities::find_names;
+/// use storyweave_entities::{entity_key, find_names};
 /// use storyweave_model::Lang;
-/// // "Leasingvertrag" is a noun by the German lexicon, "Zoomflix" by its article.
-/// let n = find_names("Der Zoomflix läuft. Leasingvertrag, Zoomflix und Heiko Maas.", &Lang::new("de"));
+/// let de = Lang::new("de");
+/// let n = find_names("Der Zoomflix läuft. Leasingvertrag, Zoomflix und Heiko Maas.", &de);
 /// let surfaces: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
-/// assert_eq!(surfaces, ["Heiko Maas"]);
-/// assert_eq!(n.ordinary.len(), 1);
+/// assert_eq!(surfaces, ["Zoomflix", "Zoomflix", "Heiko Maas"]);
+/// assert_eq!(n.ordinary, [entity_key("Leasingvertrag", &de), entity_key("Zoomflix", &de)]);
 /// ```
 pub fn find_names(text: &str, lang: &Lang) -> Names {
     names::analyze(text, lang)
