@@ -102,8 +102,8 @@ impl Default for SimilarityConfig {
             cross_scale: 1.3,
             idf_prior_docs: 50.0,
             ordinary_weight: 3.0,
-            evidence_min: 1.0,
-            evidence_power: 2.0,
+            evidence_min: 2.0,
+            evidence_power: 1.0,
             time_tau_days: 3.0,
             time_weight: 0.5,
         }
