@@ -422,8 +422,11 @@ mod tests {
             df.observe(f);
         }
         let (pa, pb, pc) = (sim.prepare(a, &df), sim.prepare(b, &df), sim.prepare(c, &df));
-        assert!((sim.score(&pa, &pb, &df) - 1.0).abs() < 1e-4);
-        assert_eq!(sim.score(&pa, &pc, &df), 0.0);
+        let graded = |x: &Prepared, y: &Prepared| sim.combine(&sim.channels(x, y, &df), false);
+        assert!((graded(&pa, &pb) - 1.0).abs() < 1e-4);
+        assert_eq!(graded(&pa, &pc), 0.0);
+        // Two shared names in three articles are less evidence than the story decision needs.
+        assert!(sim.score(&pa, &pb, &df) < graded(&pa, &pb));
     }
 
     #[test]
@@ -440,6 +443,29 @@ mod tests {
         b.published = Some(30 * 86_400);
         let far = sim.score(&sim.prepare(a, &df), &sim.prepare(b, &df), &df);
         assert!(far < near * 0.6, "near {near} far {far}");
+    }
+
+    #[test]
+    fn topic_words_are_no_evidence_and_names_are() {
+        let sim = Similarity::new(SimilarityConfig::default());
+        let mut df = DocFreq::default();
+        let mut docs = Vec::new();
+        for i in 0..6 {
+            // "leasing" is shown to be an ordinary word in every article that has it.
+            let mut f = feats("de", &["leasing", &format!("name{i}")], &[]);
+            f.ordinary = SparseVec::from_counts(vec![(hash_key("ent", "leasing"), 1.0)]);
+            df.observe(&f);
+            docs.push(f);
+        }
+        assert!(df.name_share(hash_key("ent", "leasing"), 3.0) < 0.5);
+        assert_eq!(sim.evidence(&docs[0], &docs[1], &df), 0.0, "a shared topic word is no evidence");
+        let a = feats("de", &["zverev", "montpellier", "mcdonald"], &[]);
+        let b = feats("de", &["zverev", "montpellier", "mcdonald"], &[]);
+        df.observe(&a);
+        df.observe(&b);
+        assert!(sim.evidence(&a, &b, &df) >= sim.config.evidence_min, "three rare shared names are");
+        assert_eq!(sim.evidence_gate(sim.config.evidence_min), 1.0);
+        assert!(sim.evidence_gate(0.5) < 0.5);
     }
 
     #[test]
