@@ -459,11 +459,11 @@ mod tests {
         }
         assert!(df.name_share(hash_key("ent", "leasing"), 3.0) < 0.5);
         assert_eq!(sim.evidence(&docs[0], &docs[1], &df), 0.0, "a shared topic word is no evidence");
-        let a = feats("de", &["zverev", "montpellier", "mcdonald"], &[]);
-        let b = feats("de", &["zverev", "montpellier", "mcdonald"], &[]);
+        let names = ["zverev", "montpellier", "mcdonald", "mannarino"];
+        let (a, b) = (feats("de", &names, &[]), feats("de", &names, &[]));
         df.observe(&a);
         df.observe(&b);
-        assert!(sim.evidence(&a, &b, &df) >= sim.config.evidence_min, "three rare shared names are");
+        assert!(sim.evidence(&a, &b, &df) >= sim.config.evidence_min, "four rare shared names are");
         assert_eq!(sim.evidence_gate(sim.config.evidence_min), 1.0);
         assert!(sim.evidence_gate(0.5) < 0.5);
     }
