@@ -392,9 +392,9 @@ impl Similarity {
         self.combine(s, same_lang) * gate(s.evidence, min, self.config.evidence_power)
     }
 
-    /// The factor in 0..1 by which too little shared specific evidence lowers a similarity
-    /// (see [`SimilarityConfig::evidence_min`]). It applies with and without the encoder: the
-    /// encoder, like shared vocabulary, places two reports of one theme close together.
+    /// The factor in 0..1 by which too little shared specific evidence lowers a model-free
+    /// similarity (see [`SimilarityConfig::evidence_min`]; pairs scored with the encoder use
+    /// [`SimilarityConfig::model_evidence_min`] in [`Self::story_score`]).
     pub fn evidence_gate(&self, evidence: f32) -> f32 {
         gate(evidence, self.config.evidence_min, self.config.evidence_power)
     }
