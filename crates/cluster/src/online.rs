@@ -234,8 +234,11 @@ impl OnlineClusterer {
                 near = index.search(v, self.config.vector_candidates).into_iter().map(|(i, _)| i).collect();
             }
         }
+        // An undated article stands for its story's time: otherwise a story could grow from
+        // January to June through one undated member that every later article may join.
         let in_window = |i: u32| match (f.published, self.items[i as usize].features.published) {
             (Some(a), Some(b)) => ((a - b).abs() as f32) <= window,
+            (Some(a), None) => self.story_span(self.stories[i as usize]).is_none_or(|span| span_gap(span, (a, a)) <= window),
             _ => true,
         };
         let mut ranked: Vec<(f32, u32)> = hits
@@ -298,9 +301,21 @@ impl OnlineClusterer {
                 .filter(|(&st, &(s, _))| st != story && s >= merge_threshold)
                 .map(|(&st, _)| st)
                 .collect();
+            let window = self.config.time_window_days * 86_400.0;
             for other in others {
                 if size(&self.members, story).min(size(&self.members, other)) > self.config.merge_max_articles {
                     continue;
+                }
+                // A bridge, dated or not, never joins stories further apart in time than the
+                // candidate window: an undated page cannot bridge reports months apart.
+                let mut joined = self.story_span(story);
+                if let Some(t) = prepared.features.published {
+                    joined = Some(joined.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+                }
+                if let (Some(a), Some(b)) = (joined, self.story_span(other)) {
+                    if span_gap(a, b) > window {
+                        continue;
+                    }
                 }
                 // The older story survives, so stored ids stay as stable as possible.
                 let (survivor, absorbed) = if other < story { (other, story) } else { (story, other) };
@@ -315,6 +330,12 @@ impl OnlineClusterer {
         }
         self.push(id, prepared, story);
         Assignment { story, new_story, score, best_match, merged }
+    }
+
+    /// The earliest and latest publication time among a story's dated members.
+    fn story_span(&self, story: StoryId) -> Option<(i64, i64)> {
+        let times = self.members.get(&story)?.iter().filter_map(|&m| self.items[m as usize].features.published);
+        times.fold(None, |acc, t| Some(acc.map_or((t, t), |(lo, hi): (i64, i64)| (lo.min(t), hi.max(t)))))
     }
 
     /// The current story of a held article by position (stories can merge later).
@@ -482,6 +503,10 @@ struct Saved {
     hnsw: bool,
 }
 
+/// Seconds between two time spans (0 when they overlap).
+fn span_gap(a: (i64, i64), b: (i64, i64)) -> f32 {
+    (a.0 - b.1).max(b.0 - a.1).max(0) as f32
+}
 
 #[cfg(test)]
 mod tests {
@@ -534,6 +559,30 @@ mod tests {
         assert_eq!(bridge.merged, vec![b.story]);
         assert_eq!(c.story_at(0), c.story_at(1));
         assert_eq!(c.story_at(1), c.story_at(2));
+    }
+
+    #[test]
+    fn an_undated_article_does_not_bridge_stories_months_apart() {
+        let mut c = OnlineClusterer::new(ClusterConfig::default(), SimilarityConfig::default());
+        let day = 86_400;
+        let dated = |t: i64, ents: &[&str]| ArticleFeatures { published: Some(t), ..feats("en", ents) };
+        let jan = dated(0, &["ridgeton", "quake", "mayor", "hospital"]);
+        let jun = dated(150 * day, &["ridgeton", "quake", "mayor", "hospital", "tents"]);
+        let undated = feats("en", &["ridgeton", "quake", "mayor", "hospital", "tents"]);
+        for f in [&jan, &undated, &jun] {
+            c.observe(f);
+        }
+        let a = c.assign(ArticleId::from("jan"), jan);
+        let b = c.assign(ArticleId::from("undated"), undated);
+        assert_eq!(a.story, b.story, "an undated article may join a dated story");
+        let j = c.assign(ArticleId::from("jun"), jun);
+        assert_ne!(j.story, a.story, "June does not join January through the undated article");
+        // Nor does a later undated article merge the two.
+        let bridge = feats("en", &["ridgeton", "quake", "mayor", "hospital", "tents"]);
+        c.observe(&bridge);
+        let m = c.assign(ArticleId::from("bridge"), bridge);
+        assert!(m.merged.is_empty(), "{m:?}");
+        assert_ne!(c.story_at(0), c.story_at(2));
     }
 
     #[test]

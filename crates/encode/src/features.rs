@@ -8,7 +8,7 @@ use storyweave_text::Analyzer;
 
 /// Version tag stored beside serialized features: bump it whenever extraction changes, so
 /// that features of an older format are recomputed instead of mixed with new ones.
-pub const FEATURES_VERSION: &str = "mf3";
+pub const FEATURES_VERSION: &str = "mf4";
 
 /// Mentions in the title say what the story is about more than mentions deep in the body.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -39,6 +39,15 @@ pub struct ArticleFeatures {
     pub terms: SparseVec,
     /// Script-neutral word prefixes of the transliterated, folded text.
     pub xterms: SparseVec,
+    /// Entity keys of capitalised words that this article shows to be ordinary words (written
+    /// in lower case elsewhere in it, or, in German, used after an article): counted over the
+    /// corpus, they tell which keys are words rather than names.
+    #[serde(default)]
+    pub ordinary: SparseVec,
+    /// Where `published` comes from: false when the article came with a date, true when it
+    /// is the date its text states near its start.
+    #[serde(default)]
+    pub date_from_text: bool,
     /// Most frequent entity surface forms with their keys, for story summaries.
     pub surfaces: Vec<(String, String)>,
     /// The encoder's article vector (unit length) when a model is loaded. Not part of the
@@ -80,24 +89,33 @@ impl FeatureExtractor {
         let title = article.title.as_str();
         let text = article.text.as_str();
 
+        // Title and text are read as one text, so that a word of the title is judged by how
+        // the text writes it (a headline capitalises words the text writes in lower case);
+        // mentions in the title count more.
+        let joined = format!("{title}\n\n{text}");
+        let title_end = title.len();
+        let names = storyweave_entities::find_names(&joined, lang);
         let mut ents: Vec<(u32, f32)> = Vec::new();
         let mut surfaces: HashMap<String, (String, u32)> = HashMap::new();
-        for (part, weight) in [(title, TITLE_WEIGHT), (text, 1.0)] {
-            for e in storyweave_entities::extract_entities(part, lang) {
-                ents.push((hash_key("ent", &e.key), weight));
-                let tokens: Vec<&str> = e.surface.split_whitespace().collect();
-                if tokens.len() > 1 {
-                    for t in tokens {
-                        let k = storyweave_entities::entity_key(t, lang);
-                        if k.chars().count() >= 3 && k != e.key {
-                            ents.push((hash_key("ent", &k), weight * 0.5));
-                        }
+        for (start, e) in &names.entities {
+            let weight = if *start < title_end { TITLE_WEIGHT } else { 1.0 };
+            ents.push((hash_key("ent", &e.key), weight));
+            let tokens: Vec<&str> = e.surface.split_whitespace().collect();
+            if tokens.len() > 1 {
+                for t in tokens {
+                    let k = storyweave_entities::entity_key(t, lang);
+                    if k.chars().count() >= 3 && k != e.key {
+                        ents.push((hash_key("ent", &k), weight * 0.5));
                     }
                 }
+            }
+            // Story summaries list names, not the common nouns German capitalises.
+            if names.ordinary.binary_search(&e.key).is_err() {
                 let entry = surfaces.entry(e.key.clone()).or_insert((e.surface.clone(), 0));
                 entry.1 += 1;
             }
         }
+        let ordinary: Vec<(u32, f32)> = names.ordinary.iter().map(|k| (hash_key("ent", k), 1.0)).collect();
 
         let mut nums: Vec<(u32, f32)> = Vec::new();
         for part in [title, text] {
@@ -137,15 +155,30 @@ impl FeatureExtractor {
         surfaces.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         surfaces.truncate(MAX_SURFACES);
 
+        // An article that came without a date gets the one its text states near its start.
+        let text_date = || {
+            storyweave_entities::main_date(&joined, lang)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        };
+        let (published, date_from_text) = match article.published {
+            Some(t) => (Some(t.timestamp()), false),
+            None => {
+                let t = text_date();
+                (t, t.is_some())
+            }
+        };
         ArticleFeatures {
             lang: lang.clone(),
-            published: article.published.map(|t| t.timestamp()),
+            published,
+            date_from_text,
             chars: (title.chars().count() + text.chars().count()) as u32,
             paragraphs: text.lines().filter(|l| !l.trim().is_empty()).count() as u32,
             ents: SparseVec::from_counts(ents),
             nums: SparseVec::from_counts(nums),
             terms: SparseVec::from_counts(terms),
             xterms: SparseVec::from_counts(xterms),
+            ordinary: SparseVec::from_counts(ordinary),
             surfaces: surfaces.into_iter().map(|(k, s, _)| (k, s)).collect(),
             vector: None,
             vector_centered: false,

@@ -332,6 +332,35 @@ fn num<T: std::str::FromStr>(m: Option<regex::Match<'_>>) -> Option<T> {
 
 /// Dates in the text as ISO strings, in order of appearance (repeats kept).
 pub fn extract(text: &str, lang: &Lang) -> Vec<String> {
+    extract_spans(text, lang).into_iter().map(|(_, iso)| iso).collect()
+}
+
+/// A full date (day, month and year) must start within this many bytes of the text's start
+/// to be taken as the date of the text: datelines and bylines stand under the headline, while
+/// dates further down are those of what the text reports or announces.
+pub const MAIN_DATE_HEAD_BYTES: usize = 600;
+
+/// The date of a text when it states one near its start (a dateline or byline such as "7.
+/// Jun 2017, 11:19" or "Jueves, 21 de abril de 2022"): the first full date within
+/// [`MAIN_DATE_HEAD_BYTES`]. Partial dates (no year, no day) never count.
+pub fn main_date(text: &str, lang: &Lang) -> Option<NaiveDate> {
+    let mut end = text.len().min(MAIN_DATE_HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A date that starts inside the head may end after it: read a little more.
+    let mut read = text.len().min(end + 40);
+    while !text.is_char_boundary(read) {
+        read -= 1;
+    }
+    extract_spans(&text[..read], lang)
+        .into_iter()
+        .filter(|(r, _)| r.start < end)
+        .find_map(|(_, iso)| NaiveDate::parse_from_str(&iso, "%Y-%m-%d").ok())
+}
+
+/// Dates with the byte ranges they were read from, in order of appearance.
+fn extract_spans(text: &str, lang: &Lang) -> Vec<(Range<usize>, String)> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
@@ -444,7 +473,9 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<String> {
     for (range, iso) in found {
         if range.start >= covered {
             covered = range.end;
-            out.extend(iso);
+            if let Some(iso) = iso {
+                out.push((range, iso));
+            }
         }
     }
     out
@@ -456,6 +487,18 @@ mod tests {
 
     fn dates(text: &str, lang: &str) -> Vec<String> {
         extract(text, &Lang::new(lang))
+    }
+
+    #[test]
+    fn main_date_is_the_first_full_date_near_the_start() {
+        let de = Lang::new("de");
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(main_date("Titel\n7. Jun 2017, 11:19\nText vom 1. Mai 2016.", &de), d(2017, 6, 7));
+        assert_eq!(main_date("Jueves, 21 de abril de 2022. El presidente", &Lang::new("es")), d(2022, 4, 21));
+        // Partial dates are not the date of the text; a full date far down is an event's.
+        assert_eq!(main_date("Am 13. März trafen sie sich.", &de), None);
+        let far = format!("{}am 13.03.2020", "Wort ".repeat(200));
+        assert_eq!(main_date(&far, &de), None);
     }
 
     #[test]

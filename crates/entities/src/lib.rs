@@ -40,6 +40,7 @@
 pub mod dates;
 pub mod gazetteer;
 pub mod key;
+pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod quotes;
@@ -70,6 +71,31 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Named entities (names and acronyms) in order of appearance, each with a cross-lingual key.
 pub fn extract_entities(text: &str, lang: &Lang) -> Vec<Entity> {
     names::extract(text, lang)
+}
+
+pub use names::Names;
+
+/// Names in a text, plus the keys of capitalised words that the text shows to be ordinary
+/// words. Case says something only where a language writes ordinary words in lower case, so
+/// each capitalised word is judged by all its occurrences in the text: a word also written in
+/// lower case is an ordinary word where it stands at a sentence start or in a headline-case
+/// line ("Virtual Machine"), and alone mid-sentence ("the Government"); such words are not
+/// names. In German, where every noun is capitalised, a common noun (listed in the German
+/// Wiktionary, [`lexicon`], or used after an article: "der Zoomflix") stays an entity, since
+/// other languages write many of them as names (Facebook, Corona), but its key is reported
+/// in `ordinary`, so that comparisons between German texts can weigh it as a word.
+///
+/// ```
+/// use storyweave_entities::{entity_key, find_names};
+/// use storyweave_model::Lang;
+/// let de = Lang::new("de");
+/// let n = find_names("Der Zoomflix läuft. Leasingvertrag, Zoomflix und Heiko Maas.", &de);
+/// let surfaces: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
+/// assert_eq!(surfaces, ["Zoomflix", "Zoomflix", "Heiko Maas"]);
+/// assert_eq!(n.ordinary, [entity_key("Leasingvertrag", &de), entity_key("Zoomflix", &de)]);
+/// ```
+pub fn find_names(text: &str, lang: &Lang) -> Names {
+    names::analyze(text, lang)
 }
 
 /// The cross-lingual key of one name as written (`Путина`, `Putina`, `Putin` → same key).
@@ -104,6 +130,12 @@ pub fn is_informative(number: &str) -> bool {
 /// Dates in the text as ISO strings, full (`2023-09-13`) or partial (`2023-09`, `--09-13`).
 pub fn extract_dates(text: &str, lang: &Lang) -> Vec<String> {
     dates::extract(text, lang)
+}
+
+/// The date a text states near its start (dateline, byline), if any: see [`dates::main_date`].
+/// For articles that come without a publication date.
+pub fn main_date(text: &str, lang: &Lang) -> Option<chrono::NaiveDate> {
+    dates::main_date(text, lang)
 }
 
 /// A quotation found in a text.

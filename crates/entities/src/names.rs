@@ -8,11 +8,15 @@
 //!    particles (`van`, `bin`) inside and short lower-case parts after a hyphen (`Jong-un`).
 //!    Stop words, titles, weekdays and month names break a run. A run at the start of a
 //!    sentence is a name only when it has two words or more, or when its word is written with
-//!    a capital elsewhere in the text mid-sentence. German capitalises every noun: that noise is
-//!    accepted, minus the most frequent nouns ([`crate::words::GERMAN_NOUNS`]).
+//!    a capital elsewhere in the text mid-sentence. Each capitalised word is judged by all its
+//!    occurrences (see [`crate::find_names`]): written in lower case elsewhere, it is an
+//!    ordinary word where case says nothing (sentence start, headline case). German
+//!    capitalises every noun: there a word is a common noun when the German Wiktionary lists
+//!    it ([`crate::lexicon`]) or the text uses it after an article.
 //! 4. Scripts without case (Han, Arabic, Hebrew, Thai, Devanagari...) get names only from
 //!    the gazetteer.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -65,17 +69,209 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// True for capitalised words that are never (the start of) a name.
     fn is_common(&self, lower: &str) -> bool {
-        self.analyzer.is_stop_word(lower)
-            || self.english.is_stop_word(lower)
+        self.is_stop_word(lower)
             || words::contains(words::HONORIFICS, lower)
             || words::contains(words::WEEKDAYS, lower)
             || dates::is_month_name(lower)
-            || (self.german && words::contains(words::GERMAN_NOUNS, lower))
     }
+
+    fn is_stop_word(&self, lower: &str) -> bool {
+        self.analyzer.is_stop_word(lower) || self.english.is_stop_word(lower)
+    }
+}
+
+/// What a capitalised word is, judged from the whole text it stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// A name: capitalised where the language writes ordinary words in lower case, and
+    /// nowhere shown to be an ordinary word.
+    Name,
+    /// Capitalised mid-sentence but written in lower case elsewhere in the text ("the
+    /// Government ... the government"): not a name alone, but may be part of one ("White
+    /// House").
+    Weak,
+    /// An ordinary word: written in lower case elsewhere while this occurrence stands where
+    /// any word is capitalised (sentence start, headline case), or, in German, used after an
+    /// article or determiner ("die Regierung").
+    Ordinary,
+    /// No evidence either way: a capitalised word where any word is capitalised (sentence
+    /// start, headline case; in German every noun).
+    Unknown,
+    /// German: a common noun (listed in the German Wiktionary, or used after an article).
+    /// Kept as an entity, since other languages write many such words as names (Facebook,
+    /// Corona, Kreml), but reported as ordinary, so that comparisons within German weigh it
+    /// as the word it is there.
+    Noun,
+}
+
+/// What the whole text says about its capitalised words: case carries information only where
+/// the language would write an ordinary word in lower case, so each word is judged by all its
+/// occurrences together.
+struct CaseEvidence {
+    /// Words written in lower case somewhere in the text.
+    lower: HashSet<String>,
+    /// German: capitalised words used after an article or determiner (common nouns).
+    after_determiner: HashSet<String>,
+    /// Words capitalised mid-sentence somewhere, outside headline-case lines.
+    mid_sentence: HashSet<String>,
+    /// Lines written in headline case: every word of the line that is not a stop word is
+    /// capitalised.
+    title_lines: HashSet<usize>,
+}
+
+/// A line with at least this many words (not stop words) all capitalised is in headline
+/// case ("Parallels Desktop 15 Virtual Machine for Mac"); one or two capitalised words alone
+/// on a line are too few to tell.
+const TITLE_CASE_MIN_WORDS: usize = 3;
+
+/// German: at most this many lower-case words (adjectives) may stand between an article and
+/// its noun ("die neue große Regierung").
+const MAX_WORDS_AFTER_DETERMINER: usize = 2;
+
+impl CaseEvidence {
+    fn gather(ctx: &Ctx<'_>, toks: &[Token<'_>], lowers: &[Cow<'_, str>], roles: &[Role]) -> Self {
+        let lower: HashSet<String> = toks
+            .iter()
+            .zip(lowers)
+            .filter(|(t, _)| t.cased && !t.first_upper && !t.has_digit)
+            .map(|(_, l)| l.to_string())
+            .collect();
+        let title_lines = title_case_lines(ctx, toks, lowers);
+        let mut after_determiner = HashSet::new();
+        if ctx.german {
+            for i in 0..toks.len() {
+                if roles[i] == Role::Word && follows_determiner(toks, lowers, i) {
+                    // The article of a hyphenated compound belongs to its last part, the
+                    // noun ("die Corona-Pandemie"): the first part may be a name.
+                    let mut head = i;
+                    while head + 1 < toks.len() && toks[head + 1].gap == Gap::Hyphen {
+                        head += 1;
+                    }
+                    if toks[head].first_upper {
+                        after_determiner.insert(lowers[head].to_string());
+                    }
+                }
+            }
+        }
+        let mid_sentence = toks
+            .iter()
+            .enumerate()
+            .filter(|&(i, t)| roles[i] == Role::Word && !t.initial && !title_lines.contains(&t.line))
+            .map(|(i, _)| lowers[i].to_string())
+            .collect();
+        CaseEvidence { lower, after_determiner, mid_sentence, title_lines }
+    }
+
+    /// True where any word would be capitalised: a sentence start or a headline-case line.
+    fn positional(&self, t: &Token<'_>) -> bool {
+        t.initial || self.title_lines.contains(&t.line)
+    }
+
+    fn status(&self, ctx: &Ctx<'_>, t: &Token<'_>, lower: &str) -> Status {
+        let positional = self.positional(t);
+        let written_lower = self.lower.contains(lower);
+        if ctx.german {
+            if written_lower && !positional {
+                // Capitalised where German writes the word in lower case ("die Deutsche Bahn").
+                return Status::Name;
+            }
+            if written_lower {
+                return Status::Ordinary;
+            }
+            if self.after_determiner.contains(lower) || crate::lexicon::is_german_noun(lower) {
+                return Status::Noun;
+            }
+            return Status::Unknown;
+        }
+        match (positional, written_lower) {
+            (true, true) => Status::Ordinary,
+            (true, false) if self.mid_sentence.contains(lower) => Status::Name,
+            (true, false) => Status::Unknown,
+            (false, true) => Status::Weak,
+            (false, false) => Status::Name,
+        }
+    }
+}
+
+/// German: true when token `i` follows an article or determiner, with at most
+/// [`MAX_WORDS_AFTER_DETERMINER`] lower-case words between, all on one line and separated by
+/// spaces only.
+fn follows_determiner(toks: &[Token<'_>], lowers: &[Cow<'_, str>], i: usize) -> bool {
+    let mut j = i;
+    for _ in 0..=MAX_WORDS_AFTER_DETERMINER {
+        if j == 0 || toks[j].gap != Gap::Space {
+            return false;
+        }
+        j -= 1;
+        if words::contains(words::GERMAN_DETERMINERS, &lowers[j]) {
+            return true;
+        }
+        let t = &toks[j];
+        if !t.cased || t.first_upper || t.has_digit {
+            return false;
+        }
+    }
+    false
+}
+
+/// Lines in headline case (see [`TITLE_CASE_MIN_WORDS`]).
+fn title_case_lines(ctx: &Ctx<'_>, toks: &[Token<'_>], lowers: &[Cow<'_, str>]) -> HashSet<usize> {
+    // Per line: capitalised words, runs of them, and whether any other word is lower-case.
+    let mut counts: Vec<(usize, usize, usize, bool)> = Vec::new();
+    let mut prev_cap: Option<usize> = None;
+    for (i, (t, l)) in toks.iter().zip(lowers).enumerate() {
+        if counts.last().is_none_or(|c| c.0 != t.line) {
+            counts.push((t.line, 0, 0, false));
+        }
+        if !t.cased && !t.has_digit {
+            // Words of an uncased script (Latin names in Chinese text) are not in headline
+            // case: count them as lower-case words.
+            if let Some(c) = counts.last_mut() {
+                c.3 = true;
+            }
+            continue;
+        }
+        if !t.cased || t.has_digit || t.chars() < 2 || ctx.is_stop_word(l) {
+            continue;
+        }
+        if let Some(c) = counts.last_mut() {
+            if t.first_upper && !t.all_upper {
+                c.1 += 1;
+                let joined = prev_cap == Some(i.wrapping_sub(1)) && t.gap != Gap::Break;
+                if !joined {
+                    c.2 += 1;
+                }
+                prev_cap = Some(i);
+            } else if !t.first_upper {
+                c.3 = true;
+            }
+        }
+    }
+    // One run alone is a name on a line of its own ("Kim Jong Un"), not a headline.
+    counts
+        .into_iter()
+        .filter(|&(_, caps, runs, lower)| caps >= TITLE_CASE_MIN_WORDS && runs >= 2 && !lower)
+        .map(|(line, ..)| line)
+        .collect()
+}
+
+/// Names found in a text, with what the text shows about its other capitalised words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    /// Named entities in order of appearance, each with the byte offset where it starts.
+    pub entities: Vec<(usize, Entity)>,
+    /// Keys of capitalised words that the text shows to be ordinary words (see
+    /// [`crate::find_names`]), sorted, each once.
+    pub ordinary: Vec<String>,
 }
 
 /// Named entities (gazetteer names, acronyms, capitalised names) in order of appearance.
 pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
+    analyze(text, lang).entities.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Names and the ordinary capitalised words of a text.
+pub fn analyze(text: &str, lang: &Lang) -> Names {
     let toks = tokenize(text);
     let ctx = Ctx {
         lang,
@@ -141,21 +337,39 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
             }
         })
         .collect();
-    let capitalised_mid_sentence: HashSet<&str> = toks
+    let evidence = CaseEvidence::gather(&ctx, &toks, &lowers, &roles);
+    let status: Vec<Option<Status>> = toks
         .iter()
-        .zip(&roles)
-        .filter(|(t, r)| **r == Role::Word && !t.initial)
-        .map(|(t, _)| t.text)
+        .enumerate()
+        .map(|(i, t)| (roles[i] == Role::Word).then(|| evidence.status(&ctx, t, &lowers[i])))
+        .collect();
+    let mut ordinary: Vec<String> = toks
+        .iter()
+        .zip(&status)
+        .filter(|(_, s)| matches!(s, Some(Status::Ordinary | Status::Weak | Status::Noun)))
+        .map(|(t, _)| name_token_key(t.text, lang))
+        .filter(|k| !k.is_empty())
         .collect();
 
     for run in name_runs(&toks, &roles) {
+        // Leading ordinary words are not part of the name ("Bundesjustizminister Heiko Maas",
+        // a sentence-initial "Neue" before a noun).
+        // German nouns before a name are cut too, but a run of nouns stays whole.
+        let first_word = |skip: &[Status]| {
+            run.clone()
+                .find(|&i| roles[i] == Role::Word && !status[i].is_some_and(|s| skip.contains(&s)))
+        };
+        let start = first_word(&[Status::Ordinary, Status::Noun])
+            .or_else(|| first_word(&[Status::Ordinary]))
+            .unwrap_or(run.end);
+        let run = start..run.end;
         let words: Vec<usize> = run.clone().filter(|&i| roles[i] == Role::Word).collect();
-        let first = &toks[run.start];
-        if first.initial && words.len() == 1 && !capitalised_mid_sentence.contains(first.text) {
+        if words.is_empty() || !is_name(&ctx, &toks, &status, &evidence, &lowers, &words) {
             continue;
         }
+        let first = &toks[run.start];
         if words.len() > MAX_NAME_WORDS {
-            for &i in &words {
+            for &i in words.iter().filter(|&&i| status[i] == Some(Status::Name)) {
                 let t = &toks[i];
                 out.push((
                     t.start,
@@ -165,14 +379,45 @@ pub fn extract(text: &str, lang: &Lang) -> Vec<Entity> {
             continue;
         }
         let surface = &text[first.start..toks[run.end - 1].end];
-        out.push((
-            first.start,
-            entity(run_key(&toks[run], ctx.lang), surface, EntityKind::Name),
-        ));
+        let key = run_key(&toks[run], ctx.lang);
+        // A run of German nouns ("Gramm Butter") is as ordinary as its words.
+        if words.len() > 1 && words.iter().all(|&i| status[i] == Some(Status::Noun)) {
+            ordinary.push(key.clone());
+        }
+        out.push((first.start, entity(key, surface, EntityKind::Name)));
     }
+    ordinary.sort_unstable();
+    ordinary.dedup();
 
     out.sort_by_key(|(start, _)| *start);
-    out.into_iter().map(|(_, e)| e).collect()
+    Names { entities: out, ordinary }
+}
+
+/// Whether a run of capitalised words (leading ordinary words already cut) is a name.
+fn is_name(
+    ctx: &Ctx<'_>,
+    toks: &[Token<'_>],
+    status: &[Option<Status>],
+    evidence: &CaseEvidence,
+    lowers: &[Cow<'_, str>],
+    words: &[usize],
+) -> bool {
+    let has = |s: Status| words.iter().any(|&i| status[i] == Some(s));
+    if has(Status::Name) {
+        return true;
+    }
+    if ctx.german {
+        // A German noun or name with no evidence either way is accepted where it stands
+        // mid-sentence, here or elsewhere in the text (German capitalises every noun, so that
+        // noise is left to the corpus-level weights of the similarity).
+        return words.iter().any(|&i| {
+            matches!(status[i], Some(Status::Unknown | Status::Noun))
+                && (!evidence.positional(&toks[i]) || evidence.mid_sentence.contains(lowers[i].as_ref()))
+        });
+    }
+    // Several capitalised words in a row, one of them mid-sentence, make a name even when
+    // their parts are ordinary words elsewhere ("the White House").
+    words.len() > 1 && has(Status::Weak)
 }
 
 fn entity(key: String, surface: &str, kind: EntityKind) -> Entity {
@@ -389,19 +634,46 @@ mod tests {
     }
 
     #[test]
-    fn german_frequent_nouns_are_dropped() {
+    fn german_nouns_are_reported_as_ordinary_words() {
+        // Common nouns of the German Wiktionary, compounds of them and nouns used after an
+        // article stay entities (other languages write many of them as names), but are
+        // reported as ordinary words; names are not.
+        let n = analyze(
+            "Regierung und Kremlsprecher Dmitri Peskow haben Berichten zufolge Putin gelobt. Der \
+             Wärmepumpenmarkt wächst. Zoomflix und Putin: der Zoomflix, 200 Gramm Butter.",
+            &Lang::new("de"),
+        );
+        let s: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
+        assert!(s.contains(&"Dmitri Peskow") && s.contains(&"Putin"), "{s:?}");
+        let key = |w: &str| key_of(w, &Lang::new("de"));
+        for w in ["Regierung", "Berichten", "Wärmepumpenmarkt", "Zoomflix", "Gramm", "Butter"] {
+            assert!(n.ordinary.contains(&key(w)), "{w}: {:?}", n.ordinary);
+        }
+        for w in ["Putin", "Dmitri Peskow", "Peskow"] {
+            assert!(!n.ordinary.contains(&key(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn headline_case_words_need_evidence_from_the_text() {
+        // Latin names inside text of an uncased script are not a headline.
+        assert_eq!(surfaces("特朗普 Donald Trump 与 Boris Johnson 会面 Emmanuel Macron", "zh"), ["Donald Trump", "Boris Johnson", "Emmanuel Macron"]);
         let s = surfaces(
-            "Die Regierung und der Kreml haben Berichten zufolge Putin gelobt.",
-            "de",
+            "Parallels Desktop 15 Virtual Machine for Mac\nRun a virtual machine on your Mac with Parallels Desktop today.",
+            "en",
         );
-        assert!(
-            !s.iter().any(|x| x == "Regierung" || x == "Berichten"),
-            "{s:?}"
-        );
-        assert!(
-            s.contains(&"Kreml".to_string()) && s.contains(&"Putin".to_string()),
-            "{s:?}"
-        );
+        assert!(!s.iter().any(|x| x.contains("Virtual") || x.contains("Machine")), "{s:?}");
+        assert!(s.contains(&"Mac".to_string()) && s.contains(&"Parallels Desktop".to_string()), "{s:?}");
+        // A name alone on a line is not a headline.
+        assert_eq!(surfaces("with Kim Jong Un.", "en"), ["Kim Jong Un"]);
+    }
+
+    #[test]
+    fn a_capitalised_word_written_in_lower_case_elsewhere_is_ordinary() {
+        let n = analyze("Level 3 starts. The Government said the government will act. Then the White House spoke of a white house.", &Lang::new("en"));
+        let s: Vec<&str> = n.entities.iter().map(|(_, e)| e.surface.as_str()).collect();
+        assert_eq!(s, ["White House"], "{s:?}");
+        assert!(n.ordinary.contains(&key_of("Government", &Lang::new("en"))));
     }
 
     #[test]
