@@ -103,13 +103,15 @@ impl Pipeline {
         let sim = Similarity::new(self.config.similarity.clone());
         let prepared: Vec<_> = feats.into_iter().map(|f| sim.prepare(f, &df)).collect();
         let threshold = if self.encoder().is_some() { self.config.cluster.model_threshold } else { self.config.cluster.threshold };
-        let scored: Vec<Option<(ChannelScores, f32)>> = slots
+        let scored: Vec<Option<(ChannelScores, f32, f32)>> = slots
             .iter()
             .map(|slot| {
                 let &(ia, ib) = slot.as_ref().ok()?;
                 let channels = sim.channels(&prepared[ia], &prepared[ib], &df);
-                let s = sim.combine(&channels, uniq[ia].lang == uniq[ib].lang);
-                Some((channels, s))
+                let same = uniq[ia].lang == uniq[ib].lang;
+                // The similarity printed is the plain score; whether the pair would share a
+                // story is the clusterer's own decision (gated on shared evidence).
+                Some((channels, sim.combine(&channels, same), sim.story_score(&channels, same)))
             })
             .collect();
         // Sentence vectors only where they can decide `translation`: cross-language pairs
@@ -120,8 +122,8 @@ impl Pipeline {
                 .zip(&scored)
                 .filter_map(|(slot, sc)| {
                     let &(ia, ib) = slot.as_ref().ok()?;
-                    let (_, s) = sc.as_ref()?;
-                    (uniq[ia].lang != uniq[ib].lang && *s >= threshold).then_some([ia, ib])
+                    let (_, _, story) = sc.as_ref()?;
+                    (uniq[ia].lang != uniq[ib].lang && *story >= threshold).then_some([ia, ib])
                 })
                 .flatten()
                 .collect();
@@ -140,11 +142,11 @@ impl Pipeline {
             .map(|((p, slot), sc)| {
                 let (ia, ib) = slot?;
                 // Scored whenever the slot is Ok; the fallback is never taken.
-                let (channels, s) = sc.unwrap_or_default();
+                let (channels, s, story) = sc.unwrap_or_default();
                 let rel = self.relator.relate(&uniq[ia], &digests[ia], &uniq[ib], &digests[ib], s);
                 // As the README says: a pair that would not share a story is `unrelated`,
                 // whatever its texts have in common (relations exist only inside stories).
-                let relation = if s < threshold { "unrelated".to_string() } else { rel.kind.as_str().to_string() };
+                let relation = if story < threshold { "unrelated".to_string() } else { rel.kind.as_str().to_string() };
                 Ok(PairResult { id: p.id.clone(), similarity: s, relation, channels: explain.then_some(channels) })
             })
             .collect())
