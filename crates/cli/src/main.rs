@@ -165,6 +165,24 @@ enum Command {
         /// JSON lines `{"id","text","title"?,...}` (or any input `ingest` reads), or `-`.
         input: PathBuf,
     },
+    /// Serve the HTTP API, a live event feed and the web page over the store.
+    Serve {
+        /// Address to listen on. Anything but a loopback address needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Token that writes (POST) must carry as `Authorization: Bearer TOKEN`.
+        #[arg(long, env = "STORYWEAVE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Folders and feed files to poll for new articles (repeatable).
+        #[arg(long, value_name = "DIR|FEED_FILE")]
+        watch: Vec<PathBuf>,
+        /// Seconds between two polls of --watch.
+        #[arg(long, default_value_t = 10)]
+        watch_interval: u64,
+        /// Largest request body, in MiB.
+        #[arg(long, default_value_t = 64)]
+        max_body_mib: usize,
+    },
     /// Print the effective configuration as TOML.
     Config,
 }
@@ -244,6 +262,7 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             | Command::Similarity { .. }
             | Command::Embed { .. }
             | Command::Search { .. }
+            | Command::Serve { .. }
     );
     if !compares {
         return Ok(Pipeline::new(config));
@@ -379,6 +398,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Embed { input } => {
             let mut cache = vector_cache(&pipeline, cli.db.as_deref())?;
             cmd_embed(&pipeline, input, cache.as_mut(), quiet)
+        }
+        Command::Serve { addr, token, watch, watch_interval, max_body_mib } => {
+            let opts = storyweave_server::ServeOptions {
+                addr: *addr,
+                token: token.clone(),
+                watch: watch.clone(),
+                watch_interval: std::time::Duration::from_secs((*watch_interval).max(1)),
+                max_body: max_body_mib.saturating_mul(1024 * 1024),
+            };
+            // Refused before the store is even opened.
+            storyweave_server::check(&opts)?;
+            let engine = std::sync::Arc::new(open_engine(&cli, pipeline)?);
+            storyweave_server::serve(engine, opts)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Config => {
             let mut out = Out::stdout();

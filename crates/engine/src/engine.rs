@@ -11,8 +11,9 @@ use storyweave_model::RawArticle;
 use storyweave_store::{SqliteStore, Store, StoreRead, WriteMarker};
 
 /// A change to the stories, as pushed to listeners (the server's live feed).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StoryEvent {
     /// A new story was opened.
     Created {
@@ -54,7 +55,8 @@ struct Writer<S> {
 }
 
 /// How the story state was last loaded (for `health` and the benchmarks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoadInfo {
     /// "index files" or "rebuilt from the store", or empty while not loaded.
     pub how: String,
@@ -326,6 +328,15 @@ impl<S: Store> Engine<S> {
     pub fn ingest_raw(&self, raws: Vec<RawArticle>, sink: &mut dyn StorySink) -> Result<IngestReport> {
         sink.on_start(raws.len(), 0);
         self.ingest_records(raws.into_iter().map(Ok), ByteProgress::default(), sink)
+    }
+
+    /// Ingests records already read (a request body's JSON lines), with their read errors.
+    pub fn ingest_stream(
+        &self,
+        records: impl Iterator<Item = std::result::Result<RawArticle, RecordError>>,
+        sink: &mut dyn StorySink,
+    ) -> Result<IngestReport> {
+        self.ingest_records(records, ByteProgress::default(), sink)
     }
 
     /// Ingests a stream of records, a bounded batch at a time.

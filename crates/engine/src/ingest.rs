@@ -32,7 +32,8 @@ const MAX_RELATED: usize = 20;
 const RELATE_SCAN: usize = 64;
 
 /// A record that was skipped, with where it came from and why.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Skip {
     /// File, line and item.
     pub origin: Origin,
@@ -45,7 +46,8 @@ pub struct Skip {
 }
 
 /// A record kept, with something the user should know (reported once per file and message).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     /// The file (and record) it concerns.
     pub origin: Origin,
@@ -55,6 +57,7 @@ pub struct Warning {
 
 /// What an ingest did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestReport {
     /// Records read (good or bad).
     pub records: usize,

@@ -42,6 +42,7 @@ pub use keys::{entity_token, search_keys};
 pub use pairs::{PairInput, PairResult};
 pub use search::{SearchHit, SearchQuery};
 pub use summary::summarize_story;
+pub use storyweave_cluster::Assignment;
 pub use vectors::{article_key, content_key};
 pub use views::{ArticleSummary, ArticleView, RelationView, StoryExport, StoryView};
 

@@ -69,6 +69,7 @@ pub struct SearchQuery {
 
 /// A story found by a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// The story.
     pub story: StoryId,

@@ -10,6 +10,7 @@ use storyweave_store::{StoreRead, StoryListing, StoryPage, StoryQuery};
 
 /// An article as listed in a story (its text left out: see [`ArticleView`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleSummary {
     /// The article's id.
     pub id: ArticleId,
@@ -35,6 +36,7 @@ pub struct ArticleSummary {
 
 /// One article in full, with its story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleView {
     /// The article.
     #[serde(flatten)]
@@ -47,6 +49,7 @@ pub struct ArticleView {
 
 /// A relation with the labels of its two articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationView {
     /// The relation and its evidence.
     #[serde(flatten)]
@@ -60,6 +63,7 @@ pub struct RelationView {
 /// Articles linked by relations of one kind (connected through them): a translation family,
 /// a set of near-copies, reports sharing passages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationGroup {
     /// `translation`, `near_duplicate` or `shares_passages`.
     pub kind: RelationKind,
@@ -69,6 +73,7 @@ pub struct RelationGroup {
 
 /// The articles of one language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LanguageGroup {
     /// Language code.
     pub lang: Lang,
@@ -78,6 +83,7 @@ pub struct LanguageGroup {
 
 /// One story, everything a reader needs to see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryView {
     /// Metadata and member ids.
     pub story: Story,

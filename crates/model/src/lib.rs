@@ -18,6 +18,7 @@ use std::fmt;
 /// Stable identifier of an article: given by the input record, or a content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArticleId(pub String);
 
 impl ArticleId {
@@ -53,6 +54,7 @@ impl From<&str> for ArticleId {
 /// A language as a lower-case ISO 639-1 code where one exists (`en`, `tl`, `sr`), else 639-3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lang(pub String);
 
 impl Lang {
@@ -92,6 +94,7 @@ impl fmt::Display for Lang {
 
 /// Where a record came from, so that every report can name the file and line.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin {
     /// The file path as given, or `-` for standard input.
     pub file: String,
@@ -153,6 +156,7 @@ pub struct RawArticle {
 
 /// An article after extraction, normalisation and language identification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CleanArticle {
     /// Stable id: the record's own, else a hash of title and text.
     pub id: ArticleId,
@@ -177,6 +181,7 @@ pub struct CleanArticle {
 /// Identifier of a story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryId(pub u64);
 
 impl fmt::Display for StoryId {
@@ -215,6 +220,7 @@ pub struct Entity {
 
 /// A story: articles in any language that report the same event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Story {
     /// Story id.
     pub id: StoryId,
@@ -235,6 +241,7 @@ pub struct Story {
 /// How two articles of a story relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RelationKind {
     /// Same content in another language.
     Translation,
@@ -277,6 +284,7 @@ impl fmt::Display for RelationKind {
 
 /// A pair of aligned passages, one from each article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PassagePair {
     /// Index of the passage (paragraph or sentence) in article `a`.
     pub a: usize,
@@ -288,6 +296,7 @@ pub struct PassagePair {
 
 /// Why two articles were related.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// Entities found in both (surface form from `a`).
     pub shared_entities: Vec<String>,
@@ -305,6 +314,7 @@ pub struct Evidence {
 
 /// A relation between two articles of one story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Relation {
     /// First article (the smaller id).
     pub a: ArticleId,

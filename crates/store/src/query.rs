@@ -18,6 +18,7 @@ pub const MAX_PAGE: usize = 500;
 /// The order of a story list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StorySort {
     /// Most recently changed first.
     #[default]
