@@ -32,7 +32,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 /// Articles taken from each signal before fusion: deep enough that a story whose articles
 /// rank modestly in every signal still surfaces.
-const PER_SIGNAL: usize = 200;
+pub(crate) const PER_SIGNAL: usize = 200;
 /// Reciprocal-rank fusion constant: small, so the first ranks weigh clearly more.
 const RRF_K: f32 = 10.0;
 /// Weights of the signals in the fusion: shared names and figures are the strongest evidence
@@ -85,11 +85,36 @@ pub struct SearchHit {
     pub article_count: usize,
 }
 
-/// Nearest stored articles to a vector (the engine's vector index, or a scan of the store).
+/// Nearest stored articles to a query vector (the engine's vector index, or a scan of the
+/// store). Each implementation keeps only hits above its own cosine floor, since raw and
+/// per-language-centred vectors have different scales.
 pub trait VectorSearch {
-    /// Up to `k` articles most similar to the unit vector `query`, with their cosine.
-    fn nearest(&self, query: &[f32], k: usize) -> Vec<(ArticleId, f32)>;
+    /// Up to `k` relevant articles for the raw unit query vector `query` written in `lang`,
+    /// best first, with their cosine.
+    fn nearest(&self, query: &[f32], lang: &Lang, k: usize) -> Vec<(ArticleId, f32)>;
 }
+
+/// Hits found beforehand (the engine looks them up under its lock, then searches without it).
+pub struct Found(pub Vec<(ArticleId, f32)>);
+
+impl VectorSearch for Found {
+    fn nearest(&self, _: &[f32], _: &Lang, k: usize) -> Vec<(ArticleId, f32)> {
+        self.0.iter().take(k).cloned().collect()
+    }
+}
+
+/// The query's vector as E5 asks for queries ("query: " prefix), with the query's language;
+/// `None` without a model.
+pub fn query_vector(p: &Pipeline, text: &str) -> Result<Option<(Vec<f32>, Lang)>> {
+    let Some(encoder) = p.encoder() else { return Ok(None) };
+    let ids: Vec<u32> = encoder.tokenize(&format!("query: {}", text.trim()))?.into_iter().map(|(id, _)| id).collect();
+    let lang = storyweave_text::detect_language(text).unwrap_or_else(Lang::unknown);
+    Ok(encoder.encode_ids(&[ids])?.pop().map(|v| (v, lang)))
+}
+
+/// Lowest cosine of a vector hit between a centred query and centred article vectors (see
+/// [`MIN_VECTOR_COSINE`] for raw ones).
+pub const MIN_CENTERED_COSINE: f32 = 0.30;
 
 /// Exact search over vectors read from the store (for read-only use with a model).
 pub struct StoredVectors {
@@ -107,7 +132,7 @@ impl StoredVectors {
 }
 
 impl VectorSearch for StoredVectors {
-    fn nearest(&self, query: &[f32], k: usize) -> Vec<(ArticleId, f32)> {
+    fn nearest(&self, query: &[f32], _: &Lang, k: usize) -> Vec<(ArticleId, f32)> {
         let mut hits: Vec<(f32, usize)> = self
             .data
             .iter()
@@ -116,7 +141,7 @@ impl VectorSearch for StoredVectors {
             .map(|(i, v)| (storyweave_encode::neural::cosine(query, v), i))
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.into_iter().take(k).map(|(s, i)| (self.ids[i].clone(), s)).collect()
+        hits.into_iter().take(k).take_while(|(s, _)| *s >= MIN_VECTOR_COSINE).map(|(s, i)| (self.ids[i].clone(), s)).collect()
     }
 }
 
@@ -188,14 +213,14 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
     }
     signals.push((W_KEYS, kept));
     signals.push((W_WORDS, r.search_text(&keywords(&article), &filter, PER_SIGNAL)?));
-    if let (Some(index), Some(encoder)) = (vectors, p.encoder()) {
-        let ids: Vec<u32> = encoder.tokenize(&format!("query: {text}"))?.into_iter().map(|(id, _)| id).collect();
-        if let Some(v) = encoder.encode_ids(&[ids])?.pop() {
+    if let Some(index) = vectors {
+        let (v, lang) = match query_vector(p, text)? {
+            Some(x) => x,
+            None => (Vec::new(), Lang::unknown()),
+        };
+        {
             let mut hits = Vec::new();
-            for (id, cos) in index.nearest(&v, PER_SIGNAL) {
-                if cos < MIN_VECTOR_COSINE {
-                    break;
-                }
+            for (id, cos) in index.nearest(&v, &lang, PER_SIGNAL) {
                 // Vector hits are filtered like the others, from the stored article.
                 let Some(a) = r.article(&id)? else { continue };
                 if !passes(&a, &filter) {
