@@ -306,19 +306,20 @@ impl<S: Store> Engine<S> {
         self.ensure_state(&mut w, &[])?;
         let Some(state) = w.state.as_ref() else { return Ok(Vec::new()) };
         let mut q = query.to_vec();
-        let floor = match &state.centering {
+        use crate::search::*;
+        let (floor, full) = match &state.centering {
             Some(c) => {
                 c.apply(lang.as_str(), &mut q);
-                crate::search::MIN_CENTERED_COSINE
+                (MIN_CENTERED_COSINE, FULL_CENTERED_COSINE)
             }
-            None => crate::search::MIN_VECTOR_COSINE,
+            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE),
         };
         Ok(state
             .clusterer
             .nearest(&q, k)
             .into_iter()
             .take_while(|&(_, s)| s >= floor)
-            .map(|(i, s)| (state.clusterer.ids()[i].clone(), s))
+            .map(|(i, s)| (state.clusterer.ids()[i].clone(), relevance(s, floor, full)))
             .collect())
     }
 
