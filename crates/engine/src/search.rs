@@ -33,13 +33,25 @@ pub const MAX_LIMIT: usize = 100;
 /// Articles taken from each signal before fusion: deep enough that a story whose articles
 /// rank modestly in every signal still surfaces.
 pub(crate) const PER_SIGNAL: usize = 200;
-/// Weights of the key channels in a query's coverage (entities, numbers, stems, prefixes):
-/// a shared name or figure says far more about the event than a shared word.
-const COVER_WEIGHTS: [f32; 4] = [4.0, 3.0, 1.0, 1.0];
-/// Lowest share of the query's weighted keys an article must cover to be a hit.
-pub const MIN_COVERAGE: f32 = 0.12;
-/// A story's second-best article adds this share of its score.
-const SECOND_ARTICLE: f32 = 0.3;
+/// Parameters of search ranking (`[search]` in the config file); defaults chosen on half of
+/// the SemEval cross-lingual queries and checked on the other half (`bench/search_bench.py`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Weights of the key channels in a query's coverage (entities, numbers, stems,
+    /// prefixes): a shared name or figure says far more about the event than a shared word.
+    pub cover_weights: [f32; 4],
+    /// Lowest share of the query's weighted keys an article must cover to be a hit.
+    pub min_coverage: f32,
+    /// A story's second-best article adds this share of its score.
+    pub second_article: f32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { cover_weights: [4.0, 1.0, 1.0, 2.0], min_coverage: 0.08, second_article: 0.3 }
+    }
+}
 /// Keyword search uses at most this many query words (the longest: they say most).
 const MAX_WORDS: usize = 12;
 /// Words shorter than this are not searched for (articles, prepositions, "in").
@@ -191,10 +203,10 @@ fn query_weights(r: &dyn StoreRead, qf: &ArticleFeatures) -> Result<QueryWeights
 }
 
 /// How much of the query an article covers: per channel, the IDF-weighted share of the
-/// query's keys it has, averaged with [`COVER_WEIGHTS`] over the channels the query has (stems
+/// query's keys it has, averaged with `weights` over the channels the query has (stems
 /// only within one language). And whether it shares real evidence: a name or a figure, or two
 /// words: one shared common prefix is no match.
-fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool) -> (f32, bool) {
+fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, weights: &[f32; 4]) -> (f32, bool) {
     let (mut num, mut den) = (0.0f32, 0.0f32);
     let mut shared = [0usize; 4];
     for (c, (keys, have)) in q.iter().zip([&f.ents, &f.nums, &f.terms, &f.xterms]).enumerate() {
@@ -212,8 +224,8 @@ fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool) -> (f32, boo
                 shared[c] += 1;
             }
         }
-        num += COVER_WEIGHTS[c] * got / total;
-        den += COVER_WEIGHTS[c];
+        num += weights[c] * got / total;
+        den += weights[c];
     }
     let evident = shared[0] > 0 || shared[1] > 0 || shared[2] + shared[3] >= 2;
     (if den > 0.0 { num / den } else { 0.0 }, evident)
@@ -243,6 +255,7 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
     }
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let filter = SearchFilter { lang: q.lang.clone(), since: q.since, until: q.until, source: q.source.clone() };
+    let cfg = &p.config().search;
     let article = query_article(text);
     let qf = p.features(&article);
 
@@ -267,8 +280,8 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         }
         let Some(bytes) = r.features(&h.id, FEATURES_VERSION)? else { continue };
         let Ok(f) = ArticleFeatures::from_bytes(&bytes) else { continue };
-        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang);
-        if evident && cover >= MIN_COVERAGE {
+        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, &cfg.cover_weights);
+        if evident && cover >= cfg.min_coverage {
             article_score.insert(h.id, (cover, h.story));
         }
     }
@@ -312,7 +325,7 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         .into_iter()
         .map(|(st, mut v)| {
             v.sort_by(|a, b| b.total_cmp(a));
-            (st, v[0] + SECOND_ARTICLE * v.get(1).copied().unwrap_or(0.0))
+            (st, v[0] + cfg.second_article * v.get(1).copied().unwrap_or(0.0))
         })
         .collect();
     if let Some(allowed) = &allowed {
