@@ -199,9 +199,10 @@ fn is_ld_json(el: &Element) -> bool {
 }
 
 impl Dom {
-    /// Parses `html` and copies it into the flat form.
+    /// Parses `html` (with markup beyond the parser's linear-cost caps removed, see
+    /// `limit`) and copies it into the flat form.
     pub(crate) fn parse(html: &str) -> Dom {
-        let doc = Html::parse_document(html);
+        let doc = Html::parse_document(&crate::limit::limit_markup(html));
         let mut dom = Dom { nodes: Vec::with_capacity(1024), buf: String::with_capacity(html.len() / 4), meta: RawMeta::default() };
         // Open elements: index into `nodes`, or `None` for elements we did not copy.
         let mut stack: Vec<Option<u32>> = Vec::with_capacity(64);
@@ -338,12 +339,22 @@ impl Dom {
 
     /// All text below node `i` (pruned parts included), whitespace collapsed.
     pub(crate) fn subtree_text(&self, i: usize) -> String {
+        self.subtree_text_upto(i, usize::MAX)
+    }
+
+    /// Like `subtree_text`, but stops once `max` bytes are collected: metadata fields are
+    /// short, and reading a whole page for each candidate would make nested candidates
+    /// (an "author" class on every wrapper) cost the page size times their number.
+    pub(crate) fn subtree_text_upto(&self, i: usize, max: usize) -> String {
         let end = self.nodes.get(i).map_or(i, |n| n.end as usize);
         let mut out = String::new();
         for j in i..end.min(self.nodes.len()) {
             if self.nodes[j].tag == Tag::Text {
                 out.push_str(self.text_of(j));
                 out.push(' ');
+                if out.len() > max {
+                    break;
+                }
             }
         }
         crate::normalize::collapse_ws(&out)

@@ -26,6 +26,7 @@
 
 mod dom;
 mod html;
+mod limit;
 mod meta;
 mod normalize;
 mod patterns;

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 /// A title or byline longer than this (characters) is page text, not metadata.
 const MAX_META_CHARS: usize = 300;
+/// Text read from an element for a metadata field: enough to see that it is too long.
+const MAX_META_BYTES: usize = 8 * MAX_META_CHARS;
 /// JSON-LD nesting walked at most this deep: real metadata is shallow, and the walk is recursive.
 const MAX_JSON_DEPTH: usize = 8;
 
@@ -201,8 +203,8 @@ pub(crate) fn page_meta(dom: &Dom) -> PageMeta {
     let title = meta(dom, &["og:title", "twitter:title"])
         .and_then(usable)
         .or(ld.headline.clone())
-        .or_else(|| dom.meta.h1_nodes.iter().find_map(|&i| usable(&dom.subtree_text(i as usize))))
-        .or_else(|| dom.meta.title_node.and_then(|i| usable(&dom.subtree_text(i as usize))))
+        .or_else(|| dom.meta.h1_nodes.iter().find_map(|&i| usable(&dom.subtree_text_upto(i as usize, MAX_META_BYTES))))
+        .or_else(|| dom.meta.title_node.and_then(|i| usable(&dom.subtree_text_upto(i as usize, MAX_META_BYTES))))
         .map(|t| strip_site(&t))
         .filter(|t| !t.is_empty());
     let published = ld
@@ -222,7 +224,7 @@ pub(crate) fn page_meta(dom: &Dom) -> PageMeta {
                 .filter(|a| !a.trim_start().starts_with("http"))
                 .and_then(usable)
         })
-        .or_else(|| dom.meta.author_nodes.iter().find_map(|&i| usable(&dom.subtree_text(i as usize)).filter(|s| s.chars().count() <= 100)));
+        .or_else(|| dom.meta.author_nodes.iter().find_map(|&i| usable(&dom.subtree_text_upto(i as usize, MAX_META_BYTES)).filter(|s| s.chars().count() <= 100)));
     let lang = dom
         .meta
         .html_lang

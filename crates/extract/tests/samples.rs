@@ -127,6 +127,24 @@ fn huge_and_deep_pages_do_not_panic() {
     assert!(!e.text.is_empty());
 }
 
+/// Issue 12, "Quadratic HTML": 200,000 nested `<div>` took 174 s to clean, because the
+/// parser walked the whole stack of open elements for every start tag. At 100,000 levels a
+/// quadratic extractor takes minutes; a linear one a fraction of a second (no timing asserted:
+/// `worst_case` in the examples measures it).
+#[test]
+fn quadratic_html_deep_nesting_still_gives_the_text() {
+    let para = "The council approved the new budget on Tuesday after a long debate, officials said.";
+    let n = 100_000;
+    let nested = "<div>".repeat(n) + "<p>" + para + "</p>" + &"</div>".repeat(n);
+    assert_eq!(HtmlExtractor.extract(&nested, None).text, para);
+    let unclosed = "<div><span>".repeat(n) + para;
+    assert_eq!(HtmlExtractor.extract(&unclosed, None).text, para);
+    // Formatting elements left open across paragraphs are reopened in each one by the parser.
+    let misnested: String = (0..n / 20).map(|i| format!("<p><b class=c{i}>{para} ")).collect();
+    let text = HtmlExtractor.extract(&misnested, None).text;
+    assert_eq!(text.matches("officials said").count(), n / 20);
+}
+
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic(s in ".{0,400}") {
