@@ -85,16 +85,17 @@ impl Engine {
             Some(id) => ArticleId(id),
             None => ArticleId::from_content(&title, &text),
         };
+        // What the record gives (a feed's or a JSON line's fields) wins over what the page says.
         let published = raw.published.or_else(|| ex.published.as_deref().and_then(parse_published));
         Ok(CleanArticle {
             id,
-            url: non_empty(raw.url),
+            url: non_empty(raw.url).or_else(|| non_empty(ex.url)),
             title,
             text,
             lang,
             published,
             byline: non_empty(ex.byline),
-            source: non_empty(raw.source),
+            source: non_empty(raw.source).or_else(|| non_empty(ex.source)),
             origin: raw.origin,
         })
     }
@@ -134,6 +135,29 @@ mod tests {
         r.title = None;
         let err = e.clean(r).unwrap_err();
         assert!(err.to_string().starts_with("x.txt"), "{err}");
+    }
+
+    #[test]
+    fn page_metadata_fills_what_the_record_does_not_give() {
+        let e = Engine::new(Config::default());
+        let html = r#"<html><head><link rel="canonical" href="https://news.example/a/bridge"><meta property="og:site_name" content="Example News">
+            <meta property="article:published_time" content="2023-09-14T08:30:00+02:00"><meta name="author" content="Erika Muster"></head>
+            <body><article><h1>Bridge opens</h1><p>The new bridge in Ridgeton opened on Monday after three years of building, the city said.</p></article></body></html>"#;
+        let mut r = raw(RawBody::Html(html.into()));
+        r.title = None;
+        let a = e.clean(r.clone()).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://news.example/a/bridge"));
+        assert_eq!(a.source.as_deref(), Some("Example News"));
+        assert_eq!(a.byline.as_deref(), Some("Erika Muster"));
+        assert_eq!(a.published.map(|t| t.to_rfc3339()).as_deref(), Some("2023-09-14T06:30:00+00:00"));
+        // A feed's or JSON record's own fields are kept as given.
+        r.url = Some("https://feed.example/item/7".into());
+        r.source = Some("Feed Name".into());
+        r.published = parse_published("2023-09-15");
+        let b = e.clean(r).unwrap();
+        assert_eq!(b.url.as_deref(), Some("https://feed.example/item/7"));
+        assert_eq!(b.source.as_deref(), Some("Feed Name"));
+        assert_eq!(b.published, parse_published("2023-09-15"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Scores `HtmlExtractor` on the extraction cases: pooled precision, recall, F1 and pages/s.
 //!
-//! `cargo run -p storyweave-extract --release --example eval_extraction -- DIR [--worst N] [--show FILE]`
+//! `cargo run -p storyweave-extract --release --example eval_extraction -- DIR [--worst N] [--show FILE] [--meta OUT.jsonl]`
 //! where DIR holds `cases.dev.jsonl` and either `pages/` or `pages.dev.tar.gz` (unpacked into a
 //! temporary folder with the system `tar`, so no archive crates are needed for an example).
 
@@ -85,7 +85,7 @@ fn pages_dir(dir: &Path, _keep: &mut Option<tempfile::TempDir>) -> Result<PathBu
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
-        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N] [--dump DIR]");
+        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N] [--dump DIR] [--meta OUT.jsonl]");
     };
     let dir = PathBuf::from(dir);
     let mut worst = 0usize;
@@ -93,6 +93,7 @@ fn main() -> Result<()> {
     let mut repeat = 1usize;
     let mut pages_override: Option<PathBuf> = None;
     let mut dump: Option<PathBuf> = None;
+    let mut meta_out: Option<PathBuf> = None;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -101,6 +102,8 @@ fn main() -> Result<()> {
             "--repeat" => repeat = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1),
             "--pages-dir" => pages_override = args.get(i + 1).map(PathBuf::from),
             "--dump" => dump = args.get(i + 1).map(PathBuf::from),
+            // One JSON line of metadata per page, for bench/extraction_meta.py.
+            "--meta" => meta_out = args.get(i + 1).map(PathBuf::from),
             other => bail!("unknown argument {other}"),
         }
         i += 2;
@@ -135,6 +138,18 @@ fn main() -> Result<()> {
             let name = c.file.trim_start_matches("pages/");
             std::fs::write(d.join(format!("{name}.txt")), &out.text)?;
         }
+    }
+    if let Some(path) = &meta_out {
+        let mut lines = String::new();
+        for (c, out) in cases.iter().zip(&outputs) {
+            let v = serde_json::json!({
+                "file": c.file, "given_url": c.url, "title": out.title, "source": out.source, "url": out.url,
+                "published": out.published, "byline": out.byline, "lang": out.lang,
+            });
+            lines.push_str(&v.to_string());
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)?;
     }
     let mut total = Counts::default();
     let mut per_page = Vec::new();

@@ -64,6 +64,9 @@ pub(crate) mod flag {
     pub const POSITIVE: u16 = 32;
     /// BOILER from words next to content words ("entry share"): pruned only when small.
     pub const SOFT: u16 = 64;
+    /// A form, a comment thread, an image credit or a teaser (class/id "comment", "reply",
+    /// "credit", "caption", "teaser", …): its names and dates are not the article's.
+    pub const OTHERS: u16 = 128;
 }
 
 /// One node of the flat tree.
@@ -98,7 +101,33 @@ pub(crate) struct RawMeta {
     pub h1_nodes: Vec<u32>,
     pub json_ld_nodes: Vec<u32>,
     pub time_datetimes: Vec<String>,
-    pub author_nodes: Vec<u32>,
+    /// Elements that name an author (comment threads, forms and image credits left out).
+    pub author_nodes: Vec<AuthorMark>,
+    /// `href` of `<link rel="canonical">`.
+    pub canonical: Option<String>,
+    /// Values of elements marked `itemprop="datePublished"` (`datetime` or `content`), or
+    /// the element's node when the date is its text.
+    pub itemprop_dates: Vec<DateMark>,
+    /// Elements whose class/id speak of a date or of the article's meta line ("date",
+    /// "posted", "entry-meta", "byline"): where a date written as text is looked for.
+    pub date_nodes: Vec<u32>,
+}
+
+/// An element that names an author.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthorMark {
+    /// 0 for `rel=author` links and `itemprop=author`, 1 for "author" / "byline" classes.
+    pub rank: u8,
+    pub node: u32,
+    /// The outermost link the element is in, if any (a teaser card's link holds more).
+    pub link: Option<u32>,
+}
+
+/// A date given by markup: an attribute's value, or the text of a node.
+#[derive(Debug)]
+pub(crate) enum DateMark {
+    Value(String),
+    Node(u32),
 }
 
 /// The flat tree plus text buffer and metadata.
@@ -194,6 +223,24 @@ fn signature(name: &str, class: &str) -> u64 {
     h.finish()
 }
 
+/// Parts of class/id tokens of comment threads, image credits and teasers of other pages.
+const OTHERS_PARTS: &[&str] = &[
+    "comment", "respond", "reply", "disqus", "licen", "credit", "caption", "copyright", "teaser", "related", "recommend",
+];
+
+/// Forms, comment threads, image credits and teasers: their names and dates are not the
+/// article's. Page-level elements carry page-state classes ("comments-open") and never count.
+fn is_others(name: &str, el: &Element) -> bool {
+    if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    matches!(name, "form" | "figure" | "figcaption")
+        || [el.attr("class"), el.attr("id")].into_iter().flatten().flat_map(str::split_ascii_whitespace).any(|t| {
+            let t = t.to_ascii_lowercase();
+            OTHERS_PARTS.iter().any(|w| t.contains(w))
+        })
+}
+
 fn is_ld_json(el: &Element) -> bool {
     el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
 }
@@ -208,6 +255,10 @@ impl Dom {
         let mut stack: Vec<Option<u32>> = Vec::with_capacity(64);
         let mut skip_depth = 0usize;
         let mut link_depth = 0usize;
+        // The outermost open link.
+        let mut outer_link: Option<u32> = None;
+        // Depth inside forms, comment threads, image credits and teasers.
+        let mut others_depth = 0usize;
         // Depth inside a <script> that is not JSON-LD: its text is dropped.
         let mut in_script = 0usize;
         for edge in doc.root_element().traverse() {
@@ -228,6 +279,19 @@ impl Dom {
                         if name == "time" {
                             if let Some(dt) = el.attr("datetime") {
                                 dom.meta.time_datetimes.push(dt.to_string());
+                            }
+                        }
+                        if name == "link" && dom.meta.canonical.is_none() {
+                            let rel = el.attr("rel").unwrap_or("");
+                            if rel.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")) {
+                                dom.meta.canonical = el.attr("href").map(str::to_string);
+                            }
+                        }
+                        let date_prop = name != "meta"
+                            && el.attr("itemprop").is_some_and(|p| p.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("datePublished")));
+                        if date_prop {
+                            if let Some(v) = el.attr("datetime").or_else(|| el.attr("content")) {
+                                dom.meta.itemprop_dates.push(DateMark::Value(v.to_string()));
                             }
                         }
                         let script = name == "script";
@@ -266,8 +330,19 @@ impl Dom {
                                 flags |= f;
                             }
                         }
-                        if author {
-                            dom.meta.author_nodes.push(idx);
+                        if is_others(name, el) {
+                            flags |= flag::OTHERS;
+                            others_depth += 1;
+                        }
+                        if author && others_depth == 0 {
+                            let by_prop = el.attr("itemprop").is_some_and(|p| p.to_ascii_lowercase().contains("author"));
+                            dom.meta.author_nodes.push(AuthorMark { rank: if by_prop { 0 } else { 1 }, node: idx, link: outer_link });
+                        }
+                        if date_prop && el.attr("datetime").or_else(|| el.attr("content")).is_none() {
+                            dom.meta.itemprop_dates.push(DateMark::Node(idx));
+                        }
+                        if others_depth == 0 && patterns::is_date_attr(el) {
+                            dom.meta.date_nodes.push(idx);
                         }
                         if name == "article" {
                             tier = tier.min(patterns::TIER_ARTICLE_TAG);
@@ -275,8 +350,11 @@ impl Dom {
                             tier = tier.min(patterns::TIER_MAIN_TAG);
                         }
                         if name == "a" {
-                            if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
-                                dom.meta.author_nodes.push(idx);
+                            if others_depth == 0 && el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
+                                dom.meta.author_nodes.push(AuthorMark { rank: 0, node: idx, link: outer_link });
+                            }
+                            if link_depth == 0 {
+                                outer_link = Some(idx);
                             }
                             link_depth += 1;
                         }
@@ -309,10 +387,18 @@ impl Dom {
                             let end = dom.nodes.len() as u32;
                             if let Some(n) = dom.nodes.get_mut(idx as usize) {
                                 n.end = end;
+                                if n.flags & flag::OTHERS != 0 {
+                                    others_depth = others_depth.saturating_sub(1);
+                                }
                             }
                         }
                         match el.name() {
-                            "a" => link_depth = link_depth.saturating_sub(1),
+                            "a" => {
+                                link_depth = link_depth.saturating_sub(1);
+                                if link_depth == 0 {
+                                    outer_link = None;
+                                }
+                            }
                             "script" if !is_ld_json(el) => in_script = in_script.saturating_sub(1),
                             _ => {}
                         }

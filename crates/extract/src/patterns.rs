@@ -121,6 +121,21 @@ fn generic_token(tok: &str) -> bool {
     matches!(tok, "content" | "article" | "story" | "entry" | "post" | "text" | "single-post" | "blog-post" | "main-column" | "wpb_text_column" | "hentry" | "artikel" | "inhalt")
 }
 
+/// Parts of class/id names of the elements that hold an article's date or meta line.
+const DATE_ATTR_PARTS: &[&str] = &[
+    "date", "datum", "time", "posted", "published", "publish", "pubdate", "dateline", "timestamp", "meta", "byline",
+    "info", "zeit", "datetime", "author",
+];
+
+/// True when the element's class or id names a date or the article's meta line
+/// ("post-date", "entry-meta", "article__info"); "update" and "timeline" do not count.
+pub(crate) fn is_date_attr(el: &Element) -> bool {
+    [el.attr("class"), el.attr("id")].into_iter().flatten().any(|v| {
+        v.split(|c: char| c.is_ascii_whitespace() || c == '-' || c == '_')
+            .any(|p| DATE_ATTR_PARTS.iter().any(|d| p.eq_ignore_ascii_case(d)))
+    })
+}
+
 /// What an element's attributes say about it.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct AttrClass {
