@@ -160,6 +160,23 @@ mod tests {
         assert_eq!(b.published, parse_published("2023-09-15"));
     }
 
+    /// Issue 11, point 3: the language is that of the article's text, not of a blob the page
+    /// leaked into it (nor the page's declared one when the text says otherwise).
+    #[test]
+    fn language_hint_is_that_of_the_text_not_of_a_blob() {
+        let e = Engine::new(Config::default());
+        let state = r#"{"page":{"headline":"The new bridge opened","summary":"The city said the bridge opened on Thursday after three years of work and the mayor spoke of a good day for everyone who lives here","related":[{"title":"Council approves the budget for next year"},{"title":"Traffic jams expected near the station"}]}}"#.repeat(4);
+        let html = format!(
+            r#"<html lang="en"><body><article><h1>Brücke eröffnet</h1><p>Die neue Brücke über den Fluss wurde am Donnerstag nach drei Jahren Bauzeit für den Verkehr freigegeben, teilte die Stadt mit.</p><div>{state}</div><p>Der Bau kostete rund vierzig Millionen Euro, etwa ein Viertel mehr als ursprünglich veranschlagt, wie der Bürgermeister erklärte.</p></article></body></html>"#
+        );
+        let mut r = raw(RawBody::Html(html));
+        r.lang = None;
+        r.title = None;
+        let a = e.clean(r).unwrap();
+        assert_eq!(a.lang.as_str(), "de", "{}", a.text);
+        assert!(!a.text.contains("headline"), "{}", a.text);
+    }
+
     #[test]
     fn dates_parse_from_metadata_forms() {
         assert!(parse_published("2023-09-13T10:00:00+02:00").is_some());

@@ -67,6 +67,9 @@ pub(crate) mod flag {
     /// A form, a comment thread, an image credit or a teaser (class/id "comment", "reply",
     /// "credit", "caption", "teaser", …): its names and dates are not the article's.
     pub const OTHERS: u16 = 128;
+    /// Shows code on purpose (`<pre>`, `<code>`, `<kbd>`, `<samp>`, `<tt>`): its text is
+    /// never judged as a leaked blob or as escaped markup.
+    pub const CODE: u16 = 256;
 }
 
 /// One node of the flat tree.
@@ -99,7 +102,8 @@ pub(crate) struct RawMeta {
     pub html_lang: Option<String>,
     pub title_node: Option<u32>,
     pub h1_nodes: Vec<u32>,
-    pub json_ld_nodes: Vec<u32>,
+    /// The text of each JSON-LD script (never part of the page's text).
+    pub json_ld: Vec<String>,
     pub time_datetimes: Vec<String>,
     /// Elements that name an author (comment threads, forms and image credits left out).
     pub author_nodes: Vec<AuthorMark>,
@@ -259,8 +263,6 @@ impl Dom {
         let mut outer_link: Option<u32> = None;
         // Depth inside forms, comment threads, image credits and teasers.
         let mut others_depth = 0usize;
-        // Depth inside a <script> that is not JSON-LD: its text is dropped.
-        let mut in_script = 0usize;
         for edge in doc.root_element().traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(nref) => match nref.value() {
@@ -294,23 +296,22 @@ impl Dom {
                                 dom.meta.itemprop_dates.push(DateMark::Value(v.to_string()));
                             }
                         }
-                        let script = name == "script";
+                        if name == "script" {
+                            // Scripts are never text; JSON-LD is kept aside for the metadata.
+                            if is_ld_json(el) {
+                                let raw: String = nref.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                                dom.meta.json_ld.push(raw);
+                            }
+                            skip_depth = 1;
+                            continue;
+                        }
                         if (skipped_tag(name) && name != "head") || is_hidden(el) && name != "html" && name != "body" {
                             skip_depth = 1;
                             continue;
                         }
-                        if script && !is_ld_json(el) {
-                            in_script += 1;
-                        }
                         let idx = dom.nodes.len() as u32;
                         let parent = stack.iter().rev().flatten().next().copied().unwrap_or(u32::MAX);
-                        let mut tag = tag_of(name);
-                        if script {
-                            tag = Tag::Inline;
-                            if is_ld_json(el) {
-                                dom.meta.json_ld_nodes.push(idx);
-                            }
-                        }
+                        let tag = tag_of(name);
                         match name {
                             "title" if dom.meta.title_node.is_none() => dom.meta.title_node = Some(idx),
                             "h1" => dom.meta.h1_nodes.push(idx),
@@ -329,6 +330,9 @@ impl Dom {
                             if on {
                                 flags |= f;
                             }
+                        }
+                        if matches!(name, "pre" | "code" | "kbd" | "samp" | "tt" | "xmp" | "listing") {
+                            flags |= flag::CODE;
                         }
                         if is_others(name, el) {
                             flags |= flag::OTHERS;
@@ -363,7 +367,7 @@ impl Dom {
                         stack.push(Some(idx));
                     }
                     HNode::Text(t) => {
-                        if skip_depth > 0 || in_script > 0 {
+                        if skip_depth > 0 {
                             continue;
                         }
                         let parent = stack.iter().rev().flatten().next().copied().unwrap_or(u32::MAX);
@@ -392,15 +396,11 @@ impl Dom {
                                 }
                             }
                         }
-                        match el.name() {
-                            "a" => {
-                                link_depth = link_depth.saturating_sub(1);
-                                if link_depth == 0 {
-                                    outer_link = None;
-                                }
+                        if el.name() == "a" {
+                            link_depth = link_depth.saturating_sub(1);
+                            if link_depth == 0 {
+                                outer_link = None;
                             }
-                            "script" if !is_ld_json(el) => in_script = in_script.saturating_sub(1),
-                            _ => {}
                         }
                     }
                 }
@@ -423,14 +423,10 @@ impl Dom {
         self.buf.get(s as usize..e as usize).unwrap_or("")
     }
 
-    /// All text below node `i` (pruned parts included), whitespace collapsed.
-    pub(crate) fn subtree_text(&self, i: usize) -> String {
-        self.subtree_text_upto(i, usize::MAX)
-    }
-
-    /// Like `subtree_text`, but stops once `max` bytes are collected: metadata fields are
-    /// short, and reading a whole page for each candidate would make nested candidates
-    /// (an "author" class on every wrapper) cost the page size times their number.
+    /// All text below node `i` (pruned parts included), whitespace collapsed, up to about
+    /// `max` bytes: metadata fields are short, and reading a whole page for each candidate
+    /// would make nested candidates (an "author" class on every wrapper) cost the page size
+    /// times their number.
     pub(crate) fn subtree_text_upto(&self, i: usize, max: usize) -> String {
         let end = self.nodes.get(i).map_or(i, |n| n.end as usize);
         let mut out = String::new();

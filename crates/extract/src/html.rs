@@ -7,6 +7,7 @@
 //! readability-style paragraph score), emit its text block by block, then drop blocks that are
 //! mostly links or are known widget phrases, and cut at "related / comments" markers.
 
+use crate::blobs;
 use crate::dom::{flag, Dom, Tag};
 use crate::normalize::collapse_ws;
 use crate::patterns::{self, TIER_MAIN_TAG, TIER_STRONG};
@@ -244,6 +245,12 @@ fn choose_roots(dom: &Dom) -> Vec<usize> {
 
 /// Walks the subtrees of `roots` and cuts their text into blocks.
 pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
+    emit_with(dom, roots, true)
+}
+
+/// Like `emit`; `unescape` reads paragraphs escaped twice as markup once more (off when
+/// reading such a paragraph, so that the decoding is one level deep).
+fn emit_with(dom: &Dom, roots: &[usize], unescape: bool) -> Vec<Block> {
     let mut out = Vec::new();
     for &root in roots {
         let Some(rn) = dom.nodes.get(root) else { continue };
@@ -251,19 +258,22 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
             continue;
         }
         let end = rn.end as usize;
-        let mut cur = String::new();
-        let mut link = 0usize;
-        // Open elements: (subtree end, starts a paragraph).
-        let mut open: Vec<(usize, bool)> = Vec::new();
+        let mut cur = Pending { unescape, ..Pending::default() };
+        // Open elements: (subtree end, starts a paragraph, shows code).
+        let mut open: Vec<(usize, bool, bool)> = Vec::new();
+        let mut code_depth = 0usize;
         let mut i = root;
         while i < end {
-            while let Some(&(e, block)) = open.last() {
+            while let Some(&(e, block, code)) = open.last() {
                 if i < e {
                     break;
                 }
                 open.pop();
+                if code {
+                    code_depth -= 1;
+                }
                 if block {
-                    flush(&mut cur, &mut link, &mut out);
+                    cur.flush(&mut out);
                 }
             }
             let node = &dom.nodes[i];
@@ -271,44 +281,80 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
                 i = (node.end as usize).max(i + 1);
                 continue;
             }
+            let code = node.flags & flag::CODE != 0;
             match node.tag {
                 Tag::Text => {
-                    let t = dom.text_of(i);
                     if node.flags & flag::IN_LINK != 0 {
-                        link += node.chars as usize;
+                        cur.link += node.chars as usize;
                     }
-                    cur.push_str(t);
+                    cur.code |= code_depth > 0;
+                    cur.text.push_str(dom.text_of(i));
                 }
-                Tag::Br => flush(&mut cur, &mut link, &mut out),
+                Tag::Br => cur.flush(&mut out),
                 Tag::Cell => {
-                    cur.push(' ');
-                    open.push((node.end as usize, false));
+                    cur.text.push(' ');
+                    code_depth += usize::from(code);
+                    open.push((node.end as usize, false, code));
                 }
                 t => {
                     if t.is_block() {
-                        flush(&mut cur, &mut link, &mut out);
+                        cur.flush(&mut out);
                     }
-                    open.push((node.end as usize, t.is_block()));
+                    code_depth += usize::from(code);
+                    open.push((node.end as usize, t.is_block(), code));
                 }
             }
             i += 1;
         }
-        flush(&mut cur, &mut link, &mut out);
+        cur.flush(&mut out);
     }
     out
 }
 
-fn flush(cur: &mut String, link: &mut usize, out: &mut Vec<Block>) {
-    if cur.trim().is_empty() {
-        cur.clear();
-        *link = 0;
-        return;
+/// The paragraph being collected.
+#[derive(Default)]
+struct Pending {
+    text: String,
+    /// Non-space characters inside links.
+    link: usize,
+    /// Some of it is inside `<pre>` / `<code>`: shown as code on purpose.
+    code: bool,
+    unescape: bool,
+}
+
+impl Pending {
+    /// Ends the paragraph: prose goes out as a block (blobs taken out, markup escaped twice
+    /// read once more); code shown as code goes out as it is; code and data that leaked into
+    /// the page's text do not go out.
+    fn flush(&mut self, out: &mut Vec<Block>) {
+        let raw = std::mem::take(&mut self.text);
+        let link = std::mem::take(&mut self.link);
+        let code = std::mem::take(&mut self.code);
+        if raw.trim().is_empty() {
+            return;
+        }
+        let mut text = collapse_ws(&raw);
+        if !code {
+            if let Some(t) = blobs::without_blobs(&text) {
+                text = t;
+            }
+            if blobs::is_code(&text) {
+                return;
+            }
+            if self.unescape && blobs::is_escaped_twice(&text) {
+                let inner = Dom::parse(&text);
+                for b in emit_with(&inner, &[0], false) {
+                    let link_chars = link.min(b.chars);
+                    out.push(Block { link_chars, ..b });
+                }
+                return;
+            }
+        }
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        if chars > 0 {
+            out.push(Block { text, chars, link_chars: link.min(chars) });
+        }
     }
-    let text = collapse_ws(cur);
-    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-    out.push(Block { text, chars, link_chars: (*link).min(chars) });
-    cur.clear();
-    *link = 0;
 }
 
 /// True when the block is a link list entry, a widget phrase or empty.

@@ -24,6 +24,7 @@
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
 #![warn(missing_docs)]
 
+mod blobs;
 mod byline;
 mod dom;
 mod html;

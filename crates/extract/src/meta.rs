@@ -179,10 +179,10 @@ fn read_ld(roots: &[Value]) -> LdInfo {
 fn ld_info(dom: &Dom) -> LdInfo {
     let roots: Vec<Value> = dom
         .meta
-        .json_ld_nodes
+        .json_ld
         .iter()
         // Malformed JSON-LD is common; it is skipped rather than reported.
-        .filter_map(|&i| serde_json::from_str::<Value>(&dom.subtree_text(i as usize)).ok())
+        .filter_map(|raw| serde_json::from_str::<Value>(raw).ok())
         .collect();
     read_ld(&roots)
 }
