@@ -102,6 +102,7 @@ fn main() -> Result<()> {
     let mut halves_path: Option<PathBuf> = None;
     let mut only_half: Option<String> = None;
     let mut with_title = false;
+    let mut texts_out: Option<PathBuf> = None;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -114,6 +115,8 @@ fn main() -> Result<()> {
             "--meta" => meta_out = args.get(i + 1).map(PathBuf::from),
             "--halves" => halves_path = args.get(i + 1).map(PathBuf::from),
             "--half" => only_half = args.get(i + 1).cloned(),
+            // One JSON line `{file, title, text}` per page, for bench/extraction_halves.py.
+            "--texts" => texts_out = args.get(i + 1).map(PathBuf::from),
             "--with-title" => {
                 with_title = true;
                 i += 1;
@@ -153,6 +156,14 @@ fn main() -> Result<()> {
             let name = c.file.trim_start_matches("pages/");
             std::fs::write(d.join(format!("{name}.txt")), &out.text)?;
         }
+    }
+    if let Some(path) = &texts_out {
+        let lines: String = cases
+            .iter()
+            .zip(&outputs)
+            .map(|(c, out)| serde_json::json!({"file": c.file, "title": out.title, "text": out.text}).to_string() + "\n")
+            .collect();
+        std::fs::write(path, lines)?;
     }
     if let Some(path) = &meta_out {
         let mut lines = String::new();

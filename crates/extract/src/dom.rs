@@ -70,6 +70,9 @@ pub(crate) mod flag {
     /// Shows code on purpose (`<pre>`, `<code>`, `<kbd>`, `<samp>`, `<tt>`): its text is
     /// never judged as a leaked blob or as escaped markup.
     pub const CODE: u16 = 256;
+    /// Class/id call it a lead, intro, standfirst, subtitle or teaser: when it sits between
+    /// the headline and the body, it is the article's own lead.
+    pub const LEAD: u16 = 512;
 }
 
 /// One node of the flat tree.
@@ -227,6 +230,16 @@ fn signature(name: &str, class: &str) -> u64 {
     h.finish()
 }
 
+/// Parts of class/id tokens naming an article's lead.
+const LEAD_PARTS: &[&str] = &["lead", "intro", "teaser", "excerpt", "standfirst", "subtitle", "subline", "summary", "abstract", "deck", "kicker"];
+
+fn is_lead(el: &Element) -> bool {
+    [el.attr("class"), el.attr("id")].into_iter().flatten().flat_map(str::split_ascii_whitespace).any(|t| {
+        let t = t.to_ascii_lowercase();
+        LEAD_PARTS.iter().any(|w| t.contains(w))
+    })
+}
+
 /// Parts of class/id tokens of comment threads, image credits and teasers of other pages.
 const OTHERS_PARTS: &[&str] = &[
     "comment", "respond", "reply", "disqus", "licen", "credit", "caption", "copyright", "teaser", "related", "recommend",
@@ -330,6 +343,9 @@ impl Dom {
                             if on {
                                 flags |= f;
                             }
+                        }
+                        if is_lead(el) {
+                            flags |= flag::LEAD;
                         }
                         if matches!(name, "pre" | "code" | "kbd" | "samp" | "tt" | "xmp" | "listing") {
                             flags |= flag::CODE;

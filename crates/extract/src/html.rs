@@ -426,21 +426,104 @@ pub(crate) fn assemble(blocks: &[Block]) -> String {
     out
 }
 
-/// The article text of a parsed page.
-pub(crate) fn main_text(dom: &Dom) -> String {
+/// Between the headline and the article body, at most this many nodes: further apart, the
+/// `<h1>` is not this body's headline (a site logo, a section title).
+const MAX_LEAD_GAP_NODES: usize = 400;
+/// A lead paragraph has at least this many non-space characters (a sentence).
+const MIN_LEAD_CHARS: usize = 50;
+/// At most this much lead text (standfirst and subtitle) is taken.
+const MAX_LEAD_CHARS: usize = 1000;
+
+/// The lead (standfirst, subtitle, intro) between the headline and the article body: CMSs
+/// put it in the article header, outside the body container that the scores choose, and
+/// often call it a "teaser" or "intro", which the boilerplate patterns take for a widget.
+/// Only prose counts: paragraphs of at least a sentence, with few links; bylines, dates,
+/// share bars and captions stay out.
+fn lead_blocks(dom: &Dom, roots: &[usize]) -> Vec<Block> {
+    let Some(&first) = roots.iter().min() else { return Vec::new() };
+    let Some(h1) = dom.meta.h1_nodes.iter().map(|&h| h as usize).filter(|&h| dom.nodes[h].end as usize <= first).max() else {
+        return Vec::new();
+    };
+    let start = dom.nodes[h1].end as usize;
+    if first.saturating_sub(start) > MAX_LEAD_GAP_NODES {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    let mut i = start;
+    while i < first {
+        let node = &dom.nodes[i];
+        if node.end as usize > first {
+            // A container of the body: its children before the body are candidates.
+            i += 1;
+            continue;
+        }
+        let blocks = if node.flags & flag::PRUNED != 0 {
+            // A pruned lead ("article-teaser", "intro") is read as one paragraph.
+            if node.flags & flag::LEAD == 0 || node.tag == Tag::Figcaption {
+                Vec::new()
+            } else {
+                let text = dom.subtree_text_upto(i, MAX_LEAD_CHARS * 2);
+                let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+                vec![Block { text, chars, link_chars: 0 }]
+            }
+        } else {
+            emit(dom, &[i])
+        };
+        for b in blocks {
+            if b.chars >= MIN_LEAD_CHARS && is_lead_prose(&b) && total + b.chars <= MAX_LEAD_CHARS {
+                total += b.chars;
+                out.push(b);
+            }
+        }
+        i = (node.end as usize).max(i + 1);
+    }
+    out
+}
+
+/// Words of an image caption's credit: a paragraph with one is a caption, not a lead.
+const CREDIT_MARKS: &[&str] = &["foto:", "fotos:", "photo:", "bild:", "image:", "©", "(c)", "credit", "getty", "dpa/"];
+
+/// A lead paragraph: prose with few links, not a widget line nor a caption.
+fn is_lead_prose(b: &Block) -> bool {
+    let lower = b.text.to_lowercase();
+    (b.link_chars as f32) < PROSE_MAX_LINK_SHARE * b.chars as f32
+        && !is_junk_block(b)
+        && !b.text.trim_end().ends_with(':')
+        && b.text.chars().filter(char::is_ascii_digit).count() * 5 < b.chars
+        && !CREDIT_MARKS.iter().any(|m| lower.contains(m))
+}
+
+/// The article text of a parsed page: its lead (empty when none is found apart from the
+/// body) and its body.
+pub(crate) fn main_text(dom: &Dom) -> (String, String) {
     if dom.nodes.is_empty() {
-        return String::new();
+        return (String::new(), String::new());
     }
     let roots = choose_roots(dom);
-    let text = assemble(&emit(dom, &roots));
-    if text.chars().count() >= MIN_RESULT_CHARS {
-        return text;
+    // The lead is assembled apart: its length must not let an end marker near the top of the
+    // body cut the article, nor decide whether the body was found.
+    let lead = assemble(&lead_blocks(dom, &roots));
+    let body = assemble(&emit(dom, &roots));
+    if body.chars().count() >= MIN_RESULT_CHARS {
+        return (lead, body);
     }
     let all = assemble(&emit(dom, &[0]));
-    if all.len() > text.len() {
-        all
+    if all.len() > body.len() {
+        (String::new(), all)
     } else {
-        text
+        (lead, body)
+    }
+}
+
+/// Lead and body as one text.
+pub(crate) fn join_lead(lead: &str, body: String) -> String {
+    if lead.is_empty() || body.contains(lead) {
+        body
+    } else if body.is_empty() {
+        lead.to_string()
+    } else {
+        format!("{lead}\n{body}")
     }
 }
 
@@ -449,7 +532,8 @@ mod tests {
     use super::*;
 
     fn text_of(html: &str) -> String {
-        main_text(&Dom::parse(html))
+        let (lead, body) = main_text(&Dom::parse(html));
+        join_lead(&lead, body)
     }
 
     #[test]

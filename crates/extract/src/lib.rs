@@ -97,13 +97,14 @@ impl Extractor for HtmlExtractor {
         let html = truncate_at_char(html, MAX_HTML_BYTES);
         let dom = dom::Dom::parse(&prestrip::strip_raw_blocks(html));
         let m = meta::page_meta(&dom, url);
-        let mut text = html::main_text(&dom);
+        let (lead, mut text) = html::main_text(&dom);
         if let Some(body) = m.ld_body.as_deref().and_then(html::ld_body_text) {
             // Pages rendered by script keep the article only in JSON-LD `articleBody`.
             if (text.chars().count() as f32) * LD_BODY_MARGIN < body.chars().count() as f32 {
                 text = body;
             }
         }
+        let mut text = html::join_lead(&lead, text);
         if let Some(steps) = m.ld_howto.as_deref().and_then(html::ld_body_text) {
             // Instructions rendered by script: the page shows (almost) nothing of them, and
             // only then, since the page's own rendering of a recipe is richer.
