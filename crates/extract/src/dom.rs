@@ -335,8 +335,10 @@ impl Dom {
                             flags |= flag::BOILER;
                         }
                         // <html>, <body> and <main> carry page-state classes ("no-sidebars",
-                        // "nav-open"), never boilerplate.
-                        let layout = matches!(name, "html" | "body" | "main");
+                        // "nav-open"), never boilerplate; a <blockquote> is quoted content,
+                        // also when its class names the network it was embedded from
+                        // ("twitter-tweet", "instagram-media").
+                        let layout = matches!(name, "html" | "body" | "main" | "blockquote");
                         let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft } = patterns::classify_attrs(el);
                         let mut tier = attr_tier;
                         for (on, f) in [(boiler && !layout, flag::BOILER), (strong, flag::STRONG), (positive, flag::POSITIVE), (soft, flag::SOFT)] {

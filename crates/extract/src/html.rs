@@ -563,6 +563,17 @@ mod tests {
         assert!(!text.contains("Buy now"));
     }
 
+    #[test]
+    fn the_lead_between_headline_and_body_is_kept() {
+        let para = "A paragraph of the article body, with commas, facts and quotes that a reader came for, long enough to be prose. ";
+        let html = format!(
+            "<html><body><article><header><h1>Bridge opens</h1><p class=\"article-teaser\">The city opened its new bridge on Thursday, three years after building began.</p><div class=\"byline\">By Erika Muster, 12 March 2021</div><div class=\"caption\">The bridge at night. (Photo: Getty Images, all rights reserved by the agency)</div></header><div class=\"article-body\"><p>{para}</p><p>{para}</p><p>{para}</p></div></article></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.starts_with("The city opened its new bridge"), "{text}");
+        assert!(!text.contains("Getty") && !text.contains("Erika"), "{text}");
+    }
+
     fn block(text: &str, link_chars: usize) -> Block {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count();
         Block { text: text.to_string(), chars, link_chars }
