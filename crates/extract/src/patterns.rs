@@ -173,13 +173,18 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
             out.boiler = true;
         }
     }
-    if class.is_empty() && id.is_empty() {
+    // A custom element's name (`<pp-inline-teaser>`, `<share-buttons>`) says what it is, as a
+    // class does.
+    let custom = if el.name().contains('-') { el.name() } else { "" };
+    if class.is_empty() && id.is_empty() && custom.is_empty() {
         return out;
     }
-    let mut s = String::with_capacity(class.len() + id.len() + 1);
+    let mut s = String::with_capacity(class.len() + id.len() + custom.len() + 2);
     s.push_str(class);
     s.push(' ');
     s.push_str(id);
+    s.push(' ');
+    s.push_str(custom);
     s.make_ascii_lowercase();
     // Boilerplate by role/itemprop or by a clear class word is firm; by weak tokens only soft.
     let firm_before = out.boiler;
