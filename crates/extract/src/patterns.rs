@@ -34,7 +34,7 @@ const BOILER: &[&str] = &[
     "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow-us", "author-box",
     "authorbox", "author-bio", "about-author", "more-articles", "more-stories",
     "morestories", "adsense", "googlead", "dfp-", "infobox-share", "backlink", "feedback",
-    "disclosure", "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
+    "disclosure", "byline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
 ];
 
 /// Substrings of class/id that name the article body itself.
@@ -44,16 +44,14 @@ const STRONG: &[&str] = &[
     "article__content", "articlecontent", "entry-content", "entry_content", "entrycontent",
     "post-content", "post_content", "postcontent", "post-body", "post_body", "postbody",
     "post-text", "post_text", "posttext", "post-entry", "postentry", "story-body", "storybody",
-    "story-content", "storycontent", "story-text", "body-text", "bodytext", "text-content",
-    "main-content", "maincontent", "main_content", "content-main", "content_main",
-    "content-body", "contentbody", "content__body", "news-content", "newscontent", "news-text",
-    "blog-content", "single-content", "field-body", "fulltext", "art-content", "artikel-text",
-    "artikeltext", "article-main", "rich-text", "richtext", "field-name-body", "field--name-body",
+    "story-content", "storycontent", "story-text", "body-text", "bodytext", "maincontent", "main_content", "content-main", "content_main", "newscontent", "news-text",
+    "blog-content", "single-content", "fulltext", "art-content", "artikel-text",
+    "artikeltext", "article-main",
 ];
 
 /// Substrings that make a container look like content to the readability-style score.
 const POSITIVE: &[&str] = &[
-    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "blog",
     "story", "artikel", "inhalt", "beitrag",
 ];
 
@@ -244,7 +242,7 @@ const END_MARKERS: &[&str] = &[
 /// wherever they sit in the line ("Das Thema könnte dich auch interessieren:").
 const END_PHRASES: &[&str] = &[
     "auch interessieren", "also like", "might like", "may like", "relacionad", "correlat",
-    "weiterführende", "zum weiterlesen", "mehr zum thema", "explore further", "read next",
+    "weiterführende", "zum weiterlesen", "mehr zum thema", "read next",
     "veja também", "leia também", "leia mais", "zobacz również", "à découvrir", "a découvrir",
     "mehr themen", "top meldungen", "meistgelesen", "most read", "most popular", "more from",
     "more stories", "more news", "weitere themen", "weitere beiträge", "weitere artikel",
