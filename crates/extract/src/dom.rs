@@ -230,32 +230,10 @@ fn signature(name: &str, class: &str) -> u64 {
     h.finish()
 }
 
-/// Parts of class/id tokens naming an article's lead.
-const LEAD_PARTS: &[&str] = &["lead", "intro", "teaser", "excerpt", "standfirst", "subtitle", "subline", "summary", "abstract", "deck", "kicker"];
-
-fn is_lead(el: &Element) -> bool {
-    [el.attr("class"), el.attr("id")].into_iter().flatten().flat_map(str::split_ascii_whitespace).any(|t| {
-        let t = t.to_ascii_lowercase();
-        LEAD_PARTS.iter().any(|w| t.contains(w))
-    })
-}
-
-/// Parts of class/id tokens of comment threads, image credits and teasers of other pages.
-const OTHERS_PARTS: &[&str] = &[
-    "comment", "respond", "reply", "disqus", "licen", "credit", "caption", "copyright", "teaser", "related", "recommend",
-];
-
 /// Forms, comment threads, image credits and teasers: their names and dates are not the
 /// article's. Page-level elements carry page-state classes ("comments-open") and never count.
-fn is_others(name: &str, el: &Element) -> bool {
-    if matches!(name, "html" | "body" | "main" | "article") {
-        return false;
-    }
-    matches!(name, "form" | "figure" | "figcaption")
-        || [el.attr("class"), el.attr("id")].into_iter().flatten().flat_map(str::split_ascii_whitespace).any(|t| {
-            let t = t.to_ascii_lowercase();
-            OTHERS_PARTS.iter().any(|w| t.contains(w))
-        })
+fn is_others(name: &str, by_tokens: bool) -> bool {
+    !matches!(name, "html" | "body" | "main" | "article") && (matches!(name, "form" | "figure" | "figcaption") || by_tokens)
 }
 
 fn is_ld_json(el: &Element) -> bool {
@@ -339,20 +317,22 @@ impl Dom {
                         // also when its class names the network it was embedded from
                         // ("twitter-tweet", "instagram-media").
                         let layout = matches!(name, "html" | "body" | "main" | "blockquote");
-                        let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft } = patterns::classify_attrs(el);
+                        let attrs = patterns::classify_attrs(el);
+                        let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft, .. } = attrs;
                         let mut tier = attr_tier;
                         for (on, f) in [(boiler && !layout, flag::BOILER), (strong, flag::STRONG), (positive, flag::POSITIVE), (soft, flag::SOFT)] {
                             if on {
                                 flags |= f;
                             }
                         }
-                        if is_lead(el) {
+                        let (class, id) = (el.attr("class").unwrap_or(""), el.attr("id").unwrap_or(""));
+                        if attrs.lead {
                             flags |= flag::LEAD;
                         }
                         if matches!(name, "pre" | "code" | "kbd" | "samp" | "tt" | "xmp" | "listing") {
                             flags |= flag::CODE;
                         }
-                        if is_others(name, el) {
+                        if is_others(name, attrs.others) {
                             flags |= flag::OTHERS;
                             others_depth += 1;
                         }
@@ -363,7 +343,7 @@ impl Dom {
                         if date_prop && el.attr("datetime").or_else(|| el.attr("content")).is_none() {
                             dom.meta.itemprop_dates.push(DateMark::Node(idx));
                         }
-                        if others_depth == 0 && patterns::is_date_attr(el) {
+                        if others_depth == 0 && patterns::is_date_attr(class, id) {
                             dom.meta.date_nodes.push(idx);
                         }
                         if name == "article" {
@@ -380,7 +360,7 @@ impl Dom {
                             }
                             link_depth += 1;
                         }
-                        let sig = signature(name, el.attr("class").unwrap_or(""));
+                        let sig = signature(name, class);
                         dom.nodes.push(FNode { tag, flags, tier, parent, end: idx + 1, text: (0, 0), chars: 0, link_chars: 0, own_chars: 0, sig });
                         stack.push(Some(idx));
                     }

@@ -55,6 +55,14 @@ const POSITIVE: &[&str] = &[
     "story", "artikel", "inhalt", "beitrag",
 ];
 
+/// Parts of class/id tokens naming an article's lead (standfirst, intro, subtitle, …).
+const LEAD: &[&str] = &["lead", "intro", "teaser", "excerpt", "standfirst", "subtitle", "subline", "summary", "abstract", "deck", "kicker"];
+
+/// Parts of class/id tokens of comment threads, image credits and teasers of other pages.
+const OTHERS: &[&str] = &[
+    "comment", "respond", "reply", "disqus", "licen", "credit", "caption", "copyright", "teaser", "related", "recommend",
+];
+
 fn automaton(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str]) -> Option<&'static AhoCorasick> {
     // Building can only fail for absurd pattern sizes; then the list is simply not used.
     slot.get_or_init(|| AhoCorasick::new(pats).ok()).as_ref()
@@ -67,6 +75,8 @@ fn matches(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str], hay: &st
 static BOILER_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 static STRONG_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 static POSITIVE_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static LEAD_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static OTHERS_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 
 /// True when a class/id string (lower-cased) names boilerplate.
 pub(crate) fn is_boiler_attr(s: &str) -> bool {
@@ -127,8 +137,8 @@ const DATE_ATTR_PARTS: &[&str] = &[
 
 /// True when the element's class or id names a date or the article's meta line
 /// ("post-date", "entry-meta", "article__info"); "update" and "timeline" do not count.
-pub(crate) fn is_date_attr(el: &Element) -> bool {
-    [el.attr("class"), el.attr("id")].into_iter().flatten().any(|v| {
+pub(crate) fn is_date_attr(class: &str, id: &str) -> bool {
+    [class, id].into_iter().any(|v| {
         v.split(|c: char| c.is_ascii_whitespace() || c == '-' || c == '_')
             .any(|p| DATE_ATTR_PARTS.iter().any(|d| p.eq_ignore_ascii_case(d)))
     })
@@ -144,6 +154,10 @@ pub(crate) struct AttrClass {
     pub author: bool,
     /// Boilerplate words next to content words ("entry share"): pruned only when small.
     pub soft: bool,
+    /// Names a lead ("intro", "standfirst", "teaser"): kept when it follows the headline.
+    pub lead: bool,
+    /// Names comments, credits or teasers: its names and dates are not the article's.
+    pub others: bool,
 }
 
 /// Classifies an element by class, id, role and itemprop.
@@ -184,6 +198,8 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
     s.push(' ');
     s.push_str(custom);
     s.make_ascii_lowercase();
+    out.lead = matches(&LEAD_AC, LEAD, &s);
+    out.others = matches(&OTHERS_AC, OTHERS, &s);
     // Boilerplate by role/itemprop or by a clear class word is firm; by weak tokens only soft.
     let firm_before = out.boiler;
     let mut weak_only = false;
