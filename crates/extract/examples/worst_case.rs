@@ -15,8 +15,11 @@ use storyweave_extract::{Extractor, HtmlExtractor};
 /// One paragraph of prose used to fill pages.
 const PARA: &str = "<p>The council approved the new budget on Tuesday, after a long debate about schools, roads and the harbour, officials said.</p>\n";
 
-/// The cases: name and page builder.
-fn cases() -> Vec<(&'static str, fn() -> String)> {
+/// A case: its name and the builder of its page.
+type Case = (&'static str, fn() -> String);
+
+/// The cases.
+fn cases() -> Vec<Case> {
     vec![
         ("deep div 50k", || nested("<div>", "</div>", 50_000)),
         ("deep div 200k", || nested("<div>", "</div>", 200_000)),

@@ -132,7 +132,7 @@ mod tests {
         let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
         assert!(is_blob_run(png));
         assert!(is_blob_run(&format!("data:image/png;base64,{}", &png[..20])));
-        assert!(is_blob_run(&"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+        assert!(is_blob_run("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
         assert!(!is_blob_run("Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"));
         assert!(!is_blob_run("https://www.zeit.de/2020/01/zugverkehr-ice-frankfurt-barcelona-hochgeschwindigkeit-x"));
         assert_eq!(without_blobs(&format!("Das Bild {png} zeigt den Hafen.")).as_deref(), Some("Das Bild zeigt den Hafen."));

@@ -135,7 +135,7 @@ fn is_name(part: &str, site_names: &[String]) -> bool {
 /// "A BA B": a name written twice without a separator (two elements' text run together).
 fn undouble(s: &str) -> &str {
     let n = s.len();
-    if n % 2 == 0 && n >= 4 && s.is_char_boundary(n / 2) && s[..n / 2] == s[n / 2..] {
+    if n.is_multiple_of(2) && n >= 4 && s.is_char_boundary(n / 2) && s[..n / 2] == s[n / 2..] {
         return &s[..n / 2];
     }
     s
