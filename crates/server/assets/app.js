@@ -191,11 +191,18 @@
     document.title = text ? `${text} · storyweave` : 'storyweave';
   }
 
-  /** Replaces the page's content and moves focus to its heading, as a page load would. */
+  /** Set after the first view: the page as loaded keeps the browser's own focus order. */
+  let navigated = false;
+
+  /**
+   * Replaces the page's content. After a navigation inside the page, focus moves to the new
+   * heading, so that screen readers announce the new view as they would a page load.
+   */
   function show(nodes, { focus = true } = {}) {
     const m = main();
-    m.replaceChildren(...[nodes].flat());
-    if (focus) {
+    m.replaceChildren();
+    add(m, [nodes]);
+    if (focus && navigated) {
       const h1 = m.querySelector('h1');
       if (h1) {
         h1.setAttribute('tabindex', '-1');
@@ -208,6 +215,13 @@
   function showError(err, title) {
     setTitle(title);
     show([h('h1', {}, title), h('p', { class: 'notice error', role: 'alert' }, err.message || String(err)), h('p', {}, h('a', { href: '#/' }, 'Back to all stories'))]);
+  }
+
+  /** Goes to a route; the same route again is shown afresh (a repeated search, say). */
+  function navigate(hash) {
+    navigated = true;
+    if (location.hash === hash) render();
+    else location.hash = hash;
   }
 
   async function render() {
@@ -278,9 +292,7 @@
       e.preventDefault();
       const q = new URLSearchParams();
       for (const [k, v] of new FormData(form)) if (String(v).trim() && !(k === 'sort' && v === 'updated')) q.set(k, String(v).trim());
-      const hash = q.toString() ? `#/?${q}` : '#/';
-      if (location.hash === hash) render();
-      else location.hash = hash;
+      navigate(q.toString() ? `#/?${q}` : '#/');
     } }, fields, datalist);
     const active = FILTERS.some((f) => params.get(f.name)) || params.get('sort');
     // Open on wide screens or when a filter is set; folded on a phone, where it would push
@@ -480,7 +492,7 @@
       e.preventDefault();
       const a = form.querySelector(`#${prefix}-left`).value;
       const b = form.querySelector(`#${prefix}-right`).value;
-      location.hash = `#/compare/${enc(a)}/${enc(b)}`;
+      navigate(`#/compare/${enc(a)}/${enc(b)}`);
     } },
     h('div', { class: 'field' }, h('label', { for: `${prefix}-left` }, 'Left article'), h('select', { id: `${prefix}-left` }, articleOptions(articles, left))),
     h('div', { class: 'field' }, h('label', { for: `${prefix}-right` }, 'Right article'), h('select', { id: `${prefix}-right` }, articleOptions(articles, right))),
@@ -710,9 +722,7 @@
       e.preventDefault();
       const q = document.getElementById('search-q').value.trim();
       if (!q) return;
-      const hash = `#/search?q=${enc(q)}`;
-      if (location.hash === hash) render();
-      else location.hash = hash;
+      navigate(`#/search?q=${enc(q)}`);
     });
     // The skip link targets the main region without turning into a route.
     const skip = document.querySelector('[data-skip]');
@@ -720,7 +730,10 @@
       e.preventDefault();
       main().focus();
     });
-    window.addEventListener('hashchange', render);
+    window.addEventListener('hashchange', () => {
+      navigated = true;
+      render();
+    });
     connect();
     render();
   }

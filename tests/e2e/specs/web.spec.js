@@ -1,0 +1,252 @@
+// The web page in a real browser, against the real binary on a fresh store: the five sample
+// articles go in through the API, and the page must show, search, compare and follow them.
+// The steps run in order on one server (each builds on the articles the earlier ones posted).
+'use strict';
+const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
+const path = require('node:path');
+const { samplesDir, sampleArticles, startServer, repoRoot } = require('../lib/server');
+
+const SAMPLES = samplesDir();
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+// Set to copy each page's screenshot into docs/screenshots/ (the README's pictures).
+const UPDATE_DOCS = process.env.STORYWEAVE_UPDATE_SCREENSHOTS === '1';
+
+if (!SAMPLES) {
+  console.log('skipping the browser tests: ../shared/samples is absent (or set STORYWEAVE_SAMPLES)');
+}
+
+test.describe.configure({ mode: 'serial' });
+test.skip(!SAMPLES, '../shared/samples is absent');
+
+/** A full-page screenshot under artifacts/, and into docs/screenshots/ when asked. */
+async function snap(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (UPDATE_DOCS) {
+    const docs = path.join(repoRoot, 'docs', 'screenshots');
+    fs.mkdirSync(docs, { recursive: true });
+    fs.copyFileSync(file, path.join(docs, `${name}.png`));
+  }
+}
+
+/** axe-core's WCAG A/AA rules on the page as it is: no serious or critical violation. */
+async function expectAccessible(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  expect(result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), JSON.stringify(result, null, 1)).toEqual([]);
+}
+
+/** A page load that a live update must not repeat: the marker survives only without reload. */
+async function markPage(page) {
+  await page.evaluate(() => { window.__notReloaded = true; });
+}
+async function expectNotReloaded(page) {
+  expect(await page.evaluate(() => window.__notReloaded === true)).toBe(true);
+}
+
+let server;
+let storyId;
+
+test.beforeAll(async () => {
+  server = await startServer();
+});
+
+test.afterAll(async () => {
+  if (server) await server.stop();
+});
+
+test('the five samples posted through the API make one story of five articles in four languages', async ({ page }) => {
+  const { status, body } = await server.post(sampleArticles(SAMPLES));
+  expect(status, JSON.stringify(body)).toBe(200);
+  expect(body.stored.map((s) => s.id)).toEqual(['000', '001', '002', '003', '004']);
+  storyId = body.stored[0].story;
+
+  await page.goto(`${server.base}/`);
+  await expect(page.locator('#conn')).toHaveAttribute('data-state', 'live');
+  const cards = page.locator('#story-list > li');
+  await expect(cards).toHaveCount(1);
+  const card = cards.first();
+  await expect(card.locator('.count')).toHaveText('5 articles');
+  // Languages as codes: tl, de, sr, en.
+  await expect(card.locator('.langs > li')).toHaveCount(4);
+  const codes = await card.locator('.langs .lang [aria-hidden="true"]').allTextContents();
+  expect(codes.sort()).toEqual(['de', 'en', 'sr', 'tl']);
+  await expect(card.locator('.entities li').first()).toBeVisible();
+  await expect(card.locator('time').first()).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'list');
+});
+
+test('filters narrow the list and say when nothing matches', async ({ page }) => {
+  await page.goto(`${server.base}/`);
+  await page.getByLabel('Language (code)').fill('sr');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/#\/\?lang=sr$/);
+  await expect(page.locator('#story-list > li')).toHaveCount(1);
+  await page.getByLabel('Language (code)').fill('ja');
+  await page.getByLabel('At least this many articles').fill('2');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.locator('#list-status')).toHaveText('No story matches these filters.');
+  await expect(page.locator('#story-list > li')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Clear' }).click();
+  await expect(page.locator('#story-list > li')).toHaveCount(1);
+});
+
+test('the story page groups articles by language and shows the 000–001 translation', async ({ page }) => {
+  await page.goto(`${server.base}/`);
+  await page.locator('#story-list a.story-link').first().click();
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}$`));
+  await expect(page.locator('h1')).toBeFocused();
+  // Four language groups holding the five articles.
+  await expect(page.locator('.lang-group')).toHaveCount(4);
+  await expect(page.locator('.lang-group li[data-article]')).toHaveCount(5);
+  await expect(page.locator('.lang-group[data-lang="tl"] li[data-article]')).toHaveCount(2);
+  // The translation group holds 000 and 001.
+  const translation = page.locator('#relation-groups [data-kind="translation"]');
+  await expect(translation).toHaveCount(1);
+  await expect(translation).toContainText('000');
+  await expect(translation).toContainText('001');
+  // The timeline lists all five, earliest first.
+  await expect(page.locator('#timeline > li')).toHaveCount(5);
+  await expectAccessible(page);
+  await snap(page, 'story');
+});
+
+test('two articles of the story side by side', async ({ page }) => {
+  await page.goto(`${server.base}/#/story/${storyId}`);
+  await page.getByLabel('Left article').selectOption('000');
+  await page.getByLabel('Right article').selectOption('001');
+  await page.getByRole('button', { name: 'Show side by side' }).click();
+  await expect(page).toHaveURL(/#\/compare\/000\/001$/);
+  const left = page.locator('#side-by-side [data-side="left"]');
+  const right = page.locator('#side-by-side [data-side="right"]');
+  await expect(left).toContainText('Putin');
+  await expect(right).toContainText('Wostotschny');
+  await expect(left.locator('.text')).toHaveAttribute('lang', 'tl');
+  await expect(right.locator('.text')).toHaveAttribute('lang', 'de');
+  await expect(page.locator('#pair-relation')).toContainText('translation');
+  // Next to each other: same top, left column left of the right one.
+  const a = await left.boundingBox();
+  const b = await right.boundingBox();
+  expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+  expect(a.x + a.width).toBeLessThanOrEqual(b.x);
+  await expectAccessible(page);
+  await snap(page, 'compare');
+});
+
+test('search finds the story across languages and scripts, and says when nothing matches', async ({ page }) => {
+  await page.goto(`${server.base}/`);
+  const box = page.getByRole('searchbox', { name: /Search stories/ });
+  for (const q of ['Путин Ким космодром Восточный', 'Kim Putin Wostotschny']) {
+    await box.fill(q);
+    await box.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`#/search\\?q=${encodeURIComponent(q).replace(/[.*+?^${}()|[\]\\%]/g, '\\$&')}$`));
+    const hits = page.locator('#search-hits > li');
+    await expect(hits.first()).toBeVisible();
+    await expect(hits.first().locator('a.story-link')).toHaveAttribute('href', `#/story/${storyId}`);
+    if (q.startsWith('Путин')) {
+      await expectAccessible(page);
+      await snap(page, 'search');
+    }
+  }
+  await box.fill('Hochwasser in Valencia');
+  await box.press('Enter');
+  await expect(page.locator('#search-status')).toHaveText('No story matches this search.');
+  await expect(page.locator('#search-hits > li')).toHaveCount(0);
+  // A search is a real link: opening it directly shows the same hits.
+  await page.goto(`${server.base}/#/search?q=${encodeURIComponent('Kim Putin Wostotschny')}`);
+  await expect(page.locator('#search-hits > li').first().locator('a.story-link')).toHaveAttribute('href', `#/story/${storyId}`);
+});
+
+test('keyboard: skip link, then Tab reaches the story links, Enter opens one, focus is visible', async ({ page }) => {
+  await page.goto(`${server.base}/`);
+  await expect(page.locator('#story-list > li')).toHaveCount(1);
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.skip')).toBeFocused();
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('story-link'));
+  }
+  expect(reached, 'Tab reaches a story link').toBe(true);
+  const outline = await page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  expect(outline.style).not.toBe('none');
+  expect(outline.width).toBeGreaterThanOrEqual(2);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}$`));
+  await expect(page.locator('h1')).toBeFocused();
+});
+
+test('phone width: no sideways scrolling, columns stacked', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const noOverflow = async () => {
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(w).toBeLessThanOrEqual(375);
+  };
+  await page.goto(`${server.base}/`);
+  await expect(page.locator('#story-list > li')).toHaveCount(1);
+  await noOverflow();
+  await snap(page, 'phone-list');
+  await page.goto(`${server.base}/#/story/${storyId}`);
+  await expect(page.locator('.lang-group')).toHaveCount(4);
+  await noOverflow();
+  await snap(page, 'phone-story');
+  await page.goto(`${server.base}/#/compare/000/001`);
+  const left = page.locator('#side-by-side [data-side="left"]');
+  const right = page.locator('#side-by-side [data-side="right"]');
+  await expect(right).toBeVisible();
+  const a = await left.boundingBox();
+  const b = await right.boundingBox();
+  expect(b.y).toBeGreaterThanOrEqual(a.y + a.height);
+  await noOverflow();
+  await snap(page, 'phone-compare');
+});
+
+test('articles posted while the page is open appear without a reload', async ({ page }) => {
+  // The list: an unrelated article opens a second story.
+  await page.goto(`${server.base}/`);
+  await expect(page.locator('#conn')).toHaveAttribute('data-state', 'live');
+  await expect(page.locator('#story-list > li')).toHaveCount(1);
+  await markPage(page);
+  const unrelated = {
+    id: 'e2e-bridge',
+    lang: 'en',
+    title: 'Ridgeton opens its new river bridge after 29 months of work',
+    text: 'Ridgeton opened its new river bridge on Monday after 29 months of construction. '
+      + 'Mayor Alma Ferreira cut the ribbon in front of about 2,000 residents. '
+      + 'The 410-metre crossing replaces a ferry that had served the town since 1958, '
+      + 'and the council expects it to carry 12,000 vehicles a day by next summer.',
+  };
+  const { status } = await server.post([unrelated]);
+  expect(status).toBe(200);
+  await expect(page.locator('#story-list > li')).toHaveCount(2);
+  await expect(page.locator('#story-list > li.fresh')).toContainText('Ridgeton');
+  await expect(page.locator('#announce')).toContainText('1 new story');
+  await expectNotReloaded(page);
+
+  // The open story: a sixth article about the same event (made here from sample 004's text,
+  // cut short, as a near-copy would be) joins it while it is on screen.
+  await page.goto(`${server.base}/#/story/${storyId}`);
+  await expect(page.locator('#story-meta .count')).toHaveText('5 articles');
+  await markPage(page);
+  const base = sampleArticles(SAMPLES).find((a) => a.id === '004').text;
+  const lines = base.split('\n');
+  const copy = { id: 'e2e-copy', text: lines.slice(0, Math.ceil(lines.length * 0.8)).join('\n') };
+  const posted = await server.post([copy]);
+  expect(posted.status).toBe(200);
+  expect(posted.body.stored[0].story, 'the copy joins the story').toBe(storyId);
+  await expect(page.locator('#story-meta .count')).toHaveText('6 articles');
+  await expect(page.locator('li[data-article="e2e-copy"]')).toBeVisible();
+  await expect(page.locator('#story-live')).toHaveText('1 new article arrived in this story.');
+  await expectNotReloaded(page);
+  await snap(page, 'live-story');
+});
