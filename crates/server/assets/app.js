@@ -127,6 +127,12 @@
     return `${Math.round(hrs / 24)} days`;
   }
 
+  /** Shortens a long title for lists; the full text stays in the article's own view. */
+  function clip(text, n) {
+    const t = String(text || '');
+    return t.length > n ? `${t.slice(0, n - 1).trimEnd()}…` : t;
+  }
+
   function plural(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
   }
@@ -263,12 +269,12 @@
   // The story list
 
   const FILTERS = [
-    { name: 'lang', label: 'Language (code)', type: 'text', attrs: { maxlength: 12, placeholder: 'e.g. de', list: 'known-langs', autocapitalize: 'off', spellcheck: 'false' } },
+    { name: 'lang', label: 'Language code', type: 'text', attrs: { maxlength: 12, placeholder: 'e.g. de', list: 'known-langs', autocapitalize: 'off', spellcheck: 'false' } },
     { name: 'since', label: 'Published since', type: 'date' },
     { name: 'until', label: 'Published until', type: 'date' },
-    { name: 'entity', label: 'Names (person, place…)', type: 'text', attrs: { maxlength: 200, placeholder: 'e.g. Putin' } },
+    { name: 'entity', label: 'Name', type: 'text', attrs: { maxlength: 200, placeholder: 'e.g. Putin' } },
     { name: 'source', label: 'Source', type: 'text', attrs: { maxlength: 200, placeholder: 'e.g. example.com' } },
-    { name: 'min_articles', label: 'At least this many articles', type: 'number', attrs: { min: 1, max: 100000, step: 1 } },
+    { name: 'min_articles', label: 'Min. articles', type: 'number', attrs: { min: 1, max: 100000, step: 1 } },
   ];
   const PAGE = 50;
   /** Languages seen so far, offered as suggestions in the language filter. */
@@ -395,6 +401,11 @@
   // ---------------------------------------------------------------------------------------
   // One story
 
+  function labelText(byId, id) {
+    const a = byId.get(id);
+    return (a && a.label) || id;
+  }
+
   function articleLabel(a) {
     return h('span', { class: 'label', title: `Article ${a.id}` }, a.label || a.id);
   }
@@ -414,8 +425,8 @@
         h('ul', { class: 'article-list' }, g.articles.map((id) => byId.get(id)).filter(Boolean).map((a) => h('li', { 'data-article': a.id, lang: a.lang && a.lang !== 'und' ? a.lang : null },
           h('p', {}, articleLabel(a), h('a', { href: `#/article/${enc(a.id)}`, 'data-key': `article-${a.id}` }, a.title || '(untitled)')),
           h('ul', { class: 'meta', lang: 'en' },
-            h('li', {}, a.source || 'unknown source'),
-            h('li', {}, timeEl(a.published, false)),
+            a.source ? h('li', {}, a.source) : null,
+            a.published ? h('li', {}, timeEl(a.published, false)) : null,
             a.byline ? h('li', {}, `by ${a.byline}`) : null,
             h('li', {}, `${Number(a.chars || 0).toLocaleString()} characters`),
             a.url && safeUrl(a.url) ? h('li', {}, externalLink(a.url, 'original article')) : null)))))));
@@ -429,8 +440,8 @@
     const kindsShown = groups.map((g) => h('section', { class: `group kind-${g.kind}`, 'data-kind': g.kind, 'aria-label': kindInfo(g.kind).title },
       h('h3', {}, kindInfo(g.kind).title),
       h('p', {}, kindInfo(g.kind).about),
-      h('ul', {}, g.articles.map((id) => byId.get(id) || { id, label: id }).map((a) => h('li', {}, articleLabel(a), langCode(a.lang), ' ', a.source || '', a.title ? ` — ${a.title}` : ''))),
-      g.articles.length >= 2 ? h('p', {}, h('a', { href: `#/compare/${enc(g.articles[0])}/${enc(g.articles[1])}` }, `Compare ${g.articles[0]} and ${g.articles[1]} side by side`)) : null));
+      h('ul', {}, g.articles.map((id) => byId.get(id) || { id, label: id }).map((a) => h('li', { 'data-article': a.id }, articleLabel(a), langCode(a.lang), a.source ? ` ${a.source}` : '', a.title ? ` — ${clip(a.title, 90)}` : ''))),
+      g.articles.length >= 2 ? h('p', {}, h('a', { href: `#/compare/${enc(g.articles[0])}/${enc(g.articles[1])}` }, 'Compare ', labelText(byId, g.articles[0]), ' and ', labelText(byId, g.articles[1]), ' side by side')) : null));
     const evidence = (ev) => {
       if (!ev) return '';
       const parts = [];
@@ -475,15 +486,16 @@
       : null;
     return h('section', { 'aria-labelledby': 'sec-timeline' },
       h('h2', { id: 'sec-timeline' }, 'Timeline'),
+      dated.length < items.length ? h('p', { class: 'status' }, dated.length ? 'Articles without a publication time come last.' : 'None of these articles carries a publication time: they are listed in order of arrival.') : null,
       axis,
       h('ol', { class: 'timeline', id: 'timeline' }, items.map((a) => h('li', {},
-        h('p', {}, timeEl(a.published, false), a.published && dated.length && a.published !== dated[0].published ? h('span', { class: 'delta' }, ` (+${fmtDuration(new Date(a.published).getTime() - t0)})`) : null),
-        h('p', {}, articleLabel(a), langCode(a.lang), ' ', a.source || 'unknown source', ' — ', h('a', { href: `#/article/${enc(a.id)}` }, a.title || '(untitled)'))))));
+        h('p', {}, a.published ? timeEl(a.published, false) : h('span', { class: 'status' }, 'no date'), a.published && dated.length && a.published !== dated[0].published ? h('span', { class: 'delta' }, ` (+${fmtDuration(new Date(a.published).getTime() - t0)})`) : null),
+        h('p', {}, articleLabel(a), langCode(a.lang), a.source ? ` ${a.source}` : '', ' — ', h('a', { href: `#/article/${enc(a.id)}` }, clip(a.title || '(untitled)', 120)))))));
   }
 
   /** Options of an article picker. */
   function articleOptions(articles, selected) {
-    return articles.map((a) => h('option', { value: a.id, selected: a.id === selected }, `${a.label || a.id} · ${a.lang} · ${a.source || 'unknown source'} · ${a.title || ''}`.slice(0, 120)));
+    return articles.map((a) => h('option', { value: a.id, selected: a.id === selected }, clip([a.label || a.id, a.lang, a.source, a.title].filter(Boolean).join(' · '), 100)));
   }
 
   /** A form to pick two articles and open them side by side. */
@@ -561,7 +573,7 @@
   function articleColumn(a, side) {
     const lang = a.lang && a.lang !== 'und' ? a.lang : null;
     return h('article', { class: 'column', 'data-side': side, 'aria-labelledby': `col-${side}-title` },
-      h('p', { class: 'meta' }, articleLabel(a), langCode(a.lang), h('span', {}, a.source || 'unknown source'), timeEl(a.published, false)),
+      h('p', { class: 'meta' }, articleLabel(a), langCode(a.lang), a.source ? h('span', {}, a.source) : null, a.published ? timeEl(a.published, false) : null),
       h('h2', { id: `col-${side}-title`, lang }, a.title || '(untitled)'),
       a.byline ? h('p', { class: 'meta' }, `by ${a.byline}`) : null,
       a.url && safeUrl(a.url) ? h('p', {}, externalLink(a.url, 'Original article')) : null,
@@ -581,6 +593,16 @@
         // The picker and relation are extras; the texts are shown without them.
       }
       if (stale()) return;
+    }
+    // The story's summary names an article as its other views do (label, and a title made
+    // from the text when the article has none).
+    const summaries = new Map(((view && view.articles) || []).map((a) => [a.id, a]));
+    for (const a of arts) {
+      const sum = summaries.get(a.id);
+      if (sum) {
+        a.label = sum.label || a.label;
+        a.title = a.title || sum.title;
+      }
     }
     const title = rightId ? `${arts[0].label || leftId} and ${arts[1].label || rightId} side by side` : (arts[0].title || leftId);
     setTitle(title);

@@ -85,12 +85,12 @@ test('the five samples posted through the API make one story of five articles in
 
 test('filters narrow the list and say when nothing matches', async ({ page }) => {
   await page.goto(`${server.base}/`);
-  await page.getByLabel('Language (code)').fill('sr');
+  await page.getByLabel('Language code').fill('sr');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(/#\/\?lang=sr$/);
   await expect(page.locator('#story-list > li')).toHaveCount(1);
-  await page.getByLabel('Language (code)').fill('ja');
-  await page.getByLabel('At least this many articles').fill('2');
+  await page.getByLabel('Language code').fill('ja');
+  await page.getByLabel('Min. articles').fill('2');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.locator('#list-status')).toHaveText('No story matches these filters.');
   await expect(page.locator('#story-list > li')).toHaveCount(0);
@@ -110,8 +110,9 @@ test('the story page groups articles by language and shows the 000–001 transla
   // The translation group holds 000 and 001.
   const translation = page.locator('#relation-groups [data-kind="translation"]');
   await expect(translation).toHaveCount(1);
-  await expect(translation).toContainText('000');
-  await expect(translation).toContainText('001');
+  await expect(translation.locator('li[data-article]')).toHaveCount(2);
+  await expect(translation.locator('li[data-article="000"]')).toBeVisible();
+  await expect(translation.locator('li[data-article="001"]')).toBeVisible();
   // The timeline lists all five, earliest first.
   await expect(page.locator('#timeline > li')).toHaveCount(5);
   await expectAccessible(page);
@@ -245,7 +246,9 @@ test('articles posted while the page is open appear without a reload', async ({ 
   expect(posted.status).toBe(200);
   expect(posted.body.stored[0].story, 'the copy joins the story').toBe(storyId);
   await expect(page.locator('#story-meta .count')).toHaveText('6 articles');
-  await expect(page.locator('li[data-article="e2e-copy"]')).toBeVisible();
+  await expect(page.locator('.lang-group[data-lang="en"] li[data-article="e2e-copy"]')).toBeVisible();
+  // ...and is drawn with the article it copies.
+  await expect(page.locator('#relation-groups [data-kind="near_duplicate"] li[data-article="e2e-copy"]')).toBeVisible();
   await expect(page.locator('#story-live')).toHaveText('1 new article arrived in this story.');
   await expectNotReloaded(page);
   await snap(page, 'live-story');
