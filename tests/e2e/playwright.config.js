@@ -23,6 +23,8 @@ module.exports = defineConfig({
     timezoneId: 'UTC',
     viewport: { width: 1280, height: 900 },
     screenshot: 'only-on-failure',
+    // axe-core is injected as an inline script, which the page's own policy rightly refuses.
+    bypassCSP: true,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath(),

@@ -22,6 +22,8 @@
     for (const [k, v] of Object.entries(props || {})) {
       if (v == null || v === false) continue;
       if (k === 'class') el.className = v;
+      // Styles through the CSSOM: the page's Content-Security-Policy forbids style attributes.
+      else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
       else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
       else el.setAttribute(k, v === true ? '' : String(v));
     }
@@ -238,6 +240,7 @@
     current.refresh = null;
     // "new"/"updated" marks last until the reader goes elsewhere.
     freshStories.clear();
+    freshArticles.clear();
     const searchInput = document.getElementById('search-q');
     if (searchInput && parts[0] !== 'search') searchInput.value = '';
     try {
@@ -325,6 +328,8 @@
 
   /** Stories marked as new or updated by live events, until the next navigation. */
   const freshStories = new Map();
+  /** Articles that arrived in the open story while it was on screen. */
+  const freshArticles = new Set();
 
   async function listView(params, stale, opts = {}) {
     const query = { sort: params.get('sort') || undefined };
@@ -422,8 +427,8 @@
       h('h2', { id: 'sec-articles' }, 'Articles by language'),
       groups.map((g) => h('div', { class: 'lang-group', 'data-lang': g.lang },
         h('h3', {}, `${langName(g.lang)} `, langCode(g.lang), ` · ${plural(g.articles.length, 'article', 'articles')}`),
-        h('ul', { class: 'article-list' }, g.articles.map((id) => byId.get(id)).filter(Boolean).map((a) => h('li', { 'data-article': a.id, lang: a.lang && a.lang !== 'und' ? a.lang : null },
-          h('p', {}, articleLabel(a), h('a', { href: `#/article/${enc(a.id)}`, 'data-key': `article-${a.id}` }, a.title || '(untitled)')),
+        h('ul', { class: 'article-list' }, g.articles.map((id) => byId.get(id)).filter(Boolean).map((a) => h('li', { 'data-article': a.id, class: freshArticles.has(a.id) ? 'fresh' : null, lang: a.lang && a.lang !== 'und' ? a.lang : null },
+          h('p', {}, articleLabel(a), h('a', { href: `#/article/${enc(a.id)}`, 'data-key': `article-${a.id}` }, a.title || '(untitled)'), freshArticles.has(a.id) ? h('span', { class: 'badge' }, 'new') : null),
           h('ul', { class: 'meta', lang: 'en' },
             a.source ? h('li', {}, a.source) : null,
             a.published ? h('li', {}, timeEl(a.published, false)) : null,
@@ -481,7 +486,7 @@
     const span = Math.max(t1 - t0, 1);
     const axis = dated.length > 1
       ? [h('div', { class: 'axis', 'aria-hidden': 'true' },
-        dated.map((a) => h('div', { class: 'tick', style: `left:${(((new Date(a.published).getTime() - t0) / span) * 100).toFixed(2)}%`, title: `${a.label} ${fmtDate(a.published)}` }, h('span', {}, a.label || '')))),
+        dated.map((a) => h('div', { class: 'tick', style: { left: `${(((new Date(a.published).getTime() - t0) / span) * 100).toFixed(2)}%` }, title: `${a.label} ${fmtDate(a.published)}` }, h('span', {}, a.label || '')))),
       h('div', { class: 'axis-ends', 'aria-hidden': 'true' }, h('span', {}, fmtDate(dated[0].published)), h('span', {}, fmtDate(dated[dated.length - 1].published)))]
       : null;
     return h('section', { 'aria-labelledby': 'sec-timeline' },
@@ -489,7 +494,7 @@
       dated.length < items.length ? h('p', { class: 'status' }, dated.length ? 'Articles without a publication time come last.' : 'None of these articles carries a publication time: they are listed in order of arrival.') : null,
       axis,
       h('ol', { class: 'timeline', id: 'timeline' }, items.map((a) => h('li', {},
-        h('p', {}, a.published ? timeEl(a.published, false) : h('span', { class: 'status' }, 'no date'), a.published && dated.length && a.published !== dated[0].published ? h('span', { class: 'delta' }, ` (+${fmtDuration(new Date(a.published).getTime() - t0)})`) : null),
+        dated.length ? h('p', {}, a.published ? timeEl(a.published, false) : h('span', { class: 'status' }, 'no date'), a.published && dated.length && a.published !== dated[0].published ? h('span', { class: 'delta' }, ` (+${fmtDuration(new Date(a.published).getTime() - t0)})`) : null) : null,
         h('p', {}, articleLabel(a), langCode(a.lang), a.source ? ` ${a.source}` : '', ' — ', h('a', { href: `#/article/${enc(a.id)}` }, clip(a.title || '(untitled)', 120)))))));
   }
 
@@ -691,6 +696,7 @@
         announce('This story was merged into another one.');
       } else if (mine.length && current.refresh) {
         const added = mine.reduce((n, e) => n + (e.articles || []).length, 0);
+        for (const e of mine) for (const a of e.articles || []) freshArticles.add(a);
         try {
           await current.refresh();
         } catch (_) {

@@ -253,3 +253,37 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expectNotReloaded(page);
   await snap(page, 'live-story');
 });
+
+test('text from the API is shown as text, links only to http(s), under the page\'s own content policy', async ({ browser }) => {
+  // This test keeps the server's Content-Security-Policy (the others bypass it for axe-core).
+  const context = await browser.newContext({ bypassCSP: false });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  const hostile = {
+    id: 'e2e-markup',
+    lang: 'en',
+    title: '<img src=x onerror="window.__xss=1">Harbour <b>strike</b> ends',
+    url: 'javascript:window.__xss=3',
+    source: '<script>window.__xss=2</script>',
+    text: 'Dock workers in Port Elsberg ended their 12-day strike on Tuesday after the union accepted a 6 percent raise.\n\n'
+      + '<script>window.__xss=4</script><img src=x onerror="window.__xss=5"> The port handles 40,000 containers a week.',
+  };
+  const { status, body } = await server.post([hostile]);
+  expect(status).toBe(200);
+  const story = body.stored[0].story;
+  for (const route of ['#/', `#/story/${story}`, '#/article/e2e-markup', `#/search?q=${encodeURIComponent('Port Elsberg strike')}`]) {
+    await page.goto(`${server.base}/${route}`);
+    await expect(page.locator('main h1')).toBeVisible();
+    expect(await page.evaluate(() => window.__xss), route).toBeUndefined();
+    expect(await page.locator('main img, main script, main b').count(), route).toBe(0);
+    expect(await page.locator('main a[href^="javascript:"]').count(), route).toBe(0);
+  }
+  // The markup is there, as characters.
+  await page.goto(`${server.base}/#/article/e2e-markup`);
+  await expect(page.locator('main h1')).toHaveText(hostile.title);
+  await expect(page.locator('#side-by-side .text')).toContainText('<script>window.__xss=4</script>');
+  expect(problems, 'no script errors and nothing refused by the content policy').toEqual([]);
+  await context.close();
+});
