@@ -19,27 +19,44 @@ if (!SAMPLES) {
 test.describe.configure({ mode: 'serial' });
 test.skip(!SAMPLES, '../shared/samples is absent');
 
+/** The pages whose screenshots the README shows. */
+const DOCS = new Set(['list', 'story', 'compare', 'search', 'phone-list', 'phone-story', 'live-story']);
+
 /** A full-page screenshot under artifacts/, and into docs/screenshots/ when asked. */
 async function snap(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (UPDATE_DOCS) {
+  if (UPDATE_DOCS && DOCS.has(name)) {
     const docs = path.join(repoRoot, 'docs', 'screenshots');
     fs.mkdirSync(docs, { recursive: true });
     fs.copyFileSync(file, path.join(docs, `${name}.png`));
   }
 }
 
-/** axe-core's WCAG A/AA rules on the page as it is: no serious or critical violation. */
+/**
+ * axe-core's WCAG A/AA rules (contrast included) on the page as it is, in the light and the
+ * dark colour scheme: no serious or critical violation.
+ */
 async function expectAccessible(page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  for (const colorScheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme });
+    // Colours fade (the live-update highlight): measure them where they end.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((an) => an.finished)));
+    await expectAxeClean(page, colorScheme);
+  }
+}
+
+async function expectAxeClean(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  }
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
-  expect(result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), JSON.stringify(result, null, 1)).toEqual([]);
+  expect(result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `${label}: ${JSON.stringify(result, null, 1)}`).toEqual([]);
 }
 
 /** A page load that a live update must not repeat: the marker survives only without reload. */
@@ -233,6 +250,7 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expect(page.locator('#story-list > li.fresh')).toContainText('Ridgeton');
   await expect(page.locator('#announce')).toContainText('1 new story');
   await expectNotReloaded(page);
+  await expectAccessible(page);
 
   // The open story: a sixth article about the same event (made here from sample 004's text,
   // cut short, as a near-copy would be) joins it while it is on screen.
@@ -251,6 +269,7 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expect(page.locator('#relation-groups [data-kind="near_duplicate"] li[data-article="e2e-copy"]')).toBeVisible();
   await expect(page.locator('#story-live')).toHaveText('1 new article arrived in this story.');
   await expectNotReloaded(page);
+  await expectAccessible(page);
   await snap(page, 'live-story');
 });
 
