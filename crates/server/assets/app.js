@@ -118,7 +118,7 @@
   /** A <time> element: the exact time in its title and datetime, relative text when asked. */
   function timeEl(iso, relative) {
     if (!iso) return h('span', {}, 'unknown time');
-    return h('time', { datetime: iso, title: fmtDate(iso) }, relative ? fmtRelative(iso) : fmtDate(iso));
+    return h('time', { datetime: iso, title: fmtDate(iso), 'data-relative': relative ? '' : null }, relative ? fmtRelative(iso) : fmtDate(iso));
   }
 
   function fmtDuration(ms) {
@@ -722,9 +722,18 @@
       return;
     }
     const es = new EventSource('/api/events');
-    es.onopen = () => setConn('live', 'Live');
+    let lost = false;
+    es.onopen = () => {
+      setConn('live', 'Live');
+      // Events sent while the connection was down are not replayed: refresh what is shown.
+      if (lost && current.refresh) current.refresh().catch(() => {});
+      lost = false;
+    };
     // EventSource reconnects by itself; the indicator says so meanwhile.
-    es.onerror = () => setConn('down', 'Reconnecting…');
+    es.onerror = () => {
+      lost = true;
+      setConn('down', 'Reconnecting…');
+    };
     for (const name of ['created', 'extended', 'merged']) {
       es.addEventListener(name, (m) => {
         try {
@@ -758,6 +767,10 @@
       e.preventDefault();
       main().focus();
     });
+    // "updated 2 minutes ago" stays true while the page is open.
+    setInterval(() => {
+      for (const t of document.querySelectorAll('time[data-relative]')) t.textContent = fmtRelative(t.getAttribute('datetime'));
+    }, 30_000);
     window.addEventListener('hashchange', () => {
       navigated = true;
       render();

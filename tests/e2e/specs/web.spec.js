@@ -20,7 +20,7 @@ test.describe.configure({ mode: 'serial' });
 test.skip(!SAMPLES, '../shared/samples is absent');
 
 /** The pages whose screenshots the README shows. */
-const DOCS = new Set(['list', 'story', 'compare', 'search', 'phone-list', 'phone-story', 'live-story']);
+const DOCS = new Set(['live-list', 'story', 'compare', 'search', 'phone-list', 'phone-story', 'live-story']);
 
 /** A full-page screenshot under artifacts/, and into docs/screenshots/ when asked. */
 async function snap(page, name) {
@@ -251,6 +251,7 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expect(page.locator('#announce')).toContainText('1 new story');
   await expectNotReloaded(page);
   await expectAccessible(page);
+  await snap(page, 'live-list');
 
   // The open story: a sixth article about the same event (made here from sample 004's text,
   // cut short, as a near-copy would be) joins it while it is on screen.
