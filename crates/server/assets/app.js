@@ -406,6 +406,11 @@
   // ---------------------------------------------------------------------------------------
   // One story
 
+  /** The source, when the article's label does not already name it. */
+  function sourceText(a) {
+    return a.source && !String(a.label || '').includes(a.source) ? ` ${a.source}` : '';
+  }
+
   function labelText(byId, id) {
     const a = byId.get(id);
     return (a && a.label) || id;
@@ -445,7 +450,7 @@
     const kindsShown = groups.map((g) => h('section', { class: `group kind-${g.kind}`, 'data-kind': g.kind, 'aria-label': kindInfo(g.kind).title },
       h('h3', {}, kindInfo(g.kind).title),
       h('p', {}, kindInfo(g.kind).about),
-      h('ul', {}, g.articles.map((id) => byId.get(id) || { id, label: id }).map((a) => h('li', { 'data-article': a.id }, articleLabel(a), langCode(a.lang), a.source ? ` ${a.source}` : '', a.title ? ` — ${clip(a.title, 90)}` : ''))),
+      h('ul', {}, g.articles.map((id) => byId.get(id) || { id, label: id }).map((a) => h('li', { 'data-article': a.id }, articleLabel(a), langCode(a.lang), sourceText(a), a.title ? ` — ${clip(a.title, 90)}` : ''))),
       g.articles.length >= 2 ? h('p', {}, h('a', { href: `#/compare/${enc(g.articles[0])}/${enc(g.articles[1])}` }, 'Compare ', labelText(byId, g.articles[0]), ' and ', labelText(byId, g.articles[1]), ' side by side')) : null));
     const evidence = (ev) => {
       if (!ev) return '';
@@ -486,7 +491,7 @@
     const span = Math.max(t1 - t0, 1);
     const axis = dated.length > 1
       ? [h('div', { class: 'axis', 'aria-hidden': 'true' },
-        dated.map((a) => h('div', { class: 'tick', style: { left: `${(((new Date(a.published).getTime() - t0) / span) * 100).toFixed(2)}%` }, title: `${a.label} ${fmtDate(a.published)}` }, h('span', {}, a.label || '')))),
+        dated.map((a) => h('div', { class: 'tick', style: { left: `${(((new Date(a.published).getTime() - t0) / span) * 100).toFixed(2)}%` }, title: `${a.label} ${fmtDate(a.published)}` }))),
       h('div', { class: 'axis-ends', 'aria-hidden': 'true' }, h('span', {}, fmtDate(dated[0].published)), h('span', {}, fmtDate(dated[dated.length - 1].published)))]
       : null;
     return h('section', { 'aria-labelledby': 'sec-timeline' },
@@ -495,7 +500,7 @@
       axis,
       h('ol', { class: 'timeline', id: 'timeline' }, items.map((a) => h('li', {},
         dated.length ? h('p', {}, a.published ? timeEl(a.published, false) : h('span', { class: 'status' }, 'no date'), a.published && dated.length && a.published !== dated[0].published ? h('span', { class: 'delta' }, ` (+${fmtDuration(new Date(a.published).getTime() - t0)})`) : null) : null,
-        h('p', {}, articleLabel(a), langCode(a.lang), a.source ? ` ${a.source}` : '', ' — ', h('a', { href: `#/article/${enc(a.id)}` }, clip(a.title || '(untitled)', 120)))))));
+        h('p', {}, articleLabel(a), langCode(a.lang), sourceText(a), ' — ', h('a', { href: `#/article/${enc(a.id)}` }, clip(a.title || '(untitled)', 120)))))));
   }
 
   /** Options of an article picker. */

@@ -1,6 +1,6 @@
 // The web page in a real browser, against the real binary on a fresh store: the five sample
 // articles go in through the API, and the page must show, search, compare and follow them.
-// The steps run in order on one server (each builds on the articles the earlier ones posted).
+// The steps run in order on one server, each adding articles to what the samples made.
 'use strict';
 const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
@@ -16,11 +16,11 @@ if (!SAMPLES) {
   console.log('skipping the browser tests: ../shared/samples is absent (or set STORYWEAVE_SAMPLES)');
 }
 
-test.describe.configure({ mode: 'serial' });
+// In file order, in one worker; after a failure the next steps go on with a fresh server.
 test.skip(!SAMPLES, '../shared/samples is absent');
 
 /** The pages whose screenshots the README shows. */
-const DOCS = new Set(['live-list', 'story', 'compare', 'search', 'phone-list', 'phone-story', 'live-story']);
+const DOCS = new Set(['live-list', 'story', 'compare', 'search', 'phone-list', 'phone-story', 'live-story', 'timeline']);
 
 /** A full-page screenshot under artifacts/, and into docs/screenshots/ when asked. */
 async function snap(page, name) {
@@ -69,9 +69,13 @@ async function expectNotReloaded(page) {
 
 let server;
 let storyId;
+let posted;
 
+// The samples go in before any step, so that one step can be run alone (-g NAME).
 test.beforeAll(async () => {
   server = await startServer();
+  posted = await server.post(sampleArticles(SAMPLES));
+  storyId = posted.body && posted.body.stored && posted.body.stored[0] ? posted.body.stored[0].story : null;
 });
 
 test.afterAll(async () => {
@@ -79,10 +83,10 @@ test.afterAll(async () => {
 });
 
 test('the five samples posted through the API make one story of five articles in four languages', async ({ page }) => {
-  const { status, body } = await server.post(sampleArticles(SAMPLES));
+  const { status, body } = posted;
   expect(status, JSON.stringify(body)).toBe(200);
   expect(body.stored.map((s) => s.id)).toEqual(['000', '001', '002', '003', '004']);
-  storyId = body.stored[0].story;
+  expect(body.stored.every((s) => s.story === storyId), 'one story').toBe(true);
 
   await page.goto(`${server.base}/`);
   await expect(page.locator('#conn')).toHaveAttribute('data-state', 'live');
@@ -272,6 +276,53 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expectNotReloaded(page);
   await expectAccessible(page);
   await snap(page, 'live-story');
+});
+
+test('the timeline shows who published when, with sources and links to the originals', async ({ page }) => {
+  // Two more reports of the bridge story posted above, with sources and times.
+  const reports = [
+    {
+      id: 'e2e-bridge-gazette',
+      lang: 'en',
+      source: 'ridgeton-gazette.example',
+      url: 'https://ridgeton-gazette.example/2026/bridge-opens',
+      published: '2026-11-30T08:00:00Z',
+      title: 'Ridgeton bridge opens after 29 months',
+      text: 'Ridgeton opened its new river bridge on Monday after 29 months of construction. '
+        + 'Mayor Alma Ferreira cut the ribbon in front of about 2,000 residents. '
+        + 'The 410-metre crossing replaces the ferry that had served the town since 1958.',
+    },
+    {
+      id: 'e2e-bridge-river',
+      lang: 'en',
+      source: 'river-news.example',
+      url: 'https://river-news.example/ridgeton-bridge',
+      published: '2026-11-30T10:30:00Z',
+      title: 'New Ridgeton river bridge replaces 1958 ferry',
+      text: 'The new river bridge in Ridgeton opened on Monday, 29 months after work began. '
+        + 'Mayor Alma Ferreira cut the ribbon before some 2,000 residents, and the 410-metre crossing '
+        + 'now replaces the ferry the town had used since 1958.',
+    },
+  ];
+  const { status, body } = await server.post(reports);
+  expect(status, JSON.stringify(body)).toBe(200);
+  const story = body.stored[0].story;
+  expect(body.stored[1].story, 'both reports are one story').toBe(story);
+  await page.goto(`${server.base}/#/story/${story}`);
+  const entries = page.locator('#timeline > li');
+  await expect(entries.nth(1)).toBeVisible();
+  const texts = await entries.allTextContents();
+  const gazette = texts.findIndex((t) => t.includes('ridgeton-gazette.example'));
+  const river = texts.findIndex((t) => t.includes('river-news.example'));
+  expect(gazette, texts.join('\n')).toBeGreaterThanOrEqual(0);
+  expect(river, 'the later report comes later').toBeGreaterThan(gazette);
+  expect(texts[river]).toContain('+2 h 30 min');
+  await expect(page.locator('.axis .tick')).toHaveCount(2);
+  await expect(page.locator('li[data-article="e2e-bridge-gazette"] a[href="https://ridgeton-gazette.example/2026/bridge-opens"]')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'timeline');
+  await page.setViewportSize({ width: 375, height: 812 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });
 
 test('text from the API is shown as text, links only to http(s), under the page\'s own content policy', async ({ browser }) => {
