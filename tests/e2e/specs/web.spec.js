@@ -136,7 +136,15 @@ test('the story page groups articles by language and shows the 000–001 transla
   await expect(translation.locator('li[data-article="001"]')).toBeVisible();
   // The timeline lists all five, earliest first.
   await expect(page.locator('#timeline > li')).toHaveCount(5);
+  // Every pair with its evidence, behind a disclosure that opens from the keyboard.
+  const pairs = page.locator('tr[data-pair]');
+  await expect(pairs.first()).toBeHidden();
+  await page.getByText(/All pairs with their evidence/).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('tr[data-pair="000/001"]')).toContainText('translation');
+  expect(await pairs.count()).toBeGreaterThanOrEqual(4);
   await expectAccessible(page);
+  await page.getByText(/All pairs with their evidence/).click();
   await snap(page, 'story');
 });
 
