@@ -346,8 +346,8 @@
         ? (active ? 'No story matches these filters.' : 'No stories yet. Articles posted to /api/articles appear here as they arrive.')
         : `${plural(data.stories.length, 'story', 'stories')}${data.next ? ' shown' : ''}${active ? ' matching the filters' : ''}.`);
     let next = data.next;
-    const more = h('div', { class: 'more' });
-    const moreButton = h('button', { type: 'button', onclick: async () => {
+    const more = h('div', { class: 'more', id: 'list-more' });
+    const moreButton = h('button', { type: 'button', 'data-key': 'load-more', onclick: async () => {
       moreButton.disabled = true;
       try {
         const page = await api('/api/stories', Object.assign({ limit: PAGE, cursor: next }, query));
@@ -365,9 +365,17 @@
       }
     } }, 'Load more stories');
     if (next) more.append(moreButton);
-    const focusKey = opts.keep ? focusedKey() : null;
-    show([h('h1', {}, 'Stories'), filterForm(params), count, list, more], { focus: !opts.keep });
-    if (focusKey) restoreFocus(focusKey);
+    const old = opts.keep && ['list-status', 'story-list', 'list-more'].map((id) => document.getElementById(id));
+    if (old && old.every(Boolean)) {
+      // A live refresh replaces the stories only: the filter form keeps what is being typed.
+      const focusKey = focusedKey();
+      old[0].replaceWith(count);
+      old[1].replaceWith(list);
+      old[2].replaceWith(more);
+      if (focusKey) restoreFocus(focusKey);
+    } else {
+      show([h('h1', {}, 'Stories'), filterForm(params), count, list, more]);
+    }
     current.refresh = () => listView(params, stale, { keep: Math.max(PAGE, list.children.length) });
   }
 

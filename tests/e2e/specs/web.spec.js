@@ -109,6 +109,8 @@ test('filters narrow the list and say when nothing matches', async ({ page }) =>
   await page.getByLabel('Language code').fill('sr');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(/#\/\?lang=sr$/);
+  // The filtered list has replaced the whole list (and its form) before the next step.
+  await expect(page.locator('#list-status')).toHaveText('1 story matching the filters.');
   await expect(page.locator('#story-list > li')).toHaveCount(1);
   await page.getByLabel('Language code').fill('ja');
   await page.getByLabel('Min. articles').fill('2');
@@ -116,6 +118,7 @@ test('filters narrow the list and say when nothing matches', async ({ page }) =>
   await expect(page.locator('#list-status')).toHaveText('No story matches these filters.');
   await expect(page.locator('#story-list > li')).toHaveCount(0);
   await page.getByRole('link', { name: 'Clear' }).click();
+  await expect(page.locator('#list-status')).toHaveText('1 story.');
   await expect(page.locator('#story-list > li')).toHaveCount(1);
 });
 
@@ -177,6 +180,7 @@ test('search finds the story across languages and scripts, and says when nothing
     await box.fill(q);
     await box.press('Enter');
     await expect(page).toHaveURL(new RegExp(`#/search\\?q=${encodeURIComponent(q).replace(/[.*+?^${}()|[\]\\%]/g, '\\$&')}$`));
+    await expect(page.locator('main h1')).toContainText(q);
     const hits = page.locator('#search-hits > li');
     await expect(hits.first()).toBeVisible();
     await expect(hits.first().locator('a.story-link')).toHaveAttribute('href', `#/story/${storyId}`);
@@ -247,6 +251,9 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expect(page.locator('#conn')).toHaveAttribute('data-state', 'live');
   await expect(page.locator('#story-list > li')).toHaveCount(1);
   await markPage(page);
+  // Someone is typing a filter when the update comes: it must not be wiped.
+  const nameFilter = page.getByLabel('Name', { exact: true });
+  await nameFilter.fill('Ridge');
   const unrelated = {
     id: 'e2e-bridge',
     lang: 'en',
@@ -262,6 +269,9 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await expect(page.locator('#story-list > li.fresh')).toContainText('Ridgeton');
   await expect(page.locator('#announce')).toContainText('1 new story');
   await expectNotReloaded(page);
+  await expect(nameFilter).toHaveValue('Ridge');
+  await expect(nameFilter).toBeFocused();
+  await nameFilter.fill('');
   await expectAccessible(page);
   await snap(page, 'live-list');
 
