@@ -472,7 +472,7 @@
       return parts.join('; ');
     };
     const table = rels.length
-      ? h('details', {},
+      ? h('details', { id: 'pairs' },
         h('summary', {}, `All pairs with their evidence (${rels.length})`),
         h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Pairs of articles', tabindex: '0' },
           h('table', {},
@@ -555,6 +555,7 @@
     for (const l of story.languages || []) knownLangs.add(l);
     setTitle(story.headline || `Story ${story.id}`);
     const focusKey = opts.live ? focusedKey() : null;
+    const controls = opts.live ? saveControls() : null;
     const scroll = window.scrollY;
     show([
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All stories')),
@@ -571,6 +572,7 @@
       STORY_SECTIONS.map((section) => section(view, byId)),
     ], { focus: !opts.live });
     if (opts.live) {
+      restoreControls(controls);
       window.scrollTo(0, scroll);
       if (focusKey) restoreFocus(focusKey);
     }
@@ -649,6 +651,25 @@
   function focusedKey() {
     const el = document.activeElement;
     return el && el.getAttribute ? el.getAttribute('data-key') || (el.id ? `#${el.id}` : null) : null;
+  }
+
+  /** What the reader set on the page (picked articles, opened disclosures), by element id. */
+  function saveControls() {
+    const saved = new Map();
+    for (const el of main().querySelectorAll('details[id], select[id], input[id]')) {
+      saved.set(el.id, el.tagName === 'DETAILS' ? { open: el.open } : { value: el.value });
+    }
+    return saved;
+  }
+
+  function restoreControls(saved) {
+    for (const [id, st] of saved) {
+      const el = document.getElementById(id);
+      if (!el) continue;
+      if ('open' in st) el.open = st.open;
+      // A picked article that is still in the story stays picked.
+      else if (el.tagName !== 'SELECT' || [...el.options].some((o) => o.value === st.value)) el.value = st.value;
+    }
   }
 
   function restoreFocus(key) {

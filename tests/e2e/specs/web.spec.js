@@ -280,6 +280,9 @@ test('articles posted while the page is open appear without a reload', async ({ 
   await page.goto(`${server.base}/#/story/${storyId}`);
   await expect(page.locator('#story-meta .count')).toHaveText('5 articles');
   await markPage(page);
+  // What the reader set on the page survives the refresh.
+  await page.getByText(/All pairs with their evidence/).click();
+  await page.getByLabel('Left article').selectOption('003');
   const base = sampleArticles(SAMPLES).find((a) => a.id === '004').text;
   const lines = base.split('\n');
   const copy = { id: 'e2e-copy', text: lines.slice(0, Math.ceil(lines.length * 0.8)).join('\n') };
@@ -291,6 +294,8 @@ test('articles posted while the page is open appear without a reload', async ({ 
   // ...and is drawn with the article it copies.
   await expect(page.locator('#relation-groups [data-kind="near_duplicate"] li[data-article="e2e-copy"]')).toBeVisible();
   await expect(page.locator('#story-live')).toHaveText('1 new article arrived in this story.');
+  await expect(page.locator('details#pairs')).toHaveJSProperty('open', true);
+  await expect(page.getByLabel('Left article')).toHaveValue('003');
   await expectNotReloaded(page);
   await expectAccessible(page);
   await snap(page, 'live-story');
