@@ -279,6 +279,7 @@
     { name: 'source', label: 'Source', type: 'text', attrs: { maxlength: 200, placeholder: 'e.g. example.com' } },
     { name: 'min_articles', label: 'Min. articles', type: 'number', attrs: { min: 1, max: 100000, step: 1 } },
   ];
+  /** Stories per page, unless the address says `limit=N` (as the API's parameter does). */
   const PAGE = 50;
   /** Languages seen so far, offered as suggestions in the language filter. */
   const knownLangs = new Set();
@@ -335,7 +336,8 @@
     const query = { sort: params.get('sort') || undefined };
     for (const f of FILTERS) query[f.name] = params.get(f.name) || undefined;
     // A live refresh reloads as many stories as are on screen, so "load more" is not undone.
-    const shown = opts.keep || PAGE;
+    const pageSize = Math.min(Math.max(parseInt(params.get('limit'), 10) || PAGE, 1), 500);
+    const shown = opts.keep || pageSize;
     const data = await api('/api/stories', Object.assign({ limit: Math.min(shown, 500) }, query));
     if (stale()) return;
     const active = FILTERS.some((f) => params.get(f.name));
@@ -350,9 +352,9 @@
     const moreButton = h('button', { type: 'button', 'data-key': 'load-more', onclick: async () => {
       moreButton.disabled = true;
       try {
-        const page = await api('/api/stories', Object.assign({ limit: PAGE, cursor: next }, query));
+        const page = await api('/api/stories', Object.assign({ limit: pageSize, cursor: next }, query));
         const first = page.stories.length ? storyCard(page.stories[0]) : null;
-        add(list, first, page.stories.slice(1).map((s) => storyCard(s)));
+        add(list, [first, page.stories.slice(1).map((s) => storyCard(s))]);
         next = page.next;
         count.textContent = `${plural(list.children.length, 'story', 'stories')}${next ? ' shown' : ''}.`;
         announce(`${plural(page.stories.length, 'more story', 'more stories')} loaded.`);
@@ -376,7 +378,7 @@
     } else {
       show([h('h1', {}, 'Stories'), filterForm(params), count, list, more]);
     }
-    current.refresh = () => listView(params, stale, { keep: Math.max(PAGE, list.children.length) });
+    current.refresh = () => listView(params, stale, { keep: Math.max(pageSize, list.children.length) });
   }
 
   // ---------------------------------------------------------------------------------------

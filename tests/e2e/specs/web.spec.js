@@ -381,3 +381,23 @@ test('text from the API is shown as text, links only to http(s), under the page\
   expect(problems, 'no script errors and nothing refused by the content policy').toEqual([]);
   await context.close();
 });
+
+test('a page at a time: "Load more stories" follows the cursor and moves focus to what it added', async ({ page }) => {
+  // Three stories exist by now (the samples, the bridge, the markup test); make sure of two.
+  const { body } = await server.post([{ id: 'e2e-paging', lang: 'en', title: 'Glassworks in Vellmar closes after 140 years', text: 'The Vellmar glassworks, founded in 1884, closed on Friday; its last 85 workers will be offered jobs at a plant in Kassel.' }]);
+  expect(body.stored.length + body.duplicates.length).toBe(1);
+  const total = (await (await fetch(`${server.base}/api/stories?limit=500`)).json()).stories.length;
+  expect(total).toBeGreaterThanOrEqual(2);
+  await page.goto(`${server.base}/#/?limit=1`);
+  const cards = page.locator('#story-list > li');
+  await expect(cards).toHaveCount(1);
+  const more = page.getByRole('button', { name: 'Load more stories' });
+  for (let shown = 1; shown < total; shown++) {
+    await more.click();
+    await expect(cards).toHaveCount(shown + 1);
+    await expect(cards.nth(shown).locator('a.story-link')).toBeFocused();
+  }
+  await expect(more).toHaveCount(0);
+  const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-story')));
+  expect(new Set(ids).size, 'no story twice').toBe(total);
+});
