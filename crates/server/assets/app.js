@@ -243,6 +243,7 @@
     freshArticles.clear();
     const searchInput = document.getElementById('search-q');
     if (searchInput && parts[0] !== 'search') searchInput.value = '';
+    main().setAttribute('aria-busy', 'true');
     try {
       if (parts.length === 0) {
         current.view = 'list';
@@ -265,6 +266,8 @@
       }
     } catch (err) {
       if (!stale()) showError(err, 'Something went wrong');
+    } finally {
+      if (!stale()) main().removeAttribute('aria-busy');
     }
   }
 

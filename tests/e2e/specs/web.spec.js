@@ -401,3 +401,13 @@ test('a page at a time: "Load more stories" follows the cursor and moves focus t
   const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-story')));
   expect(new Set(ids).size, 'no story twice').toBe(total);
 });
+
+test('an unknown story or address says so, with a way back', async ({ page }) => {
+  await page.goto(`${server.base}/#/story/999999`);
+  await expect(page.locator('main [role="alert"]')).toContainText(/story/i);
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy', 'true');
+  await page.goto(`${server.base}/#/nowhere`);
+  await expect(page.locator('main h1')).toHaveText('Not found');
+  await page.getByRole('link', { name: 'Back to all stories' }).click();
+  await expect(page.locator('main h1')).toHaveText('Stories');
+});
