@@ -459,7 +459,7 @@
   function relationsSection(view, byId) {
     const groups = view.groups || [];
     const rels = view.relations || [];
-    const pairLink = (a, b) => h('a', { href: `#/compare/${enc(a)}/${enc(b)}` }, 'compare');
+    const pairLink = (r) => h('a', { href: `#/compare/${enc(r.a)}/${enc(r.b)}`, 'aria-label': `Compare ${r.a_label || r.a} and ${r.b_label || r.b}` }, 'compare');
     const kindsShown = groups.map((g) => h('section', { class: `group kind-${g.kind}`, 'data-kind': g.kind, 'aria-label': kindInfo(g.kind).title },
       h('h3', {}, kindInfo(g.kind).title),
       h('p', {}, kindInfo(g.kind).about),
@@ -487,7 +487,7 @@
               h('td', {}, h('span', { class: `kind kind-${r.kind}` }, kindInfo(r.kind).one)),
               h('td', {}, `${Math.round(Number(r.similarity || 0) * 100)}%`),
               h('td', {}, evidence(r.evidence)),
-              h('td', {}, pairLink(r.a, r.b))))))))
+              h('td', {}, pairLink(r))))))))
       : null;
     return h('section', { 'aria-labelledby': 'sec-relations' },
       h('h2', { id: 'sec-relations' }, 'How the articles relate'),
