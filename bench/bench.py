@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 import baselines
+import extraction_halves
 import encode_speed
 import metrics
 import plain_e5
@@ -1017,6 +1018,12 @@ def section_extraction(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, 
         cases, root, lambda h: trafilatura.extract(h, include_comments=False))
     res["trafilatura"] = {**score_pages(cases, texts), "wall_s": wall, "cpu_s": cpu,
                           "pages_per_s": n / wall, "version": trafilatura.__version__}
+    # The fixed halves (extraction_halves.tsv): rules fitted on one half are scored on the other.
+    halves = extraction_halves.read_halves(BENCH / "extraction_halves.tsv")
+    res["halves"] = {"trafilatura": extraction_halves.score_by_half(cases, texts, halves)}
+    if "storyweave" in res:
+        res["halves"]["storyweave"] = extraction_halves.score_by_half(cases, full, halves)
+        res["halves"]["storyweave_body_only"] = extraction_halves.score_by_half(cases, body, halves)
     texts, wall, cpu = timed_loop(cases, root, baselines.visible_text)
     res["visible_text"] = {**score_pages(cases, texts), "wall_s": wall, "cpu_s": cpu,
                            "pages_per_s": n / wall}
@@ -1048,6 +1055,21 @@ def section_extraction(args: argparse.Namespace, sw: Storyweave) -> tuple[dict, 
         "`extract(html, include_comments=False)`, otherwise the defaults that its own "
         "evaluation uses. CPU seconds are in extraction.json.",
     ]
+    hv = res["halves"]
+    md += ["", "#### By halves of the dev pages", ""]
+    hrows = []
+    for name, key in (("storyweave clean (title + text)", "storyweave"),
+                      ("storyweave clean (text only)", "storyweave_body_only"),
+                      (f"trafilatura {tr['version']}", "trafilatura")):
+        r = hv.get(key)
+        if r is None:
+            hrows.append([name, "—", "—", "—"])
+            continue
+        hrows.append([name] + [fmt(dig(r, g, "f1")) for g in ("A", "B", "all")])
+    md += table(["Extractor", "F1 half A", "F1 half B", "F1 all"], hrows)
+    md += ["", "Halves: `bench/extraction_halves.tsv` (the 472 pages in SHA-1 order of their file "
+           "name, first 236 = A). Pooled precision/recall/F1 within each half, as above; per-half "
+           "precision and recall are in extraction.json (`halves`)."]
     skipped = dig(res, "storyweave", "pages_without_output")
     if skipped:
         md += ["", f"storyweave gave no output for {skipped} of {n} pages (reported as skipped, "

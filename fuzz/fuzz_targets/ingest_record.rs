@@ -4,17 +4,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use storyweave_engine::{Config, Engine};
+use storyweave_engine::{Config, Engine, Pipeline};
 use storyweave_ingest::parse_record_str;
 use storyweave_model::Origin;
-use storyweave_store::Store;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = std::str::from_utf8(data) else { return };
     let Ok(raw) = parse_record_str(json, Origin::default()) else { return };
-    let engine = Engine::new(Config::default());
-    let mut store = Store::open_in_memory().expect("an in-memory store opens");
-    if let Err(e) = engine.ingest_raw(&mut store, vec![raw], &mut ()) {
+    let engine = Engine::in_memory(Pipeline::new(Config::default())).expect("an in-memory store opens");
+    if let Err(e) = engine.ingest_raw(vec![raw], &mut ()) {
         panic!("one record failed the whole ingest: {e}");
     }
 });

@@ -358,6 +358,14 @@ impl OnlineClusterer {
         self.ids.iter().position(|x| x == id)
     }
 
+    /// Up to `k` held articles nearest to `vector` (cosine), best first, by position.
+    pub fn nearest(&self, vector: &[f32], k: usize) -> Vec<(usize, f32)> {
+        match &self.vectors {
+            Some(index) => index.search(vector, k).into_iter().map(|(i, s)| (i as usize, s)).collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// The ids of the held articles, by position.
     pub fn ids(&self) -> &[ArticleId] {
         &self.ids

@@ -91,16 +91,17 @@ impl Pipeline {
             Some(id) => ArticleId(id),
             None => ArticleId::from_content(&title, &text),
         };
+        // What the record gives (a feed's or a JSON line's fields) wins over what the page says.
         let published = raw.published.or_else(|| ex.published.as_deref().and_then(page_published));
         Ok(CleanArticle {
             id,
-            url: non_empty(raw.url),
+            url: non_empty(raw.url).or_else(|| non_empty(ex.url)),
             title,
             text,
             lang,
             published,
             byline: non_empty(ex.byline),
-            source: non_empty(raw.source),
+            source: non_empty(raw.source).or_else(|| non_empty(ex.source)),
             origin: raw.origin,
         })
     }
@@ -141,6 +142,46 @@ mod tests {
         r.title = None;
         let err = e.clean(r).unwrap_err();
         assert!(err.to_string().starts_with("x.txt"), "{err}");
+    }
+
+    #[test]
+    fn page_metadata_fills_what_the_record_does_not_give() {
+        let e = Pipeline::new(Config::default());
+        let html = r#"<html><head><link rel="canonical" href="https://news.example/a/bridge"><meta property="og:site_name" content="Example News">
+            <meta property="article:published_time" content="2023-09-14T08:30:00+02:00"><meta name="author" content="Erika Muster"></head>
+            <body><article><h1>Bridge opens</h1><p>The new bridge in Ridgeton opened on Monday after three years of building, the city said.</p></article></body></html>"#;
+        let mut r = raw(RawBody::Html(html.into()));
+        r.title = None;
+        let a = e.clean(r.clone()).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://news.example/a/bridge"));
+        assert_eq!(a.source.as_deref(), Some("Example News"));
+        assert_eq!(a.byline.as_deref(), Some("Erika Muster"));
+        assert_eq!(a.published.map(|t| t.to_rfc3339()).as_deref(), Some("2023-09-14T06:30:00+00:00"));
+        // A feed's or JSON record's own fields are kept as given.
+        r.url = Some("https://feed.example/item/7".into());
+        r.source = Some("Feed Name".into());
+        r.published = parse_published("2023-09-15");
+        let b = e.clean(r).unwrap();
+        assert_eq!(b.url.as_deref(), Some("https://feed.example/item/7"));
+        assert_eq!(b.source.as_deref(), Some("Feed Name"));
+        assert_eq!(b.published, parse_published("2023-09-15"));
+    }
+
+    /// Issue 11, point 3: the language is that of the article's text, not of a blob the page
+    /// leaked into it (nor the page's declared one when the text says otherwise).
+    #[test]
+    fn language_hint_is_that_of_the_text_not_of_a_blob() {
+        let e = Pipeline::new(Config::default());
+        let state = r#"{"page":{"headline":"The new bridge opened","summary":"The city said the bridge opened on Thursday after three years of work and the mayor spoke of a good day for everyone who lives here","related":[{"title":"Council approves the budget for next year"},{"title":"Traffic jams expected near the station"}]}}"#.repeat(4);
+        let html = format!(
+            r#"<html lang="en"><body><article><h1>Brücke eröffnet</h1><p>Die neue Brücke über den Fluss wurde am Donnerstag nach drei Jahren Bauzeit für den Verkehr freigegeben, teilte die Stadt mit.</p><div>{state}</div><p>Der Bau kostete rund vierzig Millionen Euro, etwa ein Viertel mehr als ursprünglich veranschlagt, wie der Bürgermeister erklärte.</p></article></body></html>"#
+        );
+        let mut r = raw(RawBody::Html(html));
+        r.lang = None;
+        r.title = None;
+        let a = e.clean(r).unwrap();
+        assert_eq!(a.lang.as_str(), "de", "{}", a.text);
+        assert!(!a.text.contains("headline"), "{}", a.text);
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Config {
     pub relate: RelateConfig,
     /// The neural encoder (`[model]`); without `path`, storyweave runs model-free.
     pub model: ModelOptions,
+    /// Search ranking.
+    pub search: crate::search::SearchConfig,
 }
 
 impl Config {

@@ -52,6 +52,9 @@ struct Writer<S> {
     /// `None` until first needed, and again after a failed write (the state may then hold
     /// assignments the store does not, so it is rebuilt from the store).
     state: Option<StoryState>,
+    /// Stored articles without a story found when the state was loaded: the next write
+    /// assigns them (a store written by an older storyweave, or edited by hand).
+    pending: Vec<(storyweave_model::ArticleId, storyweave_encode::ArticleFeatures)>,
 }
 
 /// How the story state was last loaded (for `health` and the benchmarks).
@@ -153,7 +156,7 @@ impl<S: Store> Engine<S> {
     pub fn with_store_at(store: S, db: Option<PathBuf>, pipeline: Pipeline) -> Self {
         Engine {
             pipeline: Arc::new(pipeline),
-            writer: Mutex::new(Writer { store, state: None }),
+            writer: Mutex::new(Writer { store, state: None, pending: Vec::new() }),
             readers: db.clone().map(|path| ReaderPool { path, idle: Mutex::new(Vec::new()) }),
             index_dir: db.as_deref().map(crate::state::index_dir),
             listeners: Mutex::new(Vec::new()),
@@ -227,9 +230,9 @@ impl<S: Store> Engine<S> {
     /// Makes sure the state is loaded: from the index files when they match the store, else
     /// rebuilt from it (and the index files written). `incoming` helps fit the centering of a
     /// first ingest. Returns stored articles that still need a story.
-    fn ensure_state(&self, w: &mut Writer<S>, incoming: &[storyweave_encode::ArticleFeatures]) -> Result<Vec<(storyweave_model::ArticleId, storyweave_encode::ArticleFeatures)>> {
+    fn ensure_state(&self, w: &mut Writer<S>, incoming: &[storyweave_encode::ArticleFeatures]) -> Result<()> {
         if w.state.is_some() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let start = std::time::Instant::now();
         self.pipeline.migrate_search_keys(&mut w.store)?;
@@ -267,13 +270,14 @@ impl<S: Store> Engine<S> {
         };
         let articles = state.clusterer.len();
         w.state = Some(state);
+        w.pending.extend(unassigned);
         if how != "index files" {
             self.save_locked(w);
         }
         if let Ok(mut info) = self.load_info.lock() {
             *info = LoadInfo { how: how.into(), reason, seconds: start.elapsed().as_secs_f64(), articles };
         }
-        Ok(unassigned)
+        Ok(())
     }
 
     /// Writes the index files beside the store (nothing for in-memory stores). A failure is
@@ -292,6 +296,31 @@ impl<S: Store> Engine<S> {
                 eprintln!("storyweave: warning: could not write the index files {}: {e}", dir.display());
             }
         }
+    }
+
+    /// Stored articles nearest to a raw query vector in the story state's vector index (the
+    /// vectors there are centred per language when the store is large enough; the query is
+    /// centred the same way, for its language).
+    pub(crate) fn nearest(&self, query: &[f32], lang: &storyweave_model::Lang, k: usize) -> Result<Vec<(storyweave_model::ArticleId, f32)>> {
+        let mut w = self.lock_writer()?;
+        self.ensure_state(&mut w, &[])?;
+        let Some(state) = w.state.as_ref() else { return Ok(Vec::new()) };
+        let mut q = query.to_vec();
+        use crate::search::*;
+        let (floor, full) = match &state.centering {
+            Some(c) => {
+                c.apply(lang.as_str(), &mut q);
+                (MIN_CENTERED_COSINE, FULL_CENTERED_COSINE)
+            }
+            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE),
+        };
+        Ok(state
+            .clusterer
+            .nearest(&q, k)
+            .into_iter()
+            .take_while(|&(_, s)| s >= floor)
+            .map(|(i, s)| (state.clusterer.ids()[i].clone(), relevance(s, floor, full)))
+            .collect())
     }
 
     /// Articles added since the index files were written.
@@ -378,8 +407,9 @@ impl<S: Store> Engine<S> {
     /// Assigns and writes one prepared batch under the write lock.
     fn commit(&self, batch: crate::ingest::Prepared, report: &mut IngestReport, sink: &mut dyn StorySink) -> Result<Vec<StoryEvent>> {
         let mut w = self.lock_writer()?;
-        let pending = self.ensure_state(&mut w, &batch.features)?;
-        let Writer { store, state } = &mut *w;
+        self.ensure_state(&mut w, &batch.features)?;
+        let pending = std::mem::take(&mut w.pending);
+        let Writer { store, state, .. } = &mut *w;
         let result = {
             let Some(st) = state.as_mut() else {
                 return Err(EngineError::Conflict("the story state could not be loaded".into()));
@@ -416,7 +446,8 @@ impl<S: Store> Engine<S> {
     pub fn recluster(&self, sink: &mut dyn StorySink) -> Result<IngestReport> {
         let mut w = self.lock_writer()?;
         self.pipeline.migrate_search_keys(&mut w.store)?;
-        let Writer { store, state } = &mut *w;
+        let Writer { store, state, pending } = &mut *w;
+        pending.clear();
         let (fresh, report) = crate::ingest::recluster(&self.pipeline, store, sink)?;
         *state = Some(fresh);
         self.save_locked(&mut w);

@@ -273,8 +273,9 @@ pub(crate) fn assign_and_write<S: Store>(
     sink: &mut dyn StorySink,
 ) -> Result<Vec<StoryEvent>> {
     let model = p.encoder().map(|e| e.id().to_string());
-    // Store first, each article on its own (a savepoint): a record the store refuses is
-    // skipped alone, before it could be assigned.
+    // Store first: a record the store refuses is skipped alone, before it could be assigned.
+    // No savepoint per article (each would flush the full-text index): the checks in
+    // `prepare` rule out what the store refuses, and a single failed INSERT changes nothing.
     let mut fresh: Vec<(usize, ArticleFeatures)> = Vec::new();
     for (i, (a, f)) in batch.articles.iter().zip(&batch.features).enumerate() {
         if state.position.contains_key(&a.id) {
@@ -283,32 +284,27 @@ pub(crate) fn assign_and_write<S: Store>(
             sink.on_duplicate(a);
             continue;
         }
-        let stored = s.write(|s| -> storyweave_store::Result<bool> {
-            if !s.insert_article(a)? {
-                return Ok(false);
-            }
-            s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
-            s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
-            if let (Some(m), Some(v)) = (&model, &f.vector) {
-                s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
-            }
-            Ok(true)
-        });
-        match stored {
-            Ok(true) => {
-                let mut f = f.clone();
-                crate::vectors::center(state.centering.as_ref(), std::iter::once(&mut f));
-                fresh.push((i, f));
-            }
+        match s.insert_article(a) {
+            Ok(true) => {}
             Ok(false) => {
                 report.duplicates += 1;
                 sink.on_duplicate(a);
+                continue;
             }
             Err(e) if e.kind() == storyweave_store::ErrorKind::BadInput => {
                 report.skip(sink, a.origin.clone(), e.to_string());
+                continue;
             }
             Err(e) => return Err(e.into()),
         }
+        s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
+        s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
+        if let (Some(m), Some(v)) = (&model, &f.vector) {
+            s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
+        }
+        let mut f = f.clone();
+        crate::vectors::center(state.centering.as_ref(), std::iter::once(&mut f));
+        fresh.push((i, f));
     }
     for (_, f) in &fresh {
         state.clusterer.observe(f);

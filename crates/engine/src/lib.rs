@@ -184,10 +184,10 @@ impl<S: Store> Engine<S> {
 
     /// Searches the stories (see [`search`]).
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let vectors = match self.pipeline().encoder() {
-            Some(e) => Some(self.read(|r| search::StoredVectors::load(r, e.id()))?),
+        let found = match search::query_vector(self.pipeline(), &q.text)? {
+            Some((v, lang)) => Some(search::Found(self.nearest(&v, &lang, search::PER_SIGNAL)?)),
             None => None,
         };
-        self.read(|r| search::search(self.pipeline(), r, vectors.as_ref().map(|v| v as &dyn search::VectorSearch), q))
+        self.read(|r| search::search(self.pipeline(), r, found.as_ref().map(|v| v as &dyn search::VectorSearch), q))
     }
 }

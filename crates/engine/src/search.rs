@@ -19,7 +19,7 @@ use crate::{EngineError, Pipeline, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use storyweave_encode::{ArticleFeatures, SparseVec, FEATURES_VERSION};
+use storyweave_encode::{ArticleFeatures, FEATURES_VERSION};
 use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, StoryId};
 use storyweave_store::{ArticleHit, SearchFilter, StoreRead};
 
@@ -32,14 +32,26 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 /// Articles taken from each signal before fusion: deep enough that a story whose articles
 /// rank modestly in every signal still surfaces.
-const PER_SIGNAL: usize = 200;
-/// Reciprocal-rank fusion constant: small, so the first ranks weigh clearly more.
-const RRF_K: f32 = 10.0;
-/// Weights of the signals in the fusion: shared names and figures are the strongest evidence
-/// of the same event; keywords and vectors add what they miss.
-const W_KEYS: f32 = 1.0;
-const W_WORDS: f32 = 0.6;
-const W_VECTORS: f32 = 1.0;
+pub(crate) const PER_SIGNAL: usize = 200;
+/// Parameters of search ranking (`[search]` in the config file); defaults chosen on half of
+/// the SemEval cross-lingual queries and checked on the other half (`bench/search_bench.py`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Weights of the key channels in a query's coverage (entities, numbers, stems,
+    /// prefixes): a shared name or figure says far more about the event than a shared word.
+    pub cover_weights: [f32; 4],
+    /// Lowest share of the query's weighted keys an article must cover to be a hit.
+    pub min_coverage: f32,
+    /// A story's second-best article adds this share of its score.
+    pub second_article: f32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { cover_weights: [4.0, 1.0, 1.0, 2.0], min_coverage: 0.08, second_article: 0.3 }
+    }
+}
 /// Keyword search uses at most this many query words (the longest: they say most).
 const MAX_WORDS: usize = 12;
 /// Words shorter than this are not searched for (articles, prepositions, "in").
@@ -85,10 +97,44 @@ pub struct SearchHit {
     pub article_count: usize,
 }
 
-/// Nearest stored articles to a vector (the engine's vector index, or a scan of the store).
+/// Nearest stored articles to a query vector (the engine's vector index, or a scan of the
+/// store). Each implementation keeps only hits above its own cosine floor, since raw and
+/// per-language-centred vectors have different scales.
 pub trait VectorSearch {
-    /// Up to `k` articles most similar to the unit vector `query`, with their cosine.
-    fn nearest(&self, query: &[f32], k: usize) -> Vec<(ArticleId, f32)>;
+    /// Up to `k` relevant articles for the raw unit query vector `query` written in `lang`,
+    /// best first, with their relevance in 0..1 (see [`relevance`]).
+    fn nearest(&self, query: &[f32], lang: &Lang, k: usize) -> Vec<(ArticleId, f32)>;
+}
+
+/// Hits found beforehand (the engine looks them up under its lock, then searches without it).
+pub struct Found(pub Vec<(ArticleId, f32)>);
+
+impl VectorSearch for Found {
+    fn nearest(&self, _: &[f32], _: &Lang, k: usize) -> Vec<(ArticleId, f32)> {
+        self.0.iter().take(k).cloned().collect()
+    }
+}
+
+/// The query's vector as E5 asks for queries ("query: " prefix), with the query's language;
+/// `None` without a model.
+pub fn query_vector(p: &Pipeline, text: &str) -> Result<Option<(Vec<f32>, Lang)>> {
+    let Some(encoder) = p.encoder() else { return Ok(None) };
+    let ids: Vec<u32> = encoder.tokenize(&format!("query: {}", text.trim()))?.into_iter().map(|(id, _)| id).collect();
+    let lang = storyweave_text::detect_language(text).unwrap_or_else(Lang::unknown);
+    Ok(encoder.encode_ids(&[ids])?.pop().map(|v| (v, lang)))
+}
+
+/// Lowest cosine of a vector hit between a centred query and centred article vectors (see
+/// [`MIN_VECTOR_COSINE`] for raw ones).
+pub const MIN_CENTERED_COSINE: f32 = 0.30;
+/// Cosines at which a vector hit counts as fully relevant (raw, centred).
+pub const FULL_VECTOR_COSINE: f32 = 0.92;
+/// See [`FULL_VECTOR_COSINE`].
+pub const FULL_CENTERED_COSINE: f32 = 0.65;
+
+/// A vector hit's relevance: its cosine rescaled from `floor..full` to 0..1.
+pub fn relevance(cos: f32, floor: f32, full: f32) -> f32 {
+    ((cos - floor) / (full - floor)).clamp(0.0, 1.0)
 }
 
 /// Exact search over vectors read from the store (for read-only use with a model).
@@ -107,7 +153,7 @@ impl StoredVectors {
 }
 
 impl VectorSearch for StoredVectors {
-    fn nearest(&self, query: &[f32], k: usize) -> Vec<(ArticleId, f32)> {
+    fn nearest(&self, query: &[f32], _: &Lang, k: usize) -> Vec<(ArticleId, f32)> {
         let mut hits: Vec<(f32, usize)> = self
             .data
             .iter()
@@ -116,7 +162,11 @@ impl VectorSearch for StoredVectors {
             .map(|(i, v)| (storyweave_encode::neural::cosine(query, v), i))
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        hits.into_iter().take(k).map(|(s, i)| (self.ids[i].clone(), s)).collect()
+        hits.into_iter()
+            .take(k)
+            .take_while(|(s, _)| *s >= MIN_VECTOR_COSINE)
+            .map(|(s, i)| (self.ids[i].clone(), relevance(s, MIN_VECTOR_COSINE, FULL_VECTOR_COSINE)))
+            .collect()
     }
 }
 
@@ -136,16 +186,49 @@ fn query_article(text: &str) -> CleanArticle {
     }
 }
 
-/// Counts features two vectors share.
-fn shared(a: &SparseVec, b: &SparseVec) -> usize {
-    let mut n = 0;
-    a.for_each_common(b, |_, _, _| n += 1);
-    n
+/// The query's keys per channel (entities, numbers, stems, prefixes) with their IDF in the
+/// store: a key found in few articles says more.
+type QueryWeights = [Vec<(u32, f32)>; 4];
+
+fn query_weights(r: &dyn StoreRead, qf: &ArticleFeatures) -> Result<QueryWeights> {
+    let n = r.article_count()? as f32;
+    let mut out: QueryWeights = Default::default();
+    for (slot, v) in out.iter_mut().zip([&qf.ents, &qf.nums, &qf.terms, &qf.xterms]) {
+        let hashes: Vec<u32> = v.iter().map(|&(h, _)| h).collect();
+        let tokens: Vec<String> = hashes.iter().map(|h| format!("{h:08x}")).collect();
+        let dfs = r.key_doc_freq(&tokens)?;
+        *slot = hashes.into_iter().zip(dfs).map(|(h, df)| (h, ((n + 1.0) / (df as f32 + 1.0)).ln().max(0.0))).collect();
+    }
+    Ok(out)
 }
 
-/// True when a key hit shares real evidence with the query: a name or a figure, or two words.
-fn evidence(q: &ArticleFeatures, f: &ArticleFeatures) -> bool {
-    shared(&q.ents, &f.ents) > 0 || shared(&q.nums, &f.nums) > 0 || shared(&q.terms, &f.terms) + shared(&q.xterms, &f.xterms) >= 2
+/// How much of the query an article covers: per channel, the IDF-weighted share of the
+/// query's keys it has, averaged with `weights` over the channels the query has (stems
+/// only within one language). And whether it shares real evidence: a name or a figure, or two
+/// words: one shared common prefix is no match.
+fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, weights: &[f32; 4]) -> (f32, bool) {
+    let (mut num, mut den) = (0.0f32, 0.0f32);
+    let mut shared = [0usize; 4];
+    for (c, (keys, have)) in q.iter().zip([&f.ents, &f.nums, &f.terms, &f.xterms]).enumerate() {
+        if c == 2 && !same_lang {
+            continue;
+        }
+        let total: f32 = keys.iter().map(|&(_, w)| w).sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let mut got = 0.0;
+        for &(h, w) in keys {
+            if have.contains(h) {
+                got += w;
+                shared[c] += 1;
+            }
+        }
+        num += weights[c] * got / total;
+        den += weights[c];
+    }
+    let evident = shared[0] > 0 || shared[1] > 0 || shared[2] + shared[3] >= 2;
+    (if den > 0.0 { num / den } else { 0.0 }, evident)
 }
 
 /// The words of a keyword query: not stop words, not too short, the longest first.
@@ -172,39 +255,49 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
     }
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let filter = SearchFilter { lang: q.lang.clone(), since: q.since, until: q.until, source: q.source.clone() };
+    let cfg = &p.config().search;
     let article = query_article(text);
     let qf = p.features(&article);
 
-    // Each signal: articles in rank order.
-    let mut signals: Vec<(f32, Vec<ArticleHit>)> = Vec::new();
-    let key_hits = r.search_keys(&crate::keys::search_keys(&qf), &filter, PER_SIGNAL)?;
-    let mut kept = Vec::with_capacity(key_hits.len());
-    for h in key_hits {
+    // Candidates: articles sharing names and figures, prefixes, stems, or words with the
+    // query (each looked up apart, so that common words never crowd out a shared name).
+    let keys = crate::keys::search_keys(&qf);
+    let mut candidates: Vec<ArticleHit> = Vec::new();
+    let ents_nums = storyweave_store::SearchKeys { ents: keys.ents.clone(), nums: keys.nums.clone(), ..Default::default() };
+    let xterms = storyweave_store::SearchKeys { xterms: keys.xterms.clone(), ..Default::default() };
+    let terms = storyweave_store::SearchKeys { terms: keys.terms.clone(), ..Default::default() };
+    for k in [&ents_nums, &xterms, &terms] {
+        candidates.extend(r.search_keys(k, &filter, PER_SIGNAL)?);
+    }
+    candidates.extend(r.search_text(&keywords(&article), &filter, PER_SIGNAL)?);
+    let weights = query_weights(r, &qf)?;
+
+    // Each article: how much of the query it covers (keys), and how close its vector is.
+    let mut article_score: HashMap<ArticleId, (f32, Option<StoryId>)> = HashMap::new();
+    for h in candidates {
+        if article_score.contains_key(&h.id) {
+            continue;
+        }
         let Some(bytes) = r.features(&h.id, FEATURES_VERSION)? else { continue };
         let Ok(f) = ArticleFeatures::from_bytes(&bytes) else { continue };
-        if evidence(&qf, &f) {
-            kept.push(h);
+        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, &cfg.cover_weights);
+        if evident && cover >= cfg.min_coverage {
+            article_score.insert(h.id, (cover, h.story));
         }
     }
-    signals.push((W_KEYS, kept));
-    signals.push((W_WORDS, r.search_text(&keywords(&article), &filter, PER_SIGNAL)?));
-    if let (Some(index), Some(encoder)) = (vectors, p.encoder()) {
-        let ids: Vec<u32> = encoder.tokenize(&format!("query: {text}"))?.into_iter().map(|(id, _)| id).collect();
-        if let Some(v) = encoder.encode_ids(&[ids])?.pop() {
-            let mut hits = Vec::new();
-            for (id, cos) in index.nearest(&v, PER_SIGNAL) {
-                if cos < MIN_VECTOR_COSINE {
-                    break;
-                }
+    if let Some(index) = vectors {
+        if let Some((v, lang)) = query_vector(p, text)? {
+            for (id, rel) in index.nearest(&v, &lang, PER_SIGNAL) {
                 // Vector hits are filtered like the others, from the stored article.
                 let Some(a) = r.article(&id)? else { continue };
                 if !passes(&a, &filter) {
                     continue;
                 }
                 let story = r.story_of(&id)?;
-                hits.push(ArticleHit { id, lang: a.lang, story, score: cos });
+                let e = article_score.entry(id).or_insert((0.0, story));
+                // Either signal alone can find an article; both together rank it higher.
+                e.0 = e.0.max(rel) + 0.5 * e.0.min(rel);
             }
-            signals.push((W_VECTORS, hits));
         }
     }
 
@@ -217,32 +310,33 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         None => None,
     };
 
-    // Fusion: per story, the best rank of its articles in each signal.
-    let mut score: BTreeMap<StoryId, f32> = BTreeMap::new();
-    let mut best: HashMap<ArticleId, f32> = HashMap::new();
+    // Stories: their best article, and a little for a second one (a story several reports
+    // match is more likely the one sought).
+    let mut per_story: BTreeMap<StoryId, Vec<f32>> = BTreeMap::new();
     let mut story_of: HashMap<ArticleId, StoryId> = HashMap::new();
-    for (weight, hits) in &signals {
-        let mut seen_story: HashSet<StoryId> = HashSet::new();
-        for (rank, h) in hits.iter().enumerate() {
-            let Some(story) = h.story else { continue };
-            let s = weight / (RRF_K + rank as f32 + 1.0);
-            *best.entry(h.id.clone()).or_default() += s;
-            story_of.insert(h.id.clone(), story);
-            if seen_story.insert(story) {
-                *score.entry(story).or_default() += s;
-            }
-        }
+    let mut best: HashMap<ArticleId, f32> = HashMap::new();
+    for (id, (s, story)) in &article_score {
+        let Some(story) = story else { continue };
+        per_story.entry(*story).or_default().push(*s);
+        story_of.insert(id.clone(), *story);
+        best.insert(id.clone(), *s);
     }
+    let mut score: BTreeMap<StoryId, f32> = per_story
+        .into_iter()
+        .map(|(st, mut v)| {
+            v.sort_by(|a, b| b.total_cmp(a));
+            (st, v[0] + cfg.second_article * v.get(1).copied().unwrap_or(0.0))
+        })
+        .collect();
     if let Some(allowed) = &allowed {
-        let ok: HashSet<StoryId> = story_of.iter().filter(|(id, _)| allowed.contains(*id)).map(|(_, s)| *s).collect();
         // A story qualifies when any of its articles names the entity, matched or not.
-        let mut also = HashSet::new();
+        let mut ok = HashSet::new();
         for id in allowed {
             if let Some(s) = r.story_of(id)? {
-                also.insert(s);
+                ok.insert(s);
             }
         }
-        score.retain(|s, _| ok.contains(s) || also.contains(s));
+        score.retain(|s, _| ok.contains(s));
     }
     let mut ranked: Vec<(StoryId, f32)> = score.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

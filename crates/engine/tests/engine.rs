@@ -175,3 +175,78 @@ fn search_finds_a_story_across_scripts_and_not_an_absent_one() {
     assert_eq!(hits[0].articles, vec![ArticleId::from("b2")]);
     assert!(engine.search(&q("   ")).is_err(), "an empty query is bad input");
 }
+
+mod arbitrary_records {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value as a record field: strings of any characters, numbers of any size,
+    /// nested arrays and objects, nulls.
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+            ".{0,40}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                prop::collection::hash_map("[a-z]{1,6}", inner, 0..4).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A record whose fields may hold anything, including values of the wrong type.
+    fn any_record() -> impl Strategy<Value = serde_json::Value> {
+        let field = |name: &'static str| (Just(name), proptest::option::of(any_json()));
+        (field("id"), field("title"), field("text"), field("lang"), field("published"), field("url"), field("source")).prop_map(
+            |fields| {
+                let (a, b, c, d, e, f, g) = fields;
+                let mut m = serde_json::Map::new();
+                for (k, v) in [a, b, c, d, e, f, g] {
+                    if let Some(v) = v {
+                        m.insert(k.to_string(), v);
+                    }
+                }
+                serde_json::Value::Object(m)
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Arbitrary records mixed with good ones: the ingest never fails as a whole, and every
+        /// good record is stored, in a story.
+        #[test]
+        fn every_good_record_is_stored_whatever_the_others_hold(bad in prop::collection::vec(any_record(), 1..6)) {
+            let engine = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+            let mut lines: Vec<String> = bad.iter().map(|v| v.to_string()).collect();
+            let good: Vec<String> = (0..3).map(|i| format!("good-{i}")).collect();
+            for (i, id) in good.iter().enumerate() {
+                let at = (i * 2).min(lines.len());
+                lines.insert(at, json_line(id, i));
+            }
+            let body = lines.join("\n");
+            let records = storyweave_ingest::read_jsonl(body.as_bytes(), "prop.jsonl", &Default::default());
+            let report = engine.ingest_stream(records, &mut ());
+            prop_assert!(report.is_ok(), "{:?}", report.err());
+            for id in &good {
+                let view = engine.article(&ArticleId::from(id.as_str()));
+                prop_assert!(view.is_ok(), "{id} stored");
+                prop_assert!(view.unwrap().story.is_some(), "{id} in a story");
+            }
+        }
+    }
+
+    fn json_line(id: &str, i: usize) -> String {
+        serde_json::json!({
+            "id": id,
+            "title": format!("Harbour {i} reopens"),
+            "text": format!("The harbour of Town{i} reopened on Monday after repairs costing {} euros, the port authority said.", 1000 + i),
+        })
+        .to_string()
+    }
+}

@@ -1,6 +1,11 @@
 //! Scores `HtmlExtractor` on the extraction cases: pooled precision, recall, F1 and pages/s.
 //!
-//! `cargo run -p storyweave-extract --release --example eval_extraction -- DIR [--worst N] [--show FILE]`
+//! `cargo run -p storyweave-extract --release --example eval_extraction -- DIR [--worst N] [--show FILE] [--meta OUT.jsonl]
+//!  [--halves bench/extraction_halves.tsv [--half A|B]] [--with-title]`
+//!
+//! `--halves` adds the figures of each half of the pages; `--half` lists only that half's
+//! worst pages (to tune on one half and score the other); `--with-title` scores title and
+//! text together, as `bench/run.sh extraction` scores `storyweave clean`.
 //! where DIR holds `cases.dev.jsonl` and either `pages/` or `pages.dev.tar.gz` (unpacked into a
 //! temporary folder with the system `tar`, so no archive crates are needed for an example).
 
@@ -85,7 +90,7 @@ fn pages_dir(dir: &Path, _keep: &mut Option<tempfile::TempDir>) -> Result<PathBu
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
-        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N] [--dump DIR]");
+        bail!("usage: eval_extraction DIR [--worst N] [--show FILE] [--pages-dir DIR] [--repeat N] [--dump DIR] [--meta OUT.jsonl]");
     };
     let dir = PathBuf::from(dir);
     let mut worst = 0usize;
@@ -93,6 +98,11 @@ fn main() -> Result<()> {
     let mut repeat = 1usize;
     let mut pages_override: Option<PathBuf> = None;
     let mut dump: Option<PathBuf> = None;
+    let mut meta_out: Option<PathBuf> = None;
+    let mut halves_path: Option<PathBuf> = None;
+    let mut only_half: Option<String> = None;
+    let mut with_title = false;
+    let mut texts_out: Option<PathBuf> = None;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -101,6 +111,17 @@ fn main() -> Result<()> {
             "--repeat" => repeat = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(1),
             "--pages-dir" => pages_override = args.get(i + 1).map(PathBuf::from),
             "--dump" => dump = args.get(i + 1).map(PathBuf::from),
+            // One JSON line of metadata per page, for bench/extraction_meta.py.
+            "--meta" => meta_out = args.get(i + 1).map(PathBuf::from),
+            "--halves" => halves_path = args.get(i + 1).map(PathBuf::from),
+            "--half" => only_half = args.get(i + 1).cloned(),
+            // One JSON line `{file, title, text}` per page, for bench/extraction_halves.py.
+            "--texts" => texts_out = args.get(i + 1).map(PathBuf::from),
+            "--with-title" => {
+                with_title = true;
+                i += 1;
+                continue;
+            }
             other => bail!("unknown argument {other}"),
         }
         i += 2;
@@ -136,14 +157,48 @@ fn main() -> Result<()> {
             std::fs::write(d.join(format!("{name}.txt")), &out.text)?;
         }
     }
+    if let Some(path) = &texts_out {
+        let lines: String = cases
+            .iter()
+            .zip(&outputs)
+            .map(|(c, out)| serde_json::json!({"file": c.file, "title": out.title, "text": out.text}).to_string() + "\n")
+            .collect();
+        std::fs::write(path, lines)?;
+    }
+    if let Some(path) = &meta_out {
+        let mut lines = String::new();
+        for (c, out) in cases.iter().zip(&outputs) {
+            let v = serde_json::json!({
+                "file": c.file, "given_url": c.url, "title": out.title, "source": out.source, "url": out.url,
+                "published": out.published, "byline": out.byline, "lang": out.lang,
+            });
+            lines.push_str(&v.to_string());
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)?;
+    }
+    let halves: std::collections::HashMap<String, String> = match &halves_path {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("reading {}", p.display()))?
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("file\t"))
+            .filter_map(|l| l.split_once('\t').map(|(f, h)| (f.to_string(), h.trim().to_string())))
+            .collect(),
+        None => Default::default(),
+    };
+    let mut by_half: std::collections::BTreeMap<String, Counts> = Default::default();
     let mut total = Counts::default();
     let mut per_page = Vec::new();
     for (c, out) in cases.iter().zip(&outputs) {
         let mut k = Counts::default();
         let mut missing = Vec::new();
         let mut extra = Vec::new();
+        let scored = match (&out.title, with_title) {
+            (Some(t), true) => format!("{t}\n{}", out.text),
+            _ => out.text.clone(),
+        };
         for w in &c.with {
-            if out.text.contains(w.as_str()) {
+            if scored.contains(w.as_str()) {
                 k.tp += 1;
             } else {
                 k.fn_ += 1;
@@ -151,7 +206,7 @@ fn main() -> Result<()> {
             }
         }
         for w in &c.without {
-            if out.text.contains(w.as_str()) {
+            if scored.contains(w.as_str()) {
                 k.fp += 1;
                 extra.push(w.clone());
             } else {
@@ -159,7 +214,12 @@ fn main() -> Result<()> {
             }
         }
         total.add(k);
-        per_page.push((k, c, missing, extra, out));
+        if let Some(h) = halves.get(&c.file) {
+            by_half.entry(h.clone()).or_default().add(k);
+        }
+        if only_half.as_ref().is_none_or(|h| halves.get(&c.file) == Some(h)) {
+            per_page.push((k, c, missing, extra, out));
+        }
     }
     let n = pages.len() * repeat;
     println!(
@@ -171,6 +231,9 @@ fn main() -> Result<()> {
         n as f64 / secs,
         1000.0 * secs / n as f64
     );
+    for (h, k) in &by_half {
+        println!("  half {h}: precision {:.3}  recall {:.3}  F1 {:.3}", k.precision(), k.recall(), k.f1());
+    }
     if worst > 0 {
         per_page.sort_by_key(|(k, ..)| std::cmp::Reverse(k.fn_ + k.fp));
         for (k, c, missing, extra, out) in per_page.iter().take(worst) {

@@ -64,6 +64,15 @@ pub(crate) mod flag {
     pub const POSITIVE: u16 = 32;
     /// BOILER from words next to content words ("entry share"): pruned only when small.
     pub const SOFT: u16 = 64;
+    /// A form, a comment thread, an image credit or a teaser (class/id "comment", "reply",
+    /// "credit", "caption", "teaser", …): its names and dates are not the article's.
+    pub const OTHERS: u16 = 128;
+    /// Shows code on purpose (`<pre>`, `<code>`, `<kbd>`, `<samp>`, `<tt>`): its text is
+    /// never judged as a leaked blob or as escaped markup.
+    pub const CODE: u16 = 256;
+    /// Class/id call it a lead, intro, standfirst, subtitle or teaser: when it sits between
+    /// the headline and the body, it is the article's own lead.
+    pub const LEAD: u16 = 512;
 }
 
 /// One node of the flat tree.
@@ -96,9 +105,36 @@ pub(crate) struct RawMeta {
     pub html_lang: Option<String>,
     pub title_node: Option<u32>,
     pub h1_nodes: Vec<u32>,
-    pub json_ld_nodes: Vec<u32>,
+    /// The text of each JSON-LD script (never part of the page's text).
+    pub json_ld: Vec<String>,
     pub time_datetimes: Vec<String>,
-    pub author_nodes: Vec<u32>,
+    /// Elements that name an author (comment threads, forms and image credits left out).
+    pub author_nodes: Vec<AuthorMark>,
+    /// `href` of `<link rel="canonical">`.
+    pub canonical: Option<String>,
+    /// Values of elements marked `itemprop="datePublished"` (`datetime` or `content`), or
+    /// the element's node when the date is its text.
+    pub itemprop_dates: Vec<DateMark>,
+    /// Elements whose class/id speak of a date or of the article's meta line ("date",
+    /// "posted", "entry-meta", "byline"): where a date written as text is looked for.
+    pub date_nodes: Vec<u32>,
+}
+
+/// An element that names an author.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthorMark {
+    /// 0 for `rel=author` links and `itemprop=author`, 1 for "author" / "byline" classes.
+    pub rank: u8,
+    pub node: u32,
+    /// The outermost link the element is in, if any (a teaser card's link holds more).
+    pub link: Option<u32>,
+}
+
+/// A date given by markup: an attribute's value, or the text of a node.
+#[derive(Debug)]
+pub(crate) enum DateMark {
+    Value(String),
+    Node(u32),
 }
 
 /// The flat tree plus text buffer and metadata.
@@ -194,21 +230,30 @@ fn signature(name: &str, class: &str) -> u64 {
     h.finish()
 }
 
+/// Forms, comment threads, image credits and teasers: their names and dates are not the
+/// article's. Page-level elements carry page-state classes ("comments-open") and never count.
+fn is_others(name: &str, by_tokens: bool) -> bool {
+    !matches!(name, "html" | "body" | "main" | "article") && (matches!(name, "form" | "figure" | "figcaption") || by_tokens)
+}
+
 fn is_ld_json(el: &Element) -> bool {
     el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
 }
 
 impl Dom {
-    /// Parses `html` and copies it into the flat form.
+    /// Parses `html` (with markup beyond the parser's linear-cost caps removed, see
+    /// `limit`) and copies it into the flat form.
     pub(crate) fn parse(html: &str) -> Dom {
-        let doc = Html::parse_document(html);
+        let doc = Html::parse_document(&crate::limit::limit_markup(html));
         let mut dom = Dom { nodes: Vec::with_capacity(1024), buf: String::with_capacity(html.len() / 4), meta: RawMeta::default() };
         // Open elements: index into `nodes`, or `None` for elements we did not copy.
         let mut stack: Vec<Option<u32>> = Vec::with_capacity(64);
         let mut skip_depth = 0usize;
         let mut link_depth = 0usize;
-        // Depth inside a <script> that is not JSON-LD: its text is dropped.
-        let mut in_script = 0usize;
+        // The outermost open link.
+        let mut outer_link: Option<u32> = None;
+        // Depth inside forms, comment threads, image credits and teasers.
+        let mut others_depth = 0usize;
         for edge in doc.root_element().traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(nref) => match nref.value() {
@@ -229,23 +274,35 @@ impl Dom {
                                 dom.meta.time_datetimes.push(dt.to_string());
                             }
                         }
-                        let script = name == "script";
+                        if name == "link" && dom.meta.canonical.is_none() {
+                            let rel = el.attr("rel").unwrap_or("");
+                            if rel.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")) {
+                                dom.meta.canonical = el.attr("href").map(str::to_string);
+                            }
+                        }
+                        let date_prop = name != "meta"
+                            && el.attr("itemprop").is_some_and(|p| p.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("datePublished")));
+                        if date_prop {
+                            if let Some(v) = el.attr("datetime").or_else(|| el.attr("content")) {
+                                dom.meta.itemprop_dates.push(DateMark::Value(v.to_string()));
+                            }
+                        }
+                        if name == "script" {
+                            // Scripts are never text; JSON-LD is kept aside for the metadata.
+                            if is_ld_json(el) {
+                                let raw: String = nref.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                                dom.meta.json_ld.push(raw);
+                            }
+                            skip_depth = 1;
+                            continue;
+                        }
                         if (skipped_tag(name) && name != "head") || is_hidden(el) && name != "html" && name != "body" {
                             skip_depth = 1;
                             continue;
                         }
-                        if script && !is_ld_json(el) {
-                            in_script += 1;
-                        }
                         let idx = dom.nodes.len() as u32;
                         let parent = stack.iter().rev().flatten().next().copied().unwrap_or(u32::MAX);
-                        let mut tag = tag_of(name);
-                        if script {
-                            tag = Tag::Inline;
-                            if is_ld_json(el) {
-                                dom.meta.json_ld_nodes.push(idx);
-                            }
-                        }
+                        let tag = tag_of(name);
                         match name {
                             "title" if dom.meta.title_node.is_none() => dom.meta.title_node = Some(idx),
                             "h1" => dom.meta.h1_nodes.push(idx),
@@ -256,17 +313,38 @@ impl Dom {
                             flags |= flag::BOILER;
                         }
                         // <html>, <body> and <main> carry page-state classes ("no-sidebars",
-                        // "nav-open"), never boilerplate.
-                        let layout = matches!(name, "html" | "body" | "main");
-                        let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft } = patterns::classify_attrs(el);
+                        // "nav-open"), never boilerplate; a <blockquote> is quoted content,
+                        // also when its class names the network it was embedded from
+                        // ("twitter-tweet", "instagram-media").
+                        let layout = matches!(name, "html" | "body" | "main" | "blockquote");
+                        let attrs = patterns::classify_attrs(el);
+                        let AttrClass { boiler, strong, positive, tier: attr_tier, author, soft, .. } = attrs;
                         let mut tier = attr_tier;
                         for (on, f) in [(boiler && !layout, flag::BOILER), (strong, flag::STRONG), (positive, flag::POSITIVE), (soft, flag::SOFT)] {
                             if on {
                                 flags |= f;
                             }
                         }
-                        if author {
-                            dom.meta.author_nodes.push(idx);
+                        let (class, id) = (el.attr("class").unwrap_or(""), el.attr("id").unwrap_or(""));
+                        if attrs.lead {
+                            flags |= flag::LEAD;
+                        }
+                        if matches!(name, "pre" | "code" | "kbd" | "samp" | "tt" | "xmp" | "listing") {
+                            flags |= flag::CODE;
+                        }
+                        if is_others(name, attrs.others) {
+                            flags |= flag::OTHERS;
+                            others_depth += 1;
+                        }
+                        if author && others_depth == 0 {
+                            let by_prop = el.attr("itemprop").is_some_and(|p| p.to_ascii_lowercase().contains("author"));
+                            dom.meta.author_nodes.push(AuthorMark { rank: if by_prop { 0 } else { 1 }, node: idx, link: outer_link });
+                        }
+                        if date_prop && el.attr("datetime").or_else(|| el.attr("content")).is_none() {
+                            dom.meta.itemprop_dates.push(DateMark::Node(idx));
+                        }
+                        if others_depth == 0 && patterns::is_date_attr(class, id) {
+                            dom.meta.date_nodes.push(idx);
                         }
                         if name == "article" {
                             tier = tier.min(patterns::TIER_ARTICLE_TAG);
@@ -274,17 +352,20 @@ impl Dom {
                             tier = tier.min(patterns::TIER_MAIN_TAG);
                         }
                         if name == "a" {
-                            if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
-                                dom.meta.author_nodes.push(idx);
+                            if others_depth == 0 && el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
+                                dom.meta.author_nodes.push(AuthorMark { rank: 0, node: idx, link: outer_link });
+                            }
+                            if link_depth == 0 {
+                                outer_link = Some(idx);
                             }
                             link_depth += 1;
                         }
-                        let sig = signature(name, el.attr("class").unwrap_or(""));
+                        let sig = signature(name, class);
                         dom.nodes.push(FNode { tag, flags, tier, parent, end: idx + 1, text: (0, 0), chars: 0, link_chars: 0, own_chars: 0, sig });
                         stack.push(Some(idx));
                     }
                     HNode::Text(t) => {
-                        if skip_depth > 0 || in_script > 0 {
+                        if skip_depth > 0 {
                             continue;
                         }
                         let parent = stack.iter().rev().flatten().next().copied().unwrap_or(u32::MAX);
@@ -308,12 +389,16 @@ impl Dom {
                             let end = dom.nodes.len() as u32;
                             if let Some(n) = dom.nodes.get_mut(idx as usize) {
                                 n.end = end;
+                                if n.flags & flag::OTHERS != 0 {
+                                    others_depth = others_depth.saturating_sub(1);
+                                }
                             }
                         }
-                        match el.name() {
-                            "a" => link_depth = link_depth.saturating_sub(1),
-                            "script" if !is_ld_json(el) => in_script = in_script.saturating_sub(1),
-                            _ => {}
+                        if el.name() == "a" {
+                            link_depth = link_depth.saturating_sub(1);
+                            if link_depth == 0 {
+                                outer_link = None;
+                            }
                         }
                     }
                 }
@@ -336,14 +421,20 @@ impl Dom {
         self.buf.get(s as usize..e as usize).unwrap_or("")
     }
 
-    /// All text below node `i` (pruned parts included), whitespace collapsed.
-    pub(crate) fn subtree_text(&self, i: usize) -> String {
+    /// All text below node `i` (pruned parts included), whitespace collapsed, up to about
+    /// `max` bytes: metadata fields are short, and reading a whole page for each candidate
+    /// would make nested candidates (an "author" class on every wrapper) cost the page size
+    /// times their number.
+    pub(crate) fn subtree_text_upto(&self, i: usize, max: usize) -> String {
         let end = self.nodes.get(i).map_or(i, |n| n.end as usize);
         let mut out = String::new();
         for j in i..end.min(self.nodes.len()) {
             if self.nodes[j].tag == Tag::Text {
                 out.push_str(self.text_of(j));
                 out.push(' ');
+                if out.len() > max {
+                    break;
+                }
             }
         }
         crate::normalize::collapse_ws(&out)

@@ -7,6 +7,7 @@
 //! readability-style paragraph score), emit its text block by block, then drop blocks that are
 //! mostly links or are known widget phrases, and cut at "related / comments" markers.
 
+use crate::blobs;
 use crate::dom::{flag, Dom, Tag};
 use crate::normalize::collapse_ws;
 use crate::patterns::{self, TIER_MAIN_TAG, TIER_STRONG};
@@ -244,6 +245,12 @@ fn choose_roots(dom: &Dom) -> Vec<usize> {
 
 /// Walks the subtrees of `roots` and cuts their text into blocks.
 pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
+    emit_with(dom, roots, true)
+}
+
+/// Like `emit`; `unescape` reads paragraphs escaped twice as markup once more (off when
+/// reading such a paragraph, so that the decoding is one level deep).
+fn emit_with(dom: &Dom, roots: &[usize], unescape: bool) -> Vec<Block> {
     let mut out = Vec::new();
     for &root in roots {
         let Some(rn) = dom.nodes.get(root) else { continue };
@@ -251,19 +258,22 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
             continue;
         }
         let end = rn.end as usize;
-        let mut cur = String::new();
-        let mut link = 0usize;
-        // Open elements: (subtree end, starts a paragraph).
-        let mut open: Vec<(usize, bool)> = Vec::new();
+        let mut cur = Pending { unescape, ..Pending::default() };
+        // Open elements: (subtree end, starts a paragraph, shows code).
+        let mut open: Vec<(usize, bool, bool)> = Vec::new();
+        let mut code_depth = 0usize;
         let mut i = root;
         while i < end {
-            while let Some(&(e, block)) = open.last() {
+            while let Some(&(e, block, code)) = open.last() {
                 if i < e {
                     break;
                 }
                 open.pop();
+                if code {
+                    code_depth -= 1;
+                }
                 if block {
-                    flush(&mut cur, &mut link, &mut out);
+                    cur.flush(&mut out);
                 }
             }
             let node = &dom.nodes[i];
@@ -271,44 +281,80 @@ pub(crate) fn emit(dom: &Dom, roots: &[usize]) -> Vec<Block> {
                 i = (node.end as usize).max(i + 1);
                 continue;
             }
+            let code = node.flags & flag::CODE != 0;
             match node.tag {
                 Tag::Text => {
-                    let t = dom.text_of(i);
                     if node.flags & flag::IN_LINK != 0 {
-                        link += node.chars as usize;
+                        cur.link += node.chars as usize;
                     }
-                    cur.push_str(t);
+                    cur.code |= code_depth > 0;
+                    cur.text.push_str(dom.text_of(i));
                 }
-                Tag::Br => flush(&mut cur, &mut link, &mut out),
+                Tag::Br => cur.flush(&mut out),
                 Tag::Cell => {
-                    cur.push(' ');
-                    open.push((node.end as usize, false));
+                    cur.text.push(' ');
+                    code_depth += usize::from(code);
+                    open.push((node.end as usize, false, code));
                 }
                 t => {
                     if t.is_block() {
-                        flush(&mut cur, &mut link, &mut out);
+                        cur.flush(&mut out);
                     }
-                    open.push((node.end as usize, t.is_block()));
+                    code_depth += usize::from(code);
+                    open.push((node.end as usize, t.is_block(), code));
                 }
             }
             i += 1;
         }
-        flush(&mut cur, &mut link, &mut out);
+        cur.flush(&mut out);
     }
     out
 }
 
-fn flush(cur: &mut String, link: &mut usize, out: &mut Vec<Block>) {
-    if cur.trim().is_empty() {
-        cur.clear();
-        *link = 0;
-        return;
+/// The paragraph being collected.
+#[derive(Default)]
+struct Pending {
+    text: String,
+    /// Non-space characters inside links.
+    link: usize,
+    /// Some of it is inside `<pre>` / `<code>`: shown as code on purpose.
+    code: bool,
+    unescape: bool,
+}
+
+impl Pending {
+    /// Ends the paragraph: prose goes out as a block (blobs taken out, markup escaped twice
+    /// read once more); code shown as code goes out as it is; code and data that leaked into
+    /// the page's text do not go out.
+    fn flush(&mut self, out: &mut Vec<Block>) {
+        let raw = std::mem::take(&mut self.text);
+        let link = std::mem::take(&mut self.link);
+        let code = std::mem::take(&mut self.code);
+        if raw.trim().is_empty() {
+            return;
+        }
+        let mut text = collapse_ws(&raw);
+        if !code {
+            if let Some(t) = blobs::without_blobs(&text) {
+                text = t;
+            }
+            if blobs::is_code(&text) {
+                return;
+            }
+            if self.unescape && blobs::is_escaped_twice(&text) {
+                let inner = Dom::parse(&text);
+                for b in emit_with(&inner, &[0], false) {
+                    let link_chars = link.min(b.chars);
+                    out.push(Block { link_chars, ..b });
+                }
+                return;
+            }
+        }
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        if chars > 0 {
+            out.push(Block { text, chars, link_chars: link.min(chars) });
+        }
     }
-    let text = collapse_ws(cur);
-    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-    out.push(Block { text, chars, link_chars: (*link).min(chars) });
-    cur.clear();
-    *link = 0;
 }
 
 /// True when the block is a link list entry, a widget phrase or empty.
@@ -380,21 +426,104 @@ pub(crate) fn assemble(blocks: &[Block]) -> String {
     out
 }
 
-/// The article text of a parsed page.
-pub(crate) fn main_text(dom: &Dom) -> String {
+/// Between the headline and the article body, at most this many nodes: further apart, the
+/// `<h1>` is not this body's headline (a site logo, a section title).
+const MAX_LEAD_GAP_NODES: usize = 400;
+/// A lead paragraph has at least this many non-space characters (a sentence).
+const MIN_LEAD_CHARS: usize = 50;
+/// At most this much lead text (standfirst and subtitle) is taken.
+const MAX_LEAD_CHARS: usize = 1000;
+
+/// The lead (standfirst, subtitle, intro) between the headline and the article body: CMSs
+/// put it in the article header, outside the body container that the scores choose, and
+/// often call it a "teaser" or "intro", which the boilerplate patterns take for a widget.
+/// Only prose counts: paragraphs of at least a sentence, with few links; bylines, dates,
+/// share bars and captions stay out.
+fn lead_blocks(dom: &Dom, roots: &[usize]) -> Vec<Block> {
+    let Some(&first) = roots.iter().min() else { return Vec::new() };
+    let Some(h1) = dom.meta.h1_nodes.iter().map(|&h| h as usize).filter(|&h| dom.nodes[h].end as usize <= first).max() else {
+        return Vec::new();
+    };
+    let start = dom.nodes[h1].end as usize;
+    if first.saturating_sub(start) > MAX_LEAD_GAP_NODES {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    let mut i = start;
+    while i < first {
+        let node = &dom.nodes[i];
+        if node.end as usize > first {
+            // A container of the body: its children before the body are candidates.
+            i += 1;
+            continue;
+        }
+        let blocks = if node.flags & flag::PRUNED != 0 {
+            // A pruned lead ("article-teaser", "intro") is read as one paragraph.
+            if node.flags & flag::LEAD == 0 || node.tag == Tag::Figcaption {
+                Vec::new()
+            } else {
+                let text = dom.subtree_text_upto(i, MAX_LEAD_CHARS * 2);
+                let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+                vec![Block { text, chars, link_chars: 0 }]
+            }
+        } else {
+            emit(dom, &[i])
+        };
+        for b in blocks {
+            if b.chars >= MIN_LEAD_CHARS && is_lead_prose(&b) && total + b.chars <= MAX_LEAD_CHARS {
+                total += b.chars;
+                out.push(b);
+            }
+        }
+        i = (node.end as usize).max(i + 1);
+    }
+    out
+}
+
+/// Words of an image caption's credit: a paragraph with one is a caption, not a lead.
+const CREDIT_MARKS: &[&str] = &["foto:", "fotos:", "photo:", "bild:", "image:", "©", "(c)", "credit", "getty", "dpa/"];
+
+/// A lead paragraph: prose with few links, not a widget line nor a caption.
+fn is_lead_prose(b: &Block) -> bool {
+    let lower = b.text.to_lowercase();
+    (b.link_chars as f32) < PROSE_MAX_LINK_SHARE * b.chars as f32
+        && !is_junk_block(b)
+        && !b.text.trim_end().ends_with(':')
+        && b.text.chars().filter(char::is_ascii_digit).count() * 5 < b.chars
+        && !CREDIT_MARKS.iter().any(|m| lower.contains(m))
+}
+
+/// The article text of a parsed page: its lead (empty when none is found apart from the
+/// body) and its body.
+pub(crate) fn main_text(dom: &Dom) -> (String, String) {
     if dom.nodes.is_empty() {
-        return String::new();
+        return (String::new(), String::new());
     }
     let roots = choose_roots(dom);
-    let text = assemble(&emit(dom, &roots));
-    if text.chars().count() >= MIN_RESULT_CHARS {
-        return text;
+    // The lead is assembled apart: its length must not let an end marker near the top of the
+    // body cut the article, nor decide whether the body was found.
+    let lead = assemble(&lead_blocks(dom, &roots));
+    let body = assemble(&emit(dom, &roots));
+    if body.chars().count() >= MIN_RESULT_CHARS {
+        return (lead, body);
     }
     let all = assemble(&emit(dom, &[0]));
-    if all.len() > text.len() {
-        all
+    if all.len() > body.len() {
+        (String::new(), all)
     } else {
-        text
+        (lead, body)
+    }
+}
+
+/// Lead and body as one text.
+pub(crate) fn join_lead(lead: &str, body: String) -> String {
+    if lead.is_empty() || body.contains(lead) {
+        body
+    } else if body.is_empty() {
+        lead.to_string()
+    } else {
+        format!("{lead}\n{body}")
     }
 }
 
@@ -403,7 +532,8 @@ mod tests {
     use super::*;
 
     fn text_of(html: &str) -> String {
-        main_text(&Dom::parse(html))
+        let (lead, body) = main_text(&Dom::parse(html));
+        join_lead(&lead, body)
     }
 
     #[test]
@@ -431,6 +561,17 @@ mod tests {
         let text = text_of(&html);
         assert_eq!(text.matches("A paragraph").count(), 5, "{text}");
         assert!(!text.contains("Buy now"));
+    }
+
+    #[test]
+    fn the_lead_between_headline_and_body_is_kept() {
+        let para = "A paragraph of the article body, with commas, facts and quotes that a reader came for, long enough to be prose. ";
+        let html = format!(
+            "<html><body><article><header><h1>Bridge opens</h1><p class=\"article-teaser\">The city opened its new bridge on Thursday, three years after building began.</p><div class=\"byline\">By Erika Muster, 12 March 2021</div><div class=\"caption\">The bridge at night. (Photo: Getty Images, all rights reserved by the agency)</div></header><div class=\"article-body\"><p>{para}</p><p>{para}</p><p>{para}</p></div></article></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.starts_with("The city opened its new bridge"), "{text}");
+        assert!(!text.contains("Getty") && !text.contains("Erika"), "{text}");
     }
 
     fn block(text: &str, link_chars: usize) -> Block {

@@ -24,13 +24,17 @@
 //! CONTRACT (used by engine/cli): keep these signatures; add freely.
 #![warn(missing_docs)]
 
+mod blobs;
+mod byline;
 mod dom;
 mod html;
+mod limit;
 mod meta;
 mod normalize;
 mod patterns;
 mod plain;
 mod prestrip;
+mod published;
 
 pub use normalize::collapse_ws;
 
@@ -58,11 +62,17 @@ pub struct Extracted {
     pub published: Option<String>,
     /// The page's declared language (`<html lang>`), if any.
     pub lang: Option<String>,
+    /// The publisher or site name (JSON-LD publisher, `og:site_name`, application name, …),
+    /// else the domain of the page's URL.
+    pub source: Option<String>,
+    /// The page's canonical URL (`<link rel=canonical>`, `og:url`), else the URL given.
+    pub url: Option<String>,
 }
 
 /// Extracts the main content of a whole HTML page or fragment.
 pub trait Extractor: Send + Sync {
-    /// Extracts title, text and metadata; `url` helps resolve site-specific patterns.
+    /// Extracts title, text and metadata; `url` is where the page came from, if known (it
+    /// resolves relative links and is the fallback URL and source).
     fn extract(&self, html: &str, url: Option<&str>) -> Extracted;
 }
 
@@ -83,17 +93,18 @@ fn truncate_at_char(s: &str, max: usize) -> &str {
 }
 
 impl Extractor for HtmlExtractor {
-    fn extract(&self, html: &str, _url: Option<&str>) -> Extracted {
+    fn extract(&self, html: &str, url: Option<&str>) -> Extracted {
         let html = truncate_at_char(html, MAX_HTML_BYTES);
         let dom = dom::Dom::parse(&prestrip::strip_raw_blocks(html));
-        let m = meta::page_meta(&dom);
-        let mut text = html::main_text(&dom);
+        let m = meta::page_meta(&dom, url);
+        let (lead, mut text) = html::main_text(&dom);
         if let Some(body) = m.ld_body.as_deref().and_then(html::ld_body_text) {
             // Pages rendered by script keep the article only in JSON-LD `articleBody`.
             if (text.chars().count() as f32) * LD_BODY_MARGIN < body.chars().count() as f32 {
                 text = body;
             }
         }
+        let mut text = html::join_lead(&lead, text);
         if let Some(steps) = m.ld_howto.as_deref().and_then(html::ld_body_text) {
             // Instructions rendered by script: the page shows (almost) nothing of them, and
             // only then, since the page's own rendering of a recipe is richer.
@@ -112,6 +123,8 @@ impl Extractor for HtmlExtractor {
             byline: m.byline.map(normalize::nfc),
             published: m.published,
             lang: m.lang,
+            source: m.source.map(normalize::nfc),
+            url: m.url,
         }
     }
 }

@@ -34,7 +34,7 @@ const BOILER: &[&str] = &[
     "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "follow-us", "author-box",
     "authorbox", "author-bio", "about-author", "more-articles", "more-stories",
     "morestories", "adsense", "googlead", "dfp-", "infobox-share", "backlink", "feedback",
-    "disclosure", "byline", "dateline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
+    "disclosure", "byline", "timestamp", "publish-date", "pubdate", "hidden-print", "noprint",
 ];
 
 /// Substrings of class/id that name the article body itself.
@@ -44,17 +44,23 @@ const STRONG: &[&str] = &[
     "article__content", "articlecontent", "entry-content", "entry_content", "entrycontent",
     "post-content", "post_content", "postcontent", "post-body", "post_body", "postbody",
     "post-text", "post_text", "posttext", "post-entry", "postentry", "story-body", "storybody",
-    "story-content", "storycontent", "story-text", "body-text", "bodytext", "text-content",
-    "main-content", "maincontent", "main_content", "content-main", "content_main",
-    "content-body", "contentbody", "content__body", "news-content", "newscontent", "news-text",
-    "blog-content", "single-content", "field-body", "fulltext", "art-content", "artikel-text",
-    "artikeltext", "article-main", "rich-text", "richtext", "field-name-body", "field--name-body",
+    "story-content", "storycontent", "story-text", "body-text", "bodytext", "maincontent", "main_content", "content-main", "content_main", "newscontent", "news-text",
+    "blog-content", "single-content", "fulltext", "art-content", "artikel-text",
+    "artikeltext", "article-main",
 ];
 
 /// Substrings that make a container look like content to the readability-style score.
 const POSITIVE: &[&str] = &[
-    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "blog",
     "story", "artikel", "inhalt", "beitrag",
+];
+
+/// Parts of class/id tokens naming an article's lead (standfirst, intro, subtitle, …).
+const LEAD: &[&str] = &["lead", "intro", "teaser", "excerpt", "standfirst", "subtitle", "subline", "summary", "abstract", "deck", "kicker"];
+
+/// Parts of class/id tokens of comment threads, image credits and teasers of other pages.
+const OTHERS: &[&str] = &[
+    "comment", "respond", "reply", "disqus", "licen", "credit", "caption", "copyright", "teaser", "related", "recommend",
 ];
 
 fn automaton(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str]) -> Option<&'static AhoCorasick> {
@@ -69,6 +75,8 @@ fn matches(slot: &'static OnceLock<Option<AhoCorasick>>, pats: &[&str], hay: &st
 static BOILER_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 static STRONG_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 static POSITIVE_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static LEAD_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+static OTHERS_AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
 
 /// True when a class/id string (lower-cased) names boilerplate.
 pub(crate) fn is_boiler_attr(s: &str) -> bool {
@@ -121,6 +129,21 @@ fn generic_token(tok: &str) -> bool {
     matches!(tok, "content" | "article" | "story" | "entry" | "post" | "text" | "single-post" | "blog-post" | "main-column" | "wpb_text_column" | "hentry" | "artikel" | "inhalt")
 }
 
+/// Parts of class/id names of the elements that hold an article's date or meta line.
+const DATE_ATTR_PARTS: &[&str] = &[
+    "date", "datum", "time", "posted", "published", "publish", "pubdate", "dateline", "timestamp", "meta", "byline",
+    "info", "zeit", "datetime", "author",
+];
+
+/// True when the element's class or id names a date or the article's meta line
+/// ("post-date", "entry-meta", "article__info"); "update" and "timeline" do not count.
+pub(crate) fn is_date_attr(class: &str, id: &str) -> bool {
+    [class, id].into_iter().any(|v| {
+        v.split(|c: char| c.is_ascii_whitespace() || c == '-' || c == '_')
+            .any(|p| DATE_ATTR_PARTS.iter().any(|d| p.eq_ignore_ascii_case(d)))
+    })
+}
+
 /// What an element's attributes say about it.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct AttrClass {
@@ -131,6 +154,10 @@ pub(crate) struct AttrClass {
     pub author: bool,
     /// Boilerplate words next to content words ("entry share"): pruned only when small.
     pub soft: bool,
+    /// Names a lead ("intro", "standfirst", "teaser"): kept when it follows the headline.
+    pub lead: bool,
+    /// Names comments, credits or teasers: its names and dates are not the article's.
+    pub others: bool,
 }
 
 /// Classifies an element by class, id, role and itemprop.
@@ -158,14 +185,21 @@ pub(crate) fn classify_attrs(el: &Element) -> AttrClass {
             out.boiler = true;
         }
     }
-    if class.is_empty() && id.is_empty() {
+    // A custom element's name (`<pp-inline-teaser>`, `<share-buttons>`) says what it is, as a
+    // class does.
+    let custom = if el.name().contains('-') { el.name() } else { "" };
+    if class.is_empty() && id.is_empty() && custom.is_empty() {
         return out;
     }
-    let mut s = String::with_capacity(class.len() + id.len() + 1);
+    let mut s = String::with_capacity(class.len() + id.len() + custom.len() + 2);
     s.push_str(class);
     s.push(' ');
     s.push_str(id);
+    s.push(' ');
+    s.push_str(custom);
     s.make_ascii_lowercase();
+    out.lead = matches(&LEAD_AC, LEAD, &s);
+    out.others = matches(&OTHERS_AC, OTHERS, &s);
     // Boilerplate by role/itemprop or by a clear class word is firm; by weak tokens only soft.
     let firm_before = out.boiler;
     let mut weak_only = false;
@@ -224,7 +258,7 @@ const END_MARKERS: &[&str] = &[
 /// wherever they sit in the line ("Das Thema könnte dich auch interessieren:").
 const END_PHRASES: &[&str] = &[
     "auch interessieren", "also like", "might like", "may like", "relacionad", "correlat",
-    "weiterführende", "zum weiterlesen", "mehr zum thema", "explore further", "read next",
+    "weiterführende", "zum weiterlesen", "mehr zum thema", "read next",
     "veja também", "leia também", "leia mais", "zobacz również", "à découvrir", "a découvrir",
     "mehr themen", "top meldungen", "meistgelesen", "most read", "most popular", "more from",
     "more stories", "more news", "weitere themen", "weitere beiträge", "weitere artikel",

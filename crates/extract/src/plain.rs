@@ -151,7 +151,7 @@ pub(crate) fn clean(text: &str, first_line_title: bool) -> Extracted {
         .find_map(|l| contributor_sentence(l))
         .or_else(|| kept.iter().take(2).find_map(|l| by_line(l)))
         .map(nfc);
-    Extracted { title, text: nfc(kept.join("\n")), byline, published: None, lang: None }
+    Extracted { title, text: nfc(kept.join("\n")), byline, ..Extracted::default() }
 }
 
 #[cfg(test)]

@@ -127,6 +127,72 @@ fn huge_and_deep_pages_do_not_panic() {
     assert!(!e.text.is_empty());
 }
 
+/// Issue 12, "Quadratic HTML": 200,000 nested `<div>` took 174 s to clean, because the
+/// parser walked the whole stack of open elements for every start tag. At 100,000 levels a
+/// quadratic extractor takes minutes; a linear one a fraction of a second (no timing asserted:
+/// `worst_case` in the examples measures it).
+#[test]
+fn quadratic_html_deep_nesting_still_gives_the_text() {
+    let para = "The council approved the new budget on Tuesday after a long debate, officials said.";
+    let n = 100_000;
+    let nested = "<div>".repeat(n) + "<p>" + para + "</p>" + &"</div>".repeat(n);
+    assert_eq!(HtmlExtractor.extract(&nested, None).text, para);
+    let unclosed = "<div><span>".repeat(n) + para;
+    assert_eq!(HtmlExtractor.extract(&unclosed, None).text, para);
+    // Formatting elements left open across paragraphs are reopened in each one by the parser.
+    let misnested: String = (0..n / 20).map(|i| format!("<p><b class=c{i}>{para} ")).collect();
+    let text = HtmlExtractor.extract(&misnested, None).text;
+    assert_eq!(text.matches("officials said").count(), n / 20);
+}
+
+const PROSE: &str = "Die neue Brücke über den Fluss wurde am Donnerstag nach drei Jahren Bauzeit für den Verkehr freigegeben, teilte die Stadt mit.";
+
+/// Issue 11, point 3: a page whose article was escaped twice shows `&amp;amp;` and `<p>` tags
+/// as text; both are read as what they meant.
+#[test]
+fn html_escaped_twice_is_unescaped() {
+    let html = format!(
+        "<html><body><article><h1>Titel</h1><p>{PROSE}</p><div>&lt;p&gt;Tom &amp;amp; Jerry kamen am Abend zur Eröffnung, wie alle anderen auch.&lt;/p&gt;&lt;p&gt;Der Bürgermeister sprach von einem guten Tag für die Stadt.&lt;/p&gt;</div></article></body></html>"
+    );
+    let e = HtmlExtractor.extract(&html, None);
+    assert!(e.text.contains("Tom & Jerry kamen"), "{}", e.text);
+    assert!(e.text.contains("\nDer Bürgermeister sprach"), "{}", e.text);
+    assert!(!e.text.contains("<p>") && !e.text.contains("&amp;"), "{}", e.text);
+    // Shown as code on purpose, markup stays as written.
+    let code = format!("<html><body><article><p>{PROSE}</p><pre>&lt;p&gt;Ein Absatz mit einem Zeilenumbruch.&lt;br&gt;&lt;/p&gt;</pre><p>{PROSE}</p></article></body></html>");
+    let text = HtmlExtractor.extract(&code, None).text;
+    assert!(text.contains("<p>Ein Absatz mit einem Zeilenumbruch.<br></p>"), "{text}");
+}
+
+/// Issue 11, point 3: base64 images and data URIs written into the text never become text.
+#[test]
+fn base64_blobs_and_data_uris_never_become_text() {
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==".repeat(20);
+    let html = format!(
+        "<html><body><article><p>{PROSE}</p><p>data:image/png;base64,{png}</p><div>{png}</div><p>Der Bau kostete rund 40 Millionen Euro, {png} etwa ein Viertel mehr als geplant.</p></article></body></html>"
+    );
+    let e = HtmlExtractor.extract(&html, None);
+    assert!(!e.text.contains("iVBOR") && !e.text.contains("base64"), "{}", e.text);
+    assert!(e.text.contains("Der Bau kostete rund 40 Millionen Euro, etwa ein Viertel mehr als geplant."), "{}", e.text);
+}
+
+/// Issue 11, point 3: scripts, JSON-LD and state objects printed into the page are not text.
+#[test]
+fn inline_script_and_json_blobs_never_become_text() {
+    let state = r#"{"props":{"pageProps":{"article":{"id":4711,"headline":"Brücke eröffnet","tags":["stadt","verkehr"],"related":[{"id":1},{"id":2}]}}}}"#;
+    let html = format!(
+        r#"<html><body><article><p>{PROSE}</p><script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle","headline":"Brücke eröffnet","description":"Kurz"}}</script><div>{state}</div><div>window.dataLayer = window.dataLayer || []; function gtag(){{dataLayer.push(arguments);}} gtag('js', new Date());</div><p>Die alte Brücke soll im kommenden Jahr abgerissen werden.</p></article></body></html>"#
+    );
+    let e = HtmlExtractor.extract(&html, None);
+    for leaked in ["@context", "pageProps", "dataLayer", "{", "}"] {
+        assert!(!e.text.contains(leaked), "{leaked:?} in {}", e.text);
+    }
+    assert!(e.text.contains("abgerissen werden"), "{}", e.text);
+    // JSON shown on purpose stays.
+    let shown = format!("<html><body><article><p>{PROSE}</p><pre><code>{state}</code></pre></article></body></html>");
+    assert!(HtmlExtractor.extract(&shown, None).text.contains("pageProps"));
+}
+
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic(s in ".{0,400}") {

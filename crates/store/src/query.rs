@@ -233,6 +233,17 @@ impl SqliteStore {
         self.search(&sql, &expr, filter, limit)
     }
 
+    /// How many articles carry each of these search keys (0 for unknown ones), in order.
+    pub fn key_doc_freq(&self, tokens: &[String]) -> Result<Vec<u64>> {
+        tokens
+            .iter()
+            .map(|t| {
+                let n: Option<i64> = self.query_opt("SELECT doc FROM article_keys_vocab WHERE term = ?1", [t.to_ascii_lowercase()], |r| r.get(0))?;
+                Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+            })
+            .collect()
+    }
+
     /// Articles whose title or text contains any of `words` (in their own language, accents
     /// folded), best first by BM25, titles weighing double.
     pub fn search_text(&self, words: &[String], filter: &SearchFilter, limit: usize) -> Result<Vec<ArticleHit>> {

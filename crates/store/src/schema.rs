@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -107,6 +107,11 @@ CREATE VIRTUAL TABLE article_keys USING fts5(
 );
 CREATE INDEX stories_by_update ON stories(updated_at DESC, id DESC);
 CREATE INDEX articles_by_published ON articles(published);
+";
+
+// How many articles carry each search key: a query's keys are weighed by how rare they are.
+const V4: &str = "
+CREATE VIRTUAL TABLE article_keys_vocab USING fts5vocab(article_keys, 'row');
 ";
 
 /// What [`migrate`] found.

@@ -40,6 +40,8 @@ pub trait StoreRead {
     fn story_assignments(&self) -> Result<Vec<(ArticleId, StoryId)>>;
     /// Articles sharing cross-lingual keys with a query.
     fn search_keys(&self, keys: &SearchKeys, filter: &SearchFilter, limit: usize) -> Result<Vec<ArticleHit>>;
+    /// How many articles carry each of these search keys.
+    fn key_doc_freq(&self, tokens: &[String]) -> Result<Vec<u64>>;
     /// Articles containing query words.
     fn search_text(&self, words: &[String], filter: &SearchFilter, limit: usize) -> Result<Vec<ArticleHit>>;
     /// Where the store's writes stand.
@@ -123,6 +125,9 @@ impl StoreRead for SqliteStore {
     }
     fn search_text(&self, words: &[String], filter: &SearchFilter, limit: usize) -> Result<Vec<ArticleHit>> {
         SqliteStore::search_text(self, words, filter, limit)
+    }
+    fn key_doc_freq(&self, tokens: &[String]) -> Result<Vec<u64>> {
+        SqliteStore::key_doc_freq(self, tokens)
     }
     fn marker(&self) -> Result<WriteMarker> {
         SqliteStore::marker(self)
