@@ -10,3 +10,8 @@ if [ -z "${STORYWEAVE_TEST_MODEL:-}" ]; then
     if [ -n "$model" ]; then export STORYWEAVE_TEST_MODEL="$PWD/$model"; fi
 fi
 cargo test --workspace --locked "$@"
+# The web page in headless Chromium against the binary `cargo test` just built (skips, saying
+# why, when chromium, Node.js or ../shared/samples is missing).
+bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/storyweave"
+if [ -z "${STORYWEAVE_BIN:-}" ] && [ -x "$bin" ]; then export STORYWEAVE_BIN="$bin"; fi
+tests/e2e/run.sh
