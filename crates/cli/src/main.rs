@@ -1,5 +1,6 @@
 //! The `storyweave` command-line tool.
 
+mod compare;
 mod output;
 
 use anyhow::{Context, Result};
@@ -112,6 +113,8 @@ enum Command {
     },
     /// Print the effective configuration as TOML.
     Config,
+    /// Two articles side by side, sentence by sentence: what is aligned, what each adds.
+    Compare(compare::CompareArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -170,7 +173,7 @@ fn build_engine(cli: &Cli) -> Result<Engine> {
     }
     let compares = matches!(
         cli.command,
-        Command::Ingest { .. } | Command::Recluster { .. } | Command::Cluster { .. } | Command::Similarity { .. } | Command::Embed { .. }
+        Command::Ingest { .. } | Command::Recluster { .. } | Command::Cluster { .. } | Command::Similarity { .. } | Command::Embed { .. } | Command::Compare(..)
     );
     if !compares {
         return Ok(Engine::new(config));
@@ -244,6 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut cache = vector_cache(&engine, cli.db.as_deref())?;
             cmd_embed(&engine, &input, cache.as_mut(), quiet)
         }
+        Command::Compare(args) => compare::run(&engine, &cli.db.unwrap_or_else(storyweave_store::default_path), args),
         Command::Config => {
             let mut out = Out::stdout();
             out.write_all(engine.config().to_toml().as_bytes())?;

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod clean;
+pub mod compare;
 mod config;
 mod ingest;
 mod pairs;

@@ -26,10 +26,18 @@
 #![warn(missing_docs)]
 
 mod align;
+mod compare;
 mod digest;
+mod langs;
+mod sentalign;
+mod story;
 
-pub use align::{align_paragraphs, align_vectors};
-pub use digest::{digest, sentence_texts, Digest, MAX_SENTENCE_VECTORS};
+pub use align::{align_paragraphs, key_similarity};
+pub use digest::{analysis_sentence_texts, digest, digest_from, sentence_texts, Digest, SentenceUnit, MAX_SENTENCE_VECTORS};
+pub use compare::{compare, mode_for, AddedSentence, Adds, AnalysedArticle, CompareSide, Comparison, PairComparison};
+pub use langs::closeness;
+pub use story::{story_view, ArticleAdds, ProvenanceGroup, ProvenanceLink, StoryDigest, StoryOptions, SummarySentence};
+pub use sentalign::{align_sentences, AlignConfig, AlignMode, AlignSide, AlignWeights, AlignedGroup, MAX_ALIGN_SENTENCES};
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -68,20 +76,18 @@ pub struct RelateConfig {
     /// Cross-language: aligned paragraphs of a translation have consistent lengths; the
     /// standard deviation of their log length ratios must stay under this.
     pub translation_length_spread: f32,
-    /// With encoder sentence vectors: two sentences in different languages align when
-    /// their cosine reaches this (translated sentences score higher than sentences of two
-    /// reports that say the same thing in their own words).
-    pub model_align_cosine: f32,
+    /// With encoder sentence vectors: a group of the monotone sentence alignment counts
+    /// toward a translation when its score reaches this (translated sentences score higher
+    /// than sentences of two reports that say the same thing in their own words).
+    pub model_group_score: f32,
     /// With encoder sentence vectors: share of all sentences of both articles that must be
-    /// aligned for a translation.
+    /// in such groups for a translation.
     pub model_translation_coverage: f32,
-    /// With encoder sentence vectors: how far an aligned pair's cosine must stand above the
-    /// cosines of the two sentences to their nearest other sentences (a ratio; see
-    /// `align_vectors`).
-    pub model_align_margin: f32,
-    /// With encoder sentence vectors: at least this many aligned sentences. Two one-line
-    /// texts (a headline and a site tagline) can align in full without being translations.
+    /// With encoder sentence vectors: at least this many such groups. Two one-line texts (a
+    /// headline and a site tagline) can align in full without being translations.
     pub model_translation_min_sentences: usize,
+    /// Sentence alignment (monotone and free) parameters.
+    pub align: AlignConfig,
 }
 
 impl Default for RelateConfig {
@@ -99,10 +105,10 @@ impl Default for RelateConfig {
             translation_structure_ratio: 0.75,
             translation_number_overlap: 0.7,
             translation_length_spread: 0.3,
-            model_align_cosine: 0.84,
+            model_group_score: 0.3,
             model_translation_coverage: 0.5,
             model_translation_min_sentences: 3,
-            model_align_margin: 1.02,
+            align: AlignConfig::default(),
         }
     }
 }
@@ -249,7 +255,7 @@ impl Relate for Relator {
         } else {
             let pairs = align_paragraphs(&da.paragraph_keys, &db.paragraph_keys, c.align_min_similarity);
             let structure_ok = ratio(da.paragraph_keys.len(), db.paragraph_keys.len()) >= c.translation_structure_ratio
-                && ratio(da.sentences, db.sentences) >= c.translation_structure_ratio;
+                && ratio(da.sentences.len(), db.sentences.len()) >= c.translation_structure_ratio;
             // Coverage counts the paragraphs that carry names or numbers: the others have
             // nothing to align on without a model, in translations and in other reports alike.
             let strong_total = da.paragraph_strong.iter().filter(|&&s| s).count()
@@ -269,17 +275,23 @@ impl Relate for Relator {
                 c.translation_coverage_with_byline
             };
             evidence.aligned_passages = pairs;
-            // With sentence vectors the encoder decides: translated sentences align one to
-            // one at a high cosine, while two reports built on the same facts share names,
-            // numbers and structure but rarely whole sentences.
+            // With sentence vectors the encoder decides: translated sentences align in order
+            // at a high score, while two reports built on the same facts share names, numbers
+            // and structure but rarely whole sentences.
             let translated = if da.sentences_encoded && db.sentences_encoded {
-                let aligned =
-                    align_vectors(&da.sentence_vectors, &db.sentence_vectors, c.model_align_cosine, c.model_align_margin)
-                        .len();
-                let total = da.sentence_vectors.len() + db.sentence_vectors.len();
-                let coverage = if total == 0 { 0.0 } else { 2.0 * aligned as f32 / total as f32 };
+                let groups = align_sentences(
+                    AlignSide { units: &da.sentences, vectors: &da.sentence_vectors },
+                    AlignSide { units: &db.sentences, vectors: &db.sentence_vectors },
+                    AlignMode::Monotone,
+                    &c.align,
+                );
+                let confident: Vec<&AlignedGroup> =
+                    groups.iter().filter(|g| g.is_aligned() && g.score >= c.model_group_score).collect();
+                let covered: usize = confident.iter().map(|g| g.a.len() + g.b.len()).sum();
+                let total = da.sentences.len() + db.sentences.len();
+                let coverage = if total == 0 { 0.0 } else { covered as f32 / total as f32 };
                 coverage >= c.model_translation_coverage
-                    && aligned >= c.model_translation_min_sentences
+                    && confident.len() >= c.model_translation_min_sentences
                     && comparable_length
                     && numbers_ok
             } else {
