@@ -3,8 +3,8 @@
 
 use crate::{Engine, Result};
 use storyweave_analyze::{analyze_with, Analysis, Segmentation};
-use storyweave_model::CleanArticle;
-use storyweave_relate::{analysis_sentence_texts, AnalysedArticle, PairComparison};
+use storyweave_model::{CleanArticle, Relation};
+use storyweave_relate::{analysis_sentence_texts, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
 use storyweave_store::Store;
 
 /// Articles analysed, with their sentence vectors (`None` without a model).
@@ -62,5 +62,156 @@ impl Engine {
                 Some(storyweave_relate::compare(a, b, &relator))
             })
             .collect())
+    }
+
+    /// The view of a story made of `articles`: headline and summary in `options.lang` (or the
+    /// closest language), provenance groups and what each article adds. `relations` are the
+    /// story's stored relations (pairs without one are related here).
+    pub fn story_digest(
+        &self,
+        articles: &[CleanArticle],
+        relations: &[Relation],
+        options: &StoryOptions,
+        cache: Option<&mut Store>,
+    ) -> Result<StoryDigest> {
+        let analysed = self.analyse(articles, Segmentation::Sentences, cache)?;
+        let items: Vec<AnalysedArticle> = (0..articles.len()).filter_map(|i| analysed.get(articles, i)).collect();
+        let relator = storyweave_relate::Relator::new(self.config().relate.clone());
+        Ok(storyweave_relate::story_view(&items, relations, &relator, options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use std::path::{Path, PathBuf};
+    use storyweave_model::Lang;
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Reads and cleans every record of `paths` (relative to the repository root).
+    fn load(engine: &Engine, paths: &[PathBuf]) -> Vec<CleanArticle> {
+        let opts = storyweave_ingest::ReadOptions::default();
+        paths
+            .iter()
+            .flat_map(|p| storyweave_ingest::read_file_iter(p, &opts))
+            .filter_map(|r| r.ok())
+            .filter_map(|raw| engine.clean(raw).ok())
+            .collect()
+    }
+
+    fn samples(engine: &Engine) -> Option<Vec<CleanArticle>> {
+        let dir = repo().join("../shared/samples");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        let articles = load(engine, &files);
+        (articles.len() == 5).then_some(articles)
+    }
+
+    fn file_of(a: &CleanArticle) -> String {
+        Path::new(&a.origin.file).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    fn adds_of<'a>(d: &'a StoryDigest, articles: &[CleanArticle], prefix: &str) -> Vec<&'a str> {
+        let id = articles.iter().find(|a| file_of(a).starts_with(prefix)).map(|a| a.id.clone());
+        d.adds.iter().filter(|x| Some(&x.article) == id.as_ref()).flat_map(|x| x.sentences.iter().map(|s| s.text.as_str())).collect()
+    }
+
+    #[test]
+    fn samples_adds_provenance_and_headlines() {
+        let engine = Engine::new(Config::default());
+        let Some(articles) = samples(&engine) else {
+            eprintln!("skipping: ../shared/samples not found");
+            return;
+        };
+        let d = engine.story_digest(&articles, &[], &StoryOptions::default(), None).unwrap();
+        let adds = |p: &str| adds_of(&d, &articles, p);
+        assert!(adds("002").iter().any(|s| s.contains("drone")), "002 adds the drones: {:#?}", adds("002"));
+        assert!(adds("003").iter().any(|s| s.contains("2019") && s.contains("Владивосток")), "{:#?}", adds("003"));
+        assert!(adds("004").iter().any(|s| s.contains("2000")), "{:#?}", adds("004"));
+        // The acceptance of the invitation, which four of them carry, is what they share.
+        for (p, words) in [("000", "imbitasyon nang may kasiyahan"), ("001", "Einladung mit Vergnügen an"), ("003", "са задовољством је прихватио позив"), ("004", "gladly accepted this invitation")] {
+            assert!(!adds(p).iter().any(|s| s.contains(words)), "{p} should share the invitation: {:#?}", adds(p));
+        }
+        let id = |p: &str| articles.iter().find(|a| file_of(a).starts_with(p)).map(|a| a.id.clone()).unwrap();
+        let group_of = |p: &str| d.provenance.iter().position(|g| g.articles.contains(&id(p)));
+        assert!(group_of("000").is_some() && group_of("000") == group_of("001"), "{:#?}", d.provenance);
+        for p in ["003", "004"] {
+            assert_ne!(group_of(p), group_of("000"), "{p} is an independent report: {:#?}", d.provenance);
+        }
+        for lang in ["en", "de", "sr"] {
+            let v = engine.story_digest(&articles, &[], &StoryOptions { lang: Some(Lang::new(lang)) }, None).unwrap();
+            assert_eq!(v.headline_lang.as_str(), lang);
+            assert!(v.fallback_note.is_none());
+            let src = articles.iter().find(|a| Some(&a.id) == v.headline_article.as_ref()).unwrap();
+            assert_eq!(src.lang.as_str(), lang);
+            assert!((3..=5).contains(&v.summary.len()), "{:#?}", v.summary);
+            assert!(v.summary.iter().all(|s| articles.iter().any(|a| a.id == s.article && a.lang.as_str() == lang && a.text.contains(&s.text))));
+        }
+    }
+
+    #[test]
+    fn headline_falls_back_to_the_closest_language_and_says_so() {
+        let engine = Engine::new(Config::default());
+        let Some(articles) = samples(&engine) else {
+            eprintln!("skipping: ../shared/samples not found");
+            return;
+        };
+        for (wanted, expected) in [("hr", "sr"), ("ru", "sr"), ("fi", "en"), ("nl", "de")] {
+            let v = engine.story_digest(&articles, &[], &StoryOptions { lang: Some(Lang::new(wanted)) }, None).unwrap();
+            assert_eq!(v.headline_lang.as_str(), expected, "{wanted}");
+            assert!(v.fallback_note.as_deref().is_some_and(|n| n.contains(wanted) && n.contains(expected)), "{:?}", v.fallback_note);
+        }
+        // By default: the language most articles share (two in Tagalog).
+        let v = engine.story_digest(&articles, &[], &StoryOptions::default(), None).unwrap();
+        assert_eq!(v.headline_lang.as_str(), "tl");
+    }
+
+    #[test]
+    fn demo_translation_near_copy_and_independent_reports() {
+        let engine = Engine::new(Config::default());
+        let demo = repo().join("demo/articles");
+        if !demo.is_dir() {
+            eprintln!("skipping: demo/ not found");
+            return;
+        }
+        let all = load(&engine, &[demo.join("wire.jsonl")]);
+        let pick = |names: &[&str]| -> Vec<CleanArticle> {
+            let mut v = load(&engine, &names.iter().map(|n| demo.join(n)).collect::<Vec<_>>());
+            v.extend(all.iter().filter(|a| names.iter().any(|n| a.id.as_str() == *n)).cloned());
+            v
+        };
+        // Kuutar-1: a faithful translation (fi → en) and two independent reports.
+        let kuutar = pick(&["2025-06-17-fi-uutistoimisto-pohjola.txt", "2025-06-17-en-pohjola-news-service.txt", "2025-06-17-ar-alfada-alyawm.txt", "orbita-2025-06-17-kuutar"]);
+        assert_eq!(kuutar.len(), 4);
+        let d = engine.story_digest(&kuutar, &[], &StoryOptions { lang: Some(Lang::new("en")) }, None).unwrap();
+        let group = d.provenance.iter().find(|g| g.articles.contains(&kuutar[0].id)).expect("the translation pair is one group");
+        assert!(group.articles.contains(&kuutar[1].id) && group.articles.len() == 2, "{:#?}", d.provenance);
+        assert!(d.independent.contains(&kuutar[2].id) && d.independent.contains(&kuutar[3].id));
+        // A translation adds nothing to its original.
+        assert!(!d.adds.iter().any(|x| x.article == kuutar[1].id && x.sentences.iter().any(|s| s.score > 1.0)), "{:#?}", d.adds);
+        assert_eq!(d.headline_article.as_ref(), Some(&kuutar[1].id));
+
+        // Two independent reports of one match: each adds something of its own.
+        let copa = pick(&["2025-05-03-en-global-sports-desk.txt", "2025-05-03-sr-sportski-zurnal.txt"]);
+        let d = engine.story_digest(&copa, &[], &StoryOptions { lang: Some(Lang::new("sr")) }, None).unwrap();
+        assert!(d.provenance.is_empty(), "{:#?}", d.provenance);
+        assert_eq!(d.adds.len(), 2, "{:#?}", d.adds);
+        assert_eq!(d.headline_lang.as_str(), "sr");
+
+        // The near-copy joins its wire original; the added economist's paragraph is what it adds.
+        let bsp = pick(&["2025-03-06-en-pacific-ledger.txt", "mbw-2025-03-06-bsp"]);
+        let d = engine.story_digest(&bsp, &[], &StoryOptions::default(), None).unwrap();
+        assert_eq!(d.provenance.len(), 1, "{:#?}", d.provenance);
+        assert_eq!(d.provenance[0].links[0].kind, "near_duplicate");
+        let copy_adds = adds_of(&d, &bsp, "2025-03-06-en-pacific-ledger");
+        assert!(!copy_adds.is_empty() && copy_adds.len() <= 3, "{copy_adds:#?}");
     }
 }
