@@ -4,14 +4,15 @@
     python3 bench/align.py alignment [--model DIR]     # alignment quality, as is and perturbed
     python3 bench/align.py translation [--model DIR]   # the `translation` relation, WMT + SemEval
     python3 bench/align.py all [--model DIR]
-    python3 bench/align.py tune --grid relate.align.without_model.skip_cost=0.1,0.2 [--model DIR]
+    python3 bench/align.py tune --grid relate.align.without_model.min_score=0.05,0.1 [--model DIR]
 
 **Alignment.** Each translated WMT16 document against its original (215 pairs: 79 Finnish
 originals with their English translation, 68 English originals with two Finnish ones); the
 segment order is the gold one-to-one alignment. Every pair is measured as is and perturbed
 (seeded, per pair): on the translation's side, 10% of the segments are merged with the next
 one (gold 2-1 groups), then 20% of the resulting segments are deleted (gold 1-0 groups).
-`storyweave compare --pairs FILE --lines` aligns them (each segment one sentence). Scores:
+`storyweave compare --pairs FILE --lines --mode monotone` aligns them (each segment one
+sentence; translations are aligned in order). Scores:
 - pairs: precision, recall and F1 of aligned sentence pairs (every (i, j) inside a group);
 - strict and lax F1 as vecalign and Bertalign count them: a predicted group is a strict hit
   when it equals a gold group (1-0 and 0-1 groups included), a lax hit when it overlaps a gold
@@ -59,11 +60,11 @@ MERGE_SHARE = 0.10
 DELETE_SHARE = 0.20
 SEED = 20160101
 
-# Gale & Church (1993): variance of the length difference per character, and priors of the
-# group types (1-0 and 0-1 share 0.0099, 2-1 and 1-2 share 0.089).
+# Gale & Church (1993): variance of the length difference per character, and the type
+# penalties of their program (PENALTY01 = 450, PENALTY21 = 230, PENALTY22 = 440, in units of
+# -100 ln P).
 GC_VARIANCE = 6.8
-GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
-             (2, 2): 0.011}
+GC_PENALTIES = {(1, 1): 0.0, (1, 0): 4.5, (0, 1): 4.5, (2, 1): 2.3, (1, 2): 2.3, (2, 2): 4.4}
 
 
 # ---------------------------------------------------------------- data
@@ -188,18 +189,18 @@ def _norm_cdf(x: float) -> float:
 
 
 def gale_church(a: list[str], b: list[str]) -> list[tuple[list[int], list[int]]]:
-    """Length-only monotone alignment (Gale & Church 1993), character lengths."""
+    """Length-only monotone alignment as in Gale & Church's (1993) published program: cost of a
+    group = -ln P(δ) of its character lengths (a deletion too, against length 0) + the type
+    penalty (their integer penalties / 100); the mean ratio is the pair's own."""
     la = [max(len(s), 1) for s in a]
     lb = [max(len(s), 1) for s in b]
     c = sum(lb) / max(sum(la), 1)
 
     def cost(x: float, y: float, t: tuple[int, int]) -> float:
-        prior = -math.log(GC_PRIORS[t])
-        if x == 0 or y == 0:
-            return prior
-        delta = (y - c * x) / math.sqrt(GC_VARIANCE * (x + y / c) / 2)
-        p = max(2 * (1 - _norm_cdf(abs(delta))), 1e-300)
-        return prior - math.log(p)
+        mean = (x + y / c) / 2
+        delta = abs(c * x - y) / math.sqrt(GC_VARIANCE * mean)
+        p = max(2 * (1 - _norm_cdf(delta)), 1e-300)
+        return GC_PENALTIES[t] - math.log(p)
 
     n, m = len(a), len(b)
     inf = float("inf")
@@ -210,7 +211,7 @@ def gale_church(a: list[str], b: list[str]) -> list[tuple[list[int], list[int]]]
         for j in range(m + 1):
             if i == 0 and j == 0:
                 continue
-            for (ka, kb) in GC_PRIORS:
+            for (ka, kb) in GC_PENALTIES:
                 if ka > i or kb > j or best[i - ka][j - kb] == inf:
                     continue
                 v = best[i - ka][j - kb] + cost(sum(la[i - ka:i]), sum(lb[j - kb:j]), (ka, kb))
@@ -228,7 +229,8 @@ def gale_church(a: list[str], b: list[str]) -> list[tuple[list[int], list[int]]]
 
 # ---------------------------------------------------------------- storyweave
 
-def run_compare(args, pairs: list[dict], lines: bool, config: Path | None, model: bool) -> dict[str, dict]:
+def run_compare(args, pairs: list[dict], lines: bool, config: Path | None, model: bool,
+                mode: str = "auto") -> dict[str, dict]:
     """`storyweave compare --pairs` over `pairs`; result per pair id."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, dir=OUT, encoding="utf-8") as f:
@@ -240,7 +242,7 @@ def run_compare(args, pairs: list[dict], lines: bool, config: Path | None, model
         argv += ["--model", str(args.model)]
     if config:
         argv += ["--config", str(config)]
-    argv += ["compare", "--pairs", path] + (["--lines"] if lines else [])
+    argv += ["compare", "--pairs", path, "--mode", mode] + (["--lines"] if lines else [])
     t = time.time()
     proc = subprocess.run(argv, capture_output=True, text=True)
     os.unlink(path)
@@ -281,7 +283,8 @@ def score_alignment(cases: list[dict], predicted: dict[str, list]) -> dict:
 def storyweave_alignment(args, cases: list[dict], config: Path | None, model: bool) -> dict[str, list]:
     pairs = [{"id": c["id"], "a": {"id": c["id"] + "|a", "text": "\n".join(c["a"]), "lang": c["lang_a"]},
               "b": {"id": c["id"] + "|b", "text": "\n".join(c["b"]), "lang": c["lang_b"]}} for c in cases]
-    res = run_compare(args, pairs, True, config, model)
+    # Translations are aligned in order: the mode is given, not left to the relation.
+    res = run_compare(args, pairs, True, config, model, mode="monotone")
     return {k: [(g["a"], g["b"]) for g in r["alignment"]] for k, r in res.items()}
 
 

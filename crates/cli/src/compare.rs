@@ -9,7 +9,7 @@ use storyweave_analyze::Segmentation;
 use storyweave_engine::Engine;
 use storyweave_ingest::ReadOptions;
 use storyweave_model::{ArticleId, CleanArticle, Lang, Origin, RawArticle, RawBody};
-use storyweave_relate::PairComparison;
+use storyweave_relate::{AlignMode, PairComparison};
 use storyweave_store::Store;
 
 /// Exit code when some pairs of `--pairs` were skipped.
@@ -38,13 +38,33 @@ pub struct CompareArgs {
     /// one JSON line per pair: {"id","relation",...the --json fields}.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["a", "b"])]
     pairs: Option<PathBuf>,
+    /// Alignment: `monotone` (in order, for translations), `free` (independent reports), or
+    /// `auto`: monotone when the pair is a translation or a near-copy.
+    #[arg(long, value_enum, default_value_t = Mode::Auto)]
+    mode: Mode,
+}
+
+/// The alignment mode of `--mode`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Mode {
+    /// By the pair's relation.
+    Auto,
+    /// In order.
+    Monotone,
+    /// Anywhere or nowhere.
+    Free,
 }
 
 /// Runs `storyweave compare`. `db` is the store for article ids and the sentence-vector cache.
 pub fn run(engine: &Engine, db: &Path, args: CompareArgs) -> Result<ExitCode> {
     let segmentation = if args.lines { Segmentation::Lines } else { Segmentation::Sentences };
+    let mode = match args.mode {
+        Mode::Auto => None,
+        Mode::Monotone => Some(AlignMode::Monotone),
+        Mode::Free => Some(AlignMode::Free),
+    };
     let mut store: Option<Store> = None;
-    let mut open = |store: &mut Option<Store>| -> Result<()> {
+    let open = |store: &mut Option<Store>| -> Result<()> {
         if store.is_none() {
             *store = Some(Store::open(db).with_context(|| format!("could not open the store {}", db.display()))?);
         }
@@ -55,7 +75,7 @@ pub fn run(engine: &Engine, db: &Path, args: CompareArgs) -> Result<ExitCode> {
         if engine.encoder().is_some() {
             open(&mut store)?;
         }
-        let results = engine.compare_pairs(&pairs.iter().map(|p| p.1.clone()).collect::<Vec<_>>(), segmentation, store.as_mut())?;
+        let results = engine.compare_pairs(&pairs.iter().map(|p| p.1.clone()).collect::<Vec<_>>(), segmentation, mode, store.as_mut())?;
         let mut out = Out::stdout();
         for ((id, _), r) in pairs.iter().zip(results) {
             let mut v = serde_json::to_value(&r.comparison)?;
@@ -83,7 +103,7 @@ pub fn run(engine: &Engine, db: &Path, args: CompareArgs) -> Result<ExitCode> {
     if engine.encoder().is_some() {
         open(&mut store)?;
     }
-    let result = engine.compare_pairs(&[(a.clone(), b.clone())], segmentation, store.as_mut())?;
+    let result = engine.compare_pairs(&[(a.clone(), b.clone())], segmentation, mode, store.as_mut())?;
     let r = result.first().context("comparison failed")?;
     let mut out = Out::stdout();
     if args.json {

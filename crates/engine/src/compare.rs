@@ -4,7 +4,7 @@
 use crate::{Engine, Result};
 use storyweave_analyze::{analyze_with, Analysis, Segmentation};
 use storyweave_model::{CleanArticle, Relation};
-use storyweave_relate::{analysis_sentence_texts, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
+use storyweave_relate::{analysis_sentence_texts, AlignMode, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
 use storyweave_store::Store;
 
 /// Articles analysed, with their sentence vectors (`None` without a model).
@@ -43,11 +43,13 @@ impl Engine {
     }
 
     /// Compares pairs of articles: each pair's relation, sentence alignment and what each
-    /// side adds. `segmentation` [`Segmentation::Lines`] takes every line as one sentence.
+    /// side adds. `segmentation` [`Segmentation::Lines`] takes every line as one sentence;
+    /// `mode` forces the alignment mode (else each pair's relation decides it).
     pub fn compare_pairs(
         &self,
         pairs: &[(CleanArticle, CleanArticle)],
         segmentation: Segmentation,
+        mode: Option<AlignMode>,
         cache: Option<&mut Store>,
     ) -> Result<Vec<PairComparison>> {
         use rayon::prelude::*;
@@ -59,7 +61,7 @@ impl Engine {
             .filter_map(|k| {
                 let a = analysed.get(&articles, 2 * k)?;
                 let b = analysed.get(&articles, 2 * k + 1)?;
-                Some(storyweave_relate::compare(a, b, &relator))
+                Some(storyweave_relate::compare(a, b, &relator, mode))
             })
             .collect())
     }

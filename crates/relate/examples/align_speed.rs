@@ -107,12 +107,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (va, vb) = (vectors(&an_a, &mut rng, &facts), vectors(&an_b, &mut rng, &facts));
     let plain = |an: &'_ Analysis, art: &'_ CleanArticle| AnalysedArticle { article: art, analysis: an, vectors: None };
     let compare_ms = median_ms(|| {
-        let _ = compare(plain(&an_a, a), plain(&an_b, b), &relator);
+        let _ = compare(plain(&an_a, a), plain(&an_b, b), &relator, None);
     });
     let with_vec_ms = median_ms(|| {
         let x = AnalysedArticle { article: a, analysis: &an_a, vectors: Some(&va) };
         let y = AnalysedArticle { article: b, analysis: &an_b, vectors: Some(&vb) };
-        let _ = compare(x, y, &relator);
+        let _ = compare(x, y, &relator, None);
     });
     println!("| step | median ms ({REPEAT} runs) |");
     println!("|---|---|");

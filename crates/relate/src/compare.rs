@@ -189,13 +189,14 @@ pub struct PairComparison {
     pub adds_b: Vec<AddedSentence>,
 }
 
-/// Compares two articles: their relation decides the alignment mode (in order for
-/// translations and near-copies, free otherwise); sentences outside every aligned group are
-/// what each adds, ranked by new names, places, figures and quotes.
-pub fn compare(a: AnalysedArticle, b: AnalysedArticle, relator: &Relator) -> PairComparison {
+/// Compares two articles: `mode`, or else their relation, decides the alignment mode (in
+/// order for translations and near-copies, free otherwise); sentences outside every aligned
+/// group are what each adds, ranked by new names, places, figures and quotes.
+pub fn compare(a: AnalysedArticle, b: AnalysedArticle, relator: &Relator, mode: Option<AlignMode>) -> PairComparison {
     let (pa, pb) = (Prepared::new(a), Prepared::new(b));
     let mut relation = relator.relate(a.article, &pa.digest, b.article, &pb.digest, 0.0);
-    let alignment = align_pair(&pa, &pb, relation.kind, &relator.config);
+    let mode = mode.unwrap_or_else(|| mode_for(relation.kind));
+    let alignment = align_sentences(pa.side(), pb.side(), mode, &relator.config.align);
     let covered = |side: fn(&AlignedGroup) -> &Vec<usize>, n: usize| {
         let mut c = vec![false; n];
         for g in alignment.iter().filter(|g| g.is_aligned()) {

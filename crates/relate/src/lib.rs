@@ -83,7 +83,13 @@ pub struct RelateConfig {
     /// With encoder sentence vectors: share of all sentences of both articles that must be
     /// in such groups for a translation.
     pub model_translation_coverage: f32,
-    /// With encoder sentence vectors: at least this many such groups. Two one-line texts (a
+    /// Without a model: a group of the monotone sentence alignment (names, numbers, word
+    /// prefixes, length) counts toward a translation when its score reaches this.
+    pub sentence_group_score: f32,
+    /// Without a model: share of all sentences in such groups for a translation (the
+    /// paragraph rule above can also decide it).
+    pub sentence_translation_coverage: f32,
+    /// With or without a model: at least this many such groups. Two one-line texts (a
     /// headline and a site tagline) can align in full without being translations.
     pub model_translation_min_sentences: usize,
     /// Sentence alignment (monotone and free) parameters.
@@ -108,6 +114,8 @@ impl Default for RelateConfig {
             model_group_score: 0.3,
             model_translation_coverage: 0.5,
             model_translation_min_sentences: 3,
+            sentence_group_score: 0.2,
+            sentence_translation_coverage: 0.6,
             align: AlignConfig::default(),
         }
     }
@@ -195,6 +203,21 @@ fn shared_in_order(a: &[(String, String)], b: &[(String, String)]) -> Vec<String
         .collect()
 }
 
+/// The monotone sentence alignment of a pair: the share of both articles' sentences in
+/// aligned groups scoring at least `min_score`, and the number of such groups.
+fn aligned_share(da: &Digest, db: &Digest, config: &AlignConfig, min_score: f32) -> (f32, usize) {
+    let groups = align_sentences(
+        AlignSide { units: &da.sentences, vectors: &da.sentence_vectors },
+        AlignSide { units: &db.sentences, vectors: &db.sentence_vectors },
+        AlignMode::Monotone,
+        config,
+    );
+    let confident: Vec<&AlignedGroup> = groups.iter().filter(|g| g.is_aligned() && g.score >= min_score).collect();
+    let covered: usize = confident.iter().map(|g| g.a.len() + g.b.len()).sum();
+    let total = da.sentences.len() + db.sentences.len();
+    (if total == 0 { 0.0 } else { covered as f32 / total as f32 }, confident.len())
+}
+
 impl Relate for Relator {
     fn relate(
         &self,
@@ -278,24 +301,21 @@ impl Relate for Relator {
             // With sentence vectors the encoder decides: translated sentences align in order
             // at a high score, while two reports built on the same facts share names, numbers
             // and structure but rarely whole sentences.
-            let translated = if da.sentences_encoded && db.sentences_encoded {
-                let groups = align_sentences(
-                    AlignSide { units: &da.sentences, vectors: &da.sentence_vectors },
-                    AlignSide { units: &db.sentences, vectors: &db.sentence_vectors },
-                    AlignMode::Monotone,
-                    &c.align,
-                );
-                let confident: Vec<&AlignedGroup> =
-                    groups.iter().filter(|g| g.is_aligned() && g.score >= c.model_group_score).collect();
-                let covered: usize = confident.iter().map(|g| g.a.len() + g.b.len()).sum();
-                let total = da.sentences.len() + db.sentences.len();
-                let coverage = if total == 0 { 0.0 } else { covered as f32 / total as f32 };
-                coverage >= c.model_translation_coverage
-                    && confident.len() >= c.model_translation_min_sentences
-                    && comparable_length
-                    && numbers_ok
+            let encoded = da.sentences_encoded && db.sentences_encoded;
+            let (group_score, needed_share) = if encoded {
+                (c.model_group_score, c.model_translation_coverage)
             } else {
-                coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok
+                (c.sentence_group_score, c.sentence_translation_coverage)
+            };
+            let (share, groups) = aligned_share(da, db, &c.align, group_score);
+            let by_sentences = share >= needed_share
+                && groups >= c.model_translation_min_sentences
+                && comparable_length
+                && numbers_ok;
+            let translated = if encoded {
+                by_sentences
+            } else {
+                by_sentences || (coverage >= needed && comparable_length && structure_ok && numbers_ok && spread_ok)
             };
             if translated {
                 RelationKind::Translation

@@ -4,12 +4,13 @@
 //! side, 4 in all), plus deletions and insertions (a sentence in a group with an empty other
 //! side); each aligned group has a score in 0..1.
 //!
-//! **Similarity of two groups.** With encoder vectors on both sides: the cosine of the two
-//! groups' vectors, taken relative to the background of the pair, `(cos − bg) / (1 − bg)`
-//! clamped to 0..1, where `bg` is the mean cosine of each sentence to the other article's
-//! sentences other than its best match (a multilingual encoder puts all sentences of one
-//! topic at cosine 0.75–0.85, so raw cosines mean little; vecalign normalises its cost by
-//! random pairs for the same reason). A merged group's vector is *approximated* as the
+//! **Similarity of two groups.** With encoder vectors on both sides: the vectors are first
+//! centred on the pair's mean direction (shrunk for short pairs; see `center_pair`), then
+//! the cosine of the two groups' vectors is taken relative to the background of the pair,
+//! `(cos − bg) / (1 − bg)` clamped to 0..1, where `bg` is the mean cosine of each sentence to
+//! the other article's sentences other than its best match (a multilingual encoder puts all
+//! sentences of one topic at cosine 0.75–0.85, so raw cosines mean little; vecalign
+//! normalises its cost by random pairs for the same reason). A merged group's vector is *approximated* as the
 //! length-weighted mean of its sentences' unit vectors, renormalised: with mean pooling, the
 //! pooled vector of a concatenation is nearly the token-weighted mean of its parts' pooled
 //! vectors (only attention across the joint is lost), and this costs no encoding at all,
@@ -26,8 +27,9 @@
 //! (with skips) over the full similarity matrix and gives anchors; the second pass allows the
 //! group types 1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1 inside a band of
 //! [`AlignConfig::band`] sentences around the anchor path, maximising the sum of group
-//! scores: aligned groups score `(sim − min_score) + merge_cost · ln(P(type)/P(1-1)) +
-//! length_weight · ln P(δ)`, a skipped sentence `−skip_cost`. Every group counts once, as in
+//! scores: an aligned group scores `κ·(sim − τ) + π·ln(P(type)/P(1-1)) + μ·ln P(δ)`, a
+//! skipped sentence `π·ln(P(1-0)/P(1-1))`. With `κ = 0`, `π = μ = 1` this is Gale & Church's
+//! length-only aligner; the similarity evidence comes on top. Every group counts once, as in
 //! Bertalign: weighting a group by its number of sentences would pay for padding a good
 //! pair with unrelated neighbours. `P(type)` are Gale & Church's (1993) priors (1-1 0.89, 1-0
 //! and 0-1 0.0099, 2-1 and 1-2 0.089, 2-2 0.011; 3-1 and 1-3, which they did not count, 0.002)
@@ -73,19 +75,20 @@ const TYPES: [((usize, usize), f32); 8] = [
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlignWeights {
-    /// Similarity at which an aligned group neither gains nor loses.
+    /// Weight `κ` of the similarity evidence `sim − min_score`.
+    pub similarity_weight: f32,
+    /// Similarity `τ` at which an aligned group's similarity neither helps nor hurts.
     pub min_score: f32,
-    /// Cost of leaving one sentence unaligned.
-    pub skip_cost: f32,
-    /// Weight of the group-type prior `ln(P(type)/P(1-1))`.
-    pub merge_cost: f32,
-    /// Weight of the Gale–Church length term `ln P(δ)`.
+    /// Weight `π` of the group-type priors `ln(P(type)/P(1-1))` (skips included).
+    pub prior_weight: f32,
+    /// Weight `μ` of the Gale–Church length term `ln P(δ)`.
     pub length_weight: f32,
 }
 
 impl Default for AlignWeights {
+    /// Chosen on half A of the WMT16 en–fi pairs, perturbed (`bench/align.py tune`).
     fn default() -> Self {
-        AlignWeights { min_score: 0.1, skip_cost: 0.15, merge_cost: 0.05, length_weight: 0.05 }
+        AlignWeights { similarity_weight: 1.0, min_score: 0.0, prior_weight: 0.005, length_weight: 0.0075 }
     }
 }
 
@@ -110,9 +113,9 @@ pub struct AlignConfig {
 impl Default for AlignConfig {
     fn default() -> Self {
         AlignConfig {
-            with_model: AlignWeights { min_score: 0.15, skip_cost: 0.1, merge_cost: 0.03, length_weight: 0.02 },
-            without_model: AlignWeights { min_score: 0.05, skip_cost: 0.2, merge_cost: 0.05, length_weight: 0.08 },
-            lexical_weight: 0.2,
+            with_model: AlignWeights::default(),
+            without_model: AlignWeights::default(),
+            lexical_weight: 0.3,
             band: 8,
             free_min_similarity_model: 0.3,
             free_min_similarity: 0.3,
@@ -158,15 +161,16 @@ pub struct AlignSide<'a> {
 }
 
 /// The precomputed similarities of one pair.
-struct Scorer<'a> {
+struct Scorer {
     n: usize,
     m: usize,
     chars_a: Vec<f32>,
     chars_b: Vec<f32>,
     keys_a: Vec<Vec<(u64, f32)>>,
     keys_b: Vec<Vec<(u64, f32)>>,
-    vec_a: Vec<Option<&'a [f32]>>,
-    vec_b: Vec<Option<&'a [f32]>>,
+    /// Sentence vectors centred on the pair's mean direction (see [`center_pair`]).
+    vec_a: Vec<Option<Vec<f32>>>,
+    vec_b: Vec<Option<Vec<f32>>>,
     /// Cosines of single sentences, row-major n × m (empty without vectors).
     cos: Vec<f32>,
     bg_a: Vec<f32>,
@@ -198,15 +202,52 @@ fn background(values: impl Iterator<Item = f32>) -> f32 {
     }
 }
 
-impl<'a> Scorer<'a> {
-    fn new(a: AlignSide<'a>, b: AlignSide<'a>, lexical_weight: f32) -> Self {
+/// Vectors of the pair that weigh as one when the pair's mean direction is estimated for
+/// centring: with few sentences the mean is mostly those sentences' own meaning, so it is
+/// subtracted only in part (`N / (N + CENTER_PRIOR)`).
+const CENTER_PRIOR: f32 = 8.0;
+
+/// Removes the direction all sentences of the pair share and renormalises. A multilingual
+/// encoder puts every sentence of one topic in a narrow cone (cosines 0.75–0.9, "anisotropy",
+/// Mu & Viswanath 2018): there, the mean vector of a matching sentence and an unrelated one
+/// still points almost where the matching one does, so a deleted sentence would ride along
+/// in a merged group at no cost. Centred, unrelated sentences are near-orthogonal and a
+/// merged group's similarity drops with every member that does not belong.
+fn center_pair(a: Vec<Option<&[f32]>>, b: Vec<Option<&[f32]>>) -> (Vec<Option<Vec<f32>>>, Vec<Option<Vec<f32>>>) {
+    let all: Vec<&[f32]> = a.iter().chain(&b).flatten().copied().collect();
+    let dim = all.first().map_or(0, |v| v.len());
+    let mut mean = vec![0.0f32; dim];
+    let mut k = 0usize;
+    for v in all.iter().filter(|v| v.len() == dim) {
+        mean.iter_mut().zip(v.iter()).for_each(|(m, x)| *m += x);
+        k += 1;
+    }
+    let shrink = if k == 0 { 0.0 } else { 1.0 / (k as f32 + CENTER_PRIOR) };
+    let center = |side: Vec<Option<&[f32]>>| -> Vec<Option<Vec<f32>>> {
+        side.into_iter()
+            .map(|v| {
+                let v = v.filter(|v| v.len() == dim)?;
+                let mut c: Vec<f32> = v.iter().zip(&mean).map(|(x, m)| x - m * shrink).collect();
+                let norm = dot(&c, &c).sqrt();
+                (norm > 0.0).then(|| {
+                    c.iter_mut().for_each(|x| *x /= norm);
+                    c
+                })
+            })
+            .collect()
+    };
+    (center(a), center(b))
+}
+
+impl Scorer {
+    fn new(a: AlignSide, b: AlignSide, lexical_weight: f32) -> Self {
         let (n, m) = (a.units.len().min(MAX_ALIGN_SENTENCES), b.units.len().min(MAX_ALIGN_SENTENCES));
         let keys = |s: &[SentenceUnit]| s.iter().map(|u| u.keys.clone()).collect::<Vec<_>>();
         let (keys_a, keys_b) = weigh_by_unit_frequency(&keys(&a.units[..n]), &keys(&b.units[..m]));
-        let vecs = |side: AlignSide<'a>, k: usize| -> Vec<Option<&'a [f32]>> {
+        let vecs = |side: AlignSide, k: usize| -> Vec<Option<&[f32]>> {
             (0..k).map(|i| side.vectors.get(i).map(Vec::as_slice).filter(|v| !v.is_empty())).collect()
         };
-        let (vec_a, vec_b) = (vecs(a, n), vecs(b, m));
+        let (vec_a, vec_b) = center_pair(vecs(a, n), vecs(b, m));
         let chars_a: Vec<f32> = a.units[..n].iter().map(|u| u.chars.max(1) as f32).collect();
         let chars_b: Vec<f32> = b.units[..m].iter().map(|u| u.chars.max(1) as f32).collect();
         let ratio = chars_b.iter().sum::<f32>().max(1.0) / chars_a.iter().sum::<f32>().max(1.0);
@@ -217,7 +258,7 @@ impl<'a> Scorer<'a> {
             cos = vec![f32::NAN; n * m];
             for i in 0..n {
                 for j in 0..m {
-                    if let (Some(x), Some(y)) = (vec_a[i], vec_b[j]) {
+                    if let (Some(x), Some(y)) = (&vec_a[i], &vec_b[j]) {
                         cos[i * m + j] = dot(x, y);
                     }
                 }
@@ -255,12 +296,12 @@ impl<'a> Scorer<'a> {
 
     /// Length-weighted mean vector of some sentences, renormalised, with their weighted mean
     /// background; `None` when one of them has no vector.
-    fn group_vector(&self, idx: &[usize], vecs: &[Option<&[f32]>], chars: &[f32], bg: &[f32]) -> Option<(Vec<f32>, f32)> {
-        let first = vecs[*idx.first()?]?;
+    fn group_vector(&self, idx: &[usize], vecs: &[Option<Vec<f32>>], chars: &[f32], bg: &[f32]) -> Option<(Vec<f32>, f32)> {
+        let first = vecs[*idx.first()?].as_ref()?;
         let mut v = vec![0.0f32; first.len()];
         let (mut b, mut total) = (0.0, 0.0);
         for &i in idx {
-            let x = vecs[i]?;
+            let x = vecs[i].as_ref()?;
             if x.len() != v.len() {
                 return None;
             }
@@ -347,17 +388,19 @@ fn monotone(s: &Scorer, config: &AlignConfig) -> Vec<AlignedGroup> {
     let aligned_score = |ia: &[usize], ib: &[usize], sim: f32, prior: f32| {
         let la: f32 = ia.iter().map(|&i| s.chars_a[i]).sum();
         let lb: f32 = ib.iter().map(|&j| s.chars_b[j]).sum();
-        (sim - w.min_score) + w.merge_cost * (prior / TYPES[0].1).ln() + w.length_weight * s.ln_length(la, lb)
+        w.similarity_weight * (sim - w.min_score) + w.prior_weight * (prior / TYPES[0].1).ln() + w.length_weight * s.ln_length(la, lb)
     };
+    // A skipped sentence costs its type's prior: Gale & Church's 1-0 / 0-1.
+    let skip_cost = -w.prior_weight * (TYPES[1].1 / TYPES[0].1).ln();
     // First pass: one-to-one with skips over the whole matrix.
     let full = |_: usize| (0, m);
-    let anchors = dp(n, m, &full, &TYPES[..3], w.skip_cost, |i, j, _, _| {
+    let anchors = dp(n, m, &full, &TYPES[..3], skip_cost, |i, j, _, _| {
         aligned_score(&[i], &[j], s.single[i * m + j], TYPES[0].1)
     });
     let path: Vec<(usize, usize)> = anchors.iter().filter(|g| g.0 == 1 && g.1 == 1).map(|g| (g.2 + 1, g.3 + 1)).collect();
     let band = band_around(n, m, &path, config.band);
     let band_fn = |i: usize| band[i];
-    let steps = dp(n, m, &band_fn, &TYPES, w.skip_cost, |i, j, ka, kb| {
+    let steps = dp(n, m, &band_fn, &TYPES, skip_cost, |i, j, ka, kb| {
         let ia: Vec<usize> = (i..i + ka).collect();
         let ib: Vec<usize> = (j..j + kb).collect();
         let sim = if ka == 1 && kb == 1 { s.single[i * m + j] } else { s.similarity(&ia, &ib) };
