@@ -25,8 +25,8 @@ variance 6.8, their priors, the pair's own length ratio as the mean), written he
 closest document of another WMT group in the other language by TF-IDF cosine of character
 3–5-grams (lower-cased text) — the plain measure; `storyweave compare --pairs` on the full
 articles (cleaned, titles, sentence splitting) gives the relation. Precision and recall of
-`translation`. SemEval-2022 Task 8 dev pairs: how many are called `translation`, by rating
-(none rated 2 or more should be).
+`translation`. SemEval-2022 Task 8 dev pairs in two languages: how many are called
+`translation`, by rating (none rated 2 or more should be).
 
 WMT groups are split in two halves by a hash of the group id: parameters were tuned on half A
 only; half B is the held-out report. Sentence vectors are cached in `--vector-cache` (the
@@ -351,7 +351,10 @@ def translation_section(args, docs: list[dict], semeval: list[dict], config: Pat
         out[h] = {**prf(tp, tp + fp, tp + fn), "tp": tp, "fp": fp, "fn": fn}
     out["positives"], out["negatives"] = len(pos), len(neg)
     if semeval:
-        sem_pairs = [{"id": p["id"], "a": p["a"], "b": p["b"]} for p in semeval]
+        # Only pairs in two languages can be translations (same-language pairs are compared by
+        # shingles and called near-copies at most).
+        sem_pairs = [{"id": p["id"], "a": p["a"], "b": p["b"]} for p in semeval
+                     if p["a"].get("lang") != p["b"].get("lang")]
         sres = run_compare(args, sem_pairs, False, config, model)
         rating = {p["id"]: p["overall"] for p in semeval}
         called = [rating[i] for i, r in sres.items() if r.get("relation") == "translation"]
@@ -430,8 +433,9 @@ def section_translation(args, docs, semeval, config) -> list[str]:
     sem = [[s, str(r["semeval"]["pairs"]), str(r["semeval"]["translation_rated_below_2"]),
             str(r["semeval"]["translation_rated_2_or_more"])] for s, r in runs.items() if "semeval" in r]
     if sem:
-        lines += ["", "SemEval-2022 Task 8 dev pairs called `translation`, by overall rating (1 = very similar):", ""]
-        lines += table(["system", "pairs", "rated < 2", "rated ≥ 2"], sem)
+        lines += ["", "SemEval-2022 Task 8 dev cross-language pairs called `translation`, by overall rating "
+                  "(1 = very similar; none is known to be a translation):", ""]
+        lines += table(["system", "cross-language pairs", "rated < 2", "rated ≥ 2"], sem)
     return lines
 
 

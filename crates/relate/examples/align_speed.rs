@@ -105,7 +105,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let (an_a, an_b) = (analyze(a), analyze(b));
     let (va, vb) = (vectors(&an_a, &mut rng, &facts), vectors(&an_b, &mut rng, &facts));
-    let plain = |an: &'_ Analysis, art: &'_ CleanArticle| AnalysedArticle { article: art, analysis: an, vectors: None };
+    fn plain<'a>(an: &'a Analysis, art: &'a CleanArticle) -> AnalysedArticle<'a> {
+        AnalysedArticle { article: art, analysis: an, vectors: None }
+    }
     let compare_ms = median_ms(|| {
         let _ = compare(plain(&an_a, a), plain(&an_b, b), &relator, None);
     });

@@ -7,8 +7,9 @@
 //!    Montenegrin; Czech and Slovak; Danish, Norwegian and Swedish; Malay and Indonesian;
 //!    Hindi and Urdu; Russian, Ukrainian and Belarusian; Bulgarian and Macedonian; Spanish
 //!    and Galician; Tagalog and Filipino);
-//! 3. a language of the same branch (Slavic, Romance, Germanic, Finnic...), one in the
-//!    reader's usual script first;
+//! 3. a language of the same sub-branch where one is listed (West, North Germanic; East,
+//!    South, West Slavic: Dutch readers get German before English), then of the same branch
+//!    (Slavic, Romance, Germanic, Uralic...), one in the reader's usual script first;
 //! 4. English, the language most readers of news in another language read;
 //! 5. a language in the reader's script;
 //! 6. anything else.
@@ -29,20 +30,20 @@ const CLUSTERS: &[&[&str]] = &[
     &["tl", "fil"],
 ];
 
-/// (language, branch, usual script).
+/// (language, branch or "branch/sub-branch", usual script).
 #[rustfmt::skip]
 const LANGS: &[(&str, &str, &str)] = &[
-    ("en", "germanic", "latn"), ("de", "germanic", "latn"), ("nl", "germanic", "latn"), ("af", "germanic", "latn"),
-    ("lb", "germanic", "latn"), ("fy", "germanic", "latn"), ("yi", "germanic", "hebr"), ("da", "germanic", "latn"),
-    ("sv", "germanic", "latn"), ("no", "germanic", "latn"), ("nb", "germanic", "latn"), ("nn", "germanic", "latn"),
-    ("is", "germanic", "latn"), ("fo", "germanic", "latn"),
+    ("en", "germanic/anglic", "latn"), ("de", "germanic/west", "latn"), ("nl", "germanic/west", "latn"), ("af", "germanic/west", "latn"),
+    ("lb", "germanic/west", "latn"), ("fy", "germanic/west", "latn"), ("yi", "germanic/west", "hebr"), ("da", "germanic/north", "latn"),
+    ("sv", "germanic/north", "latn"), ("no", "germanic/north", "latn"), ("nb", "germanic/north", "latn"), ("nn", "germanic/north", "latn"),
+    ("is", "germanic/north", "latn"), ("fo", "germanic/north", "latn"),
     ("fr", "romance", "latn"), ("es", "romance", "latn"), ("pt", "romance", "latn"), ("it", "romance", "latn"),
     ("ro", "romance", "latn"), ("ca", "romance", "latn"), ("gl", "romance", "latn"), ("oc", "romance", "latn"),
     ("la", "romance", "latn"),
-    ("ru", "slavic", "cyrl"), ("uk", "slavic", "cyrl"), ("be", "slavic", "cyrl"), ("bg", "slavic", "cyrl"),
-    ("mk", "slavic", "cyrl"), ("sr", "slavic", "cyrl"), ("pl", "slavic", "latn"), ("cs", "slavic", "latn"),
-    ("sk", "slavic", "latn"), ("sl", "slavic", "latn"), ("hr", "slavic", "latn"), ("bs", "slavic", "latn"),
-    ("me", "slavic", "latn"),
+    ("ru", "slavic/east", "cyrl"), ("uk", "slavic/east", "cyrl"), ("be", "slavic/east", "cyrl"), ("bg", "slavic/south", "cyrl"),
+    ("mk", "slavic/south", "cyrl"), ("sr", "slavic/south", "cyrl"), ("pl", "slavic/west", "latn"), ("cs", "slavic/west", "latn"),
+    ("sk", "slavic/west", "latn"), ("sl", "slavic/south", "latn"), ("hr", "slavic/south", "latn"), ("bs", "slavic/south", "latn"),
+    ("me", "slavic/south", "latn"),
     ("lt", "baltic", "latn"), ("lv", "baltic", "latn"),
     ("fi", "uralic", "latn"), ("et", "uralic", "latn"), ("hu", "uralic", "latn"),
     ("ga", "celtic", "latn"), ("cy", "celtic", "latn"), ("gd", "celtic", "latn"), ("br", "celtic", "latn"),
@@ -71,17 +72,21 @@ fn info(code: &str) -> Option<(&'static str, &'static str)> {
     LANGS.iter().find(|l| l.0 == code).map(|l| (l.1, l.2))
 }
 
-/// Closeness of language `article` for a reader of `reader`: 6 (the same) down to 0 (see the
+/// Closeness of language `article` for a reader of `reader`: 8 (the same) down to 0 (see the
 /// module docs; only the order matters).
 pub fn closeness(reader: &str, article: &str) -> u8 {
     if reader == article {
-        return 6;
+        return 8;
     }
     if CLUSTERS.iter().any(|c| c.contains(&reader) && c.contains(&article)) {
-        return 5;
+        return 7;
     }
+    let family = |b: &'static str| b.split('/').next().unwrap_or(b);
     match (info(reader), info(article)) {
-        (Some((rb, rs)), Some((ab, as_))) if rb == ab => {
+        (Some((rb, rs)), Some((ab, as_))) if rb == ab && rb.contains('/') => {
+            if rs == as_ { 6 } else { 5 }
+        }
+        (Some((rb, rs)), Some((ab, as_))) if family(rb) == family(ab) => {
             if rs == as_ { 4 } else { 3 }
         }
         _ if article == "en" => 2,
@@ -102,6 +107,14 @@ mod tests {
         assert!(closeness("sr", "en") > closeness("sr", "fi"));
         assert!(closeness("ja", "en") > closeness("ja", "zh"));
         assert!(closeness("fa", "ar") > closeness("fa", "zh"), "same script");
-        assert_eq!(closeness("de", "de"), 6);
+        assert_eq!(closeness("de", "de"), 8);
+    }
+
+    #[test]
+    fn a_sub_branch_comes_before_the_rest_of_its_branch() {
+        assert!(closeness("nl", "de") > closeness("nl", "en"));
+        assert!(closeness("sv", "is") > closeness("sv", "de"));
+        assert!(closeness("pl", "cs") > closeness("pl", "ru"));
+        assert!(closeness("it", "es") > closeness("it", "en"), "branches without sub-branches");
     }
 }

@@ -1,14 +1,18 @@
-//! Pairwise relations inside a story: translation, near-duplicate, shared passages.
+//! Inside a story: pairwise relations (translation, near-duplicate, shared passages), sentence
+//! alignment, what each source adds, provenance, and a headline in the reader's language.
 //!
-//! Each article is first reduced to a [`Digest`] (paragraph key sets, word shingles, quotes,
-//! bylines); a pair of digests is then compared:
-//! - other language: paragraphs are aligned monotonically by script-neutral keys (names,
-//!   numbers, word prefixes); a pair whose paragraphs nearly all align, with a plausible
-//!   length ratio, is a `translation`; a few strongly aligned paragraphs make it
-//!   `shares_passages`;
+//! Each article's [`storyweave_analyze::Analysis`] is reduced to a [`Digest`] (sentence and
+//! paragraph key sets, word shingles, quotes, bylines); a pair of digests is then compared:
+//! - other language: sentences are aligned in order ([`align_sentences`]); a pair whose
+//!   sentences nearly all align at a good score, with a plausible length ratio, is a
+//!   `translation` (without a model, the older paragraph rule by names and numbers can also
+//!   decide it); a few strongly aligned paragraphs make it `shares_passages`;
 //! - same language: word 4-gram shingles; most of the shorter text inside the longer is a
 //!   `near_duplicate`, a shared paragraph or quote is `shares_passages`;
 //! - otherwise `same_story`.
+//!
+//! [`compare`] puts two articles side by side (aligned groups, what each adds);
+//! [`story_view`] gives a whole story's headline, summary, provenance groups and adds.
 //!
 //! ```
 //! use storyweave_relate::{digest, Relate, Relator};
@@ -111,8 +115,8 @@ impl Default for RelateConfig {
             translation_structure_ratio: 0.75,
             translation_number_overlap: 0.7,
             translation_length_spread: 0.3,
-            model_group_score: 0.3,
-            model_translation_coverage: 0.5,
+            model_group_score: 0.2,
+            model_translation_coverage: 0.45,
             model_translation_min_sentences: 3,
             sentence_group_score: 0.2,
             sentence_translation_coverage: 0.6,
@@ -308,10 +312,13 @@ impl Relate for Relator {
                 (c.sentence_group_score, c.sentence_translation_coverage)
             };
             let (share, groups) = aligned_share(da, db, &c.align, group_score);
+            // With a model the aligned sentences vouch for the figures: formats differ between
+            // languages ("23 %" / "23%", "21.05" / "9.05 pm") and the check would miss
+            // translations that the encoder aligns sentence for sentence.
             let by_sentences = share >= needed_share
                 && groups >= c.model_translation_min_sentences
                 && comparable_length
-                && numbers_ok;
+                && (encoded || numbers_ok);
             let translated = if encoded {
                 by_sentences
             } else {

@@ -86,7 +86,8 @@ pub struct AlignWeights {
 }
 
 impl Default for AlignWeights {
-    /// Chosen on half A of the WMT16 en–fi pairs, perturbed (`bench/align.py tune`).
+    /// Chosen on half A of the WMT16 en–fi pairs, perturbed, without a model
+    /// (`bench/align.py tune`; half B held out).
     fn default() -> Self {
         AlignWeights { similarity_weight: 1.0, min_score: 0.0, prior_weight: 0.005, length_weight: 0.0075 }
     }
@@ -113,11 +114,13 @@ pub struct AlignConfig {
 impl Default for AlignConfig {
     fn default() -> Self {
         AlignConfig {
-            with_model: AlignWeights::default(),
+            // Encoder similarities separate translated sentences from the rest far better than
+            // names and numbers do, so the priors weigh less beside them.
+            with_model: AlignWeights { prior_weight: 0.002, ..AlignWeights::default() },
             without_model: AlignWeights::default(),
             lexical_weight: 0.3,
             band: 8,
-            free_min_similarity_model: 0.3,
+            free_min_similarity_model: 0.2,
             free_min_similarity: 0.3,
         }
     }
@@ -240,11 +243,11 @@ fn center_pair(a: Vec<Option<&[f32]>>, b: Vec<Option<&[f32]>>) -> (Vec<Option<Ve
 }
 
 impl Scorer {
-    fn new(a: AlignSide, b: AlignSide, lexical_weight: f32) -> Self {
+    fn new<'a>(a: AlignSide<'a>, b: AlignSide<'a>, lexical_weight: f32) -> Self {
         let (n, m) = (a.units.len().min(MAX_ALIGN_SENTENCES), b.units.len().min(MAX_ALIGN_SENTENCES));
         let keys = |s: &[SentenceUnit]| s.iter().map(|u| u.keys.clone()).collect::<Vec<_>>();
         let (keys_a, keys_b) = weigh_by_unit_frequency(&keys(&a.units[..n]), &keys(&b.units[..m]));
-        let vecs = |side: AlignSide, k: usize| -> Vec<Option<&[f32]>> {
+        let vecs = |side: AlignSide<'a>, k: usize| -> Vec<Option<&'a [f32]>> {
             (0..k).map(|i| side.vectors.get(i).map(Vec::as_slice).filter(|v| !v.is_empty())).collect()
         };
         let (vec_a, vec_b) = center_pair(vecs(a, n), vecs(b, m));
