@@ -452,7 +452,8 @@ def section_tune(args, docs, semeval) -> list[str]:
             section, _, name = key.rpartition(".")
             sections[section][name] = v
         toml = "".join(f"[{s}]\n" + "".join(f"{k} = {v}\n" for k, v in kv.items()) for s, kv in sections.items())
-        cfg = OUT / "align-point.toml"
+        # One file per process: two tunes running at once must not read each other's point.
+        cfg = OUT / f"align-point-{os.getpid()}.toml"
         OUT.mkdir(parents=True, exist_ok=True)
         cfg.write_text(toml)
         row = [" ".join(f"{k.rsplit('.', 1)[1]}={v}" for (k, _), v in zip(grid, point))]
