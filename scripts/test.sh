@@ -2,6 +2,11 @@
 # The project's test command (README, and .ci/run calls it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# `--slow` also runs the data-heavy checks (minutes each; not in CI's default run).
+if [ "${1:-}" = "--slow" ]; then
+    export STORYWEAVE_SLOW_TESTS=1
+    shift
+fi
 scripts/setup.sh
 # The real multilingual-e5-small, when ../shared can build it; its tests skip (saying why)
 # otherwise. Unit tests use a tiny random model they write themselves.

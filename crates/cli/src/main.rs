@@ -1,5 +1,6 @@
 //! The `storyweave` command-line tool: a thin layer over `storyweave_engine`.
 
+mod compare;
 mod output;
 
 use anyhow::{Context, Result};
@@ -185,6 +186,8 @@ enum Command {
     },
     /// Print the effective configuration as TOML.
     Config,
+    /// Two articles side by side, sentence by sentence: what is aligned, what each adds.
+    Compare(compare::CompareArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -263,6 +266,7 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             | Command::Embed { .. }
             | Command::Search { .. }
             | Command::Serve { .. }
+            | Command::Compare(..)
     );
     if !compares {
         return Ok(Pipeline::new(config));
@@ -413,6 +417,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             storyweave_server::serve(engine, opts)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Compare(args) => compare::run(&pipeline, &db_path(cli.db.as_deref()), args),
         Command::Config => {
             let mut out = Out::stdout();
             out.write_all(pipeline.config().to_toml().as_bytes())?;

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod clean;
+pub mod compare;
 mod config;
 mod engine;
 mod error;

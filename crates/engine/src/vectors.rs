@@ -107,13 +107,19 @@ impl Pipeline {
     pub fn sentence_vectors<S: Store>(
         &self,
         articles: &[&CleanArticle],
-        mut cache: Option<&mut S>,
+        cache: Option<&mut S>,
     ) -> Result<Vec<Vec<Vec<f32>>>> {
+        let texts: Vec<Vec<&str>> = articles.iter().map(|a| storyweave_relate::sentence_texts(a)).collect();
+        self.encode_sentences(&texts, cache)
+    }
+
+    /// Encoder vectors of the given sentences (one list per article), empty lists without a
+    /// model; cached in `cache` by sentence text, like [`Pipeline::sentence_vectors`].
+    pub fn encode_sentences<S: Store>(&self, texts: &[Vec<&str>], mut cache: Option<&mut S>) -> Result<Vec<Vec<Vec<f32>>>> {
         let Some(encoder) = self.encoder() else {
-            return Ok(vec![Vec::new(); articles.len()]);
+            return Ok(vec![Vec::new(); texts.len()]);
         };
         let model = encoder.id().to_string();
-        let texts: Vec<Vec<&str>> = articles.iter().map(|a| storyweave_relate::sentence_texts(a)).collect();
         let keys: Vec<Vec<String>> = texts
             .iter()
             .map(|ss| ss.iter().map(|s| format!("s:{}", blake3::hash(s.as_bytes()).to_hex())).collect())

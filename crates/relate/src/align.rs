@@ -1,4 +1,5 @@
-//! Monotone alignment of paragraphs across languages.
+//! Monotone one-to-one alignment of paragraphs across languages by their keys (the
+//! model-free translation rule and the evidence of relations).
 
 use std::collections::HashMap;
 use storyweave_model::PassagePair;
@@ -28,10 +29,11 @@ pub fn key_similarity(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     2.0 * common / total
 }
 
-/// Re-weights keys by how many paragraphs of the two articles carry them: the names a whole
-/// story is about (Putin, Kim) occur in most paragraphs of both articles and would align any
-/// paragraph with any other, while a key found in one paragraph on each side pins them down.
-fn weigh_by_paragraph_frequency(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>]) -> (Vec<Vec<(u64, f32)>>, Vec<Vec<(u64, f32)>>) {
+/// Re-weights keys by how many units (paragraphs or sentences) of the two articles carry them:
+/// the names a whole story is about (Putin, Kim) occur in most units of both articles and
+/// would align any unit with any other, while a key found in one unit on each side pins them
+/// down.
+pub(crate) fn weigh_by_unit_frequency(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>]) -> (Vec<Vec<(u64, f32)>>, Vec<Vec<(u64, f32)>>) {
     let mut pf: HashMap<u64, u32> = HashMap::new();
     for p in a.iter().chain(b) {
         for &(k, _) in p {
@@ -64,44 +66,8 @@ pub fn align_paragraphs(a: &[Vec<(u64, f32)>], b: &[Vec<(u64, f32)>], min_sim: f
     if n == 0 || m == 0 {
         return Vec::new();
     }
-    let (a, b) = weigh_by_paragraph_frequency(&a[..n], &b[..m]);
+    let (a, b) = weigh_by_unit_frequency(&a[..n], &b[..m]);
     align_by(n, m, |i, j| key_similarity(&a[i], &b[j]), min_sim)
-}
-
-/// How many nearest sentences on the other side make a sentence's neighbourhood for the
-/// margin of [`align_vectors`].
-const MARGIN_NEIGHBOURS: usize = 4;
-
-/// Aligns sentences of two articles one-to-one and in order by the cosine of their encoder
-/// vectors. A pair is aligned only when its cosine reaches `min_cos` and stands out from the
-/// two sentences' neighbourhoods by `min_margin`: cosine / mean of (the average cosine of `a[i]`
-/// to its nearest sentences in `b`, the same for `b[j]`), the ratio margin of bitext mining
-/// (Artetxe & Schwenk 2019). Sentences of two reports on one topic all sit close to each
-/// other, so only the margin tells a translated sentence from a merely related one.
-pub fn align_vectors(a: &[Vec<f32>], b: &[Vec<f32>], min_cos: f32, min_margin: f32) -> Vec<PassagePair> {
-    let (n, m) = (a.len().min(MAX_ALIGN_PARAGRAPHS), b.len().min(MAX_ALIGN_PARAGRAPHS));
-    if n == 0 || m == 0 {
-        return Vec::new();
-    }
-    let cos: Vec<Vec<f32>> =
-        (0..n).map(|i| (0..m).map(|j| a[i].iter().zip(&b[j]).map(|(x, y)| x * y).sum()).collect()).collect();
-    let neighbourhood = |mut v: Vec<f32>| {
-        v.sort_unstable_by(|x, y| y.total_cmp(x));
-        let k = v.len().min(MARGIN_NEIGHBOURS);
-        v[..k].iter().sum::<f32>() / k as f32
-    };
-    let row: Vec<f32> = cos.iter().map(|r| neighbourhood(r.clone())).collect();
-    let col: Vec<f32> = (0..m).map(|j| neighbourhood(cos.iter().map(|r| r[j]).collect())).collect();
-    align_by(
-        n,
-        m,
-        |i, j| {
-            let c = cos[i][j];
-            let around = (row[i] + col[j]) / 2.0;
-            if around > 0.0 && c / around >= min_margin { c } else { 0.0 }
-        },
-        min_cos,
-    )
 }
 
 /// The monotone one-to-one alignment of `n` by `m` units maximising summed similarity.
@@ -148,25 +114,6 @@ fn align_by(n: usize, m: usize, similarity: impl Fn(usize, usize) -> f32, min_si
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn unit(v: &[f32]) -> Vec<f32> {
-        let mut v = v.to_vec();
-        storyweave_encode::neural::normalize(&mut v);
-        v
-    }
-
-    #[test]
-    fn translated_sentences_align_and_merely_related_ones_do_not() {
-        // Each sentence of a translation is far closer to its counterpart than to the rest.
-        let a: Vec<Vec<f32>> = (0..4).map(|i| unit(&[1.0, (i == 0) as u8 as f32, (i == 1) as u8 as f32, (i == 2) as u8 as f32, (i == 3) as u8 as f32])).collect();
-        let pairs = align_vectors(&a, &a, 0.6, 1.02);
-        assert_eq!(pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), vec![(0, 0), (1, 1), (2, 2), (3, 3)]);
-        // A report on the same topic: every sentence is equally close to every other one, so
-        // the cosine (0.5) reaches `min_cos` but no pair stands out.
-        let related: Vec<Vec<f32>> = (0..4).map(|_| unit(&[1.0, 0.0, 0.0, 0.0, 0.0])).collect();
-        assert!(align_vectors(&a, &related, 0.4, 1.0).len() == 4, "without a margin they align");
-        assert!(align_vectors(&a, &related, 0.4, 1.02).is_empty());
-    }
 
     fn keys(ks: &[u64]) -> Vec<(u64, f32)> {
         let mut v: Vec<(u64, f32)> = ks.iter().map(|&k| (k, 1.0)).collect();

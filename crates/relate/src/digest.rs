@@ -1,15 +1,34 @@
-//! What relation detection needs to know about one article, computed once per article.
+//! What relation detection and alignment need to know about one article: read from its
+//! [`Analysis`] (names, numbers, dates, quotes, sentences), plus word shingles and
+//! script-neutral word prefixes computed from the text.
 
 use std::collections::{HashMap, HashSet};
+use storyweave_analyze::{analyze, Analysis};
 use storyweave_model::{CleanArticle, Lang};
 
 /// Word n-gram length of shingles: four words rarely repeat by chance between independent
 /// reports, yet a copied sentence shares most of its four-word windows even after light edits.
 const SHINGLE_WORDS: usize = 4;
-/// Paragraph keys: prefix length of transliterated words (see the encode crate's xterms).
+/// Sentence and paragraph keys: prefix length of transliterated words (see the encode
+/// crate's xterms): long enough to tell most words apart, short enough to survive inflection
+/// and the spelling of cognates across languages.
 const KEY_PREFIX: usize = 5;
-/// Names and numbers say more about what a paragraph reports than ordinary words do.
-const STRONG_KEY_WEIGHT: f32 = 2.0;
+/// Shorter folded words are mostly function words, too ambiguous across languages.
+const KEY_MIN_LEN: usize = 4;
+/// Names and numbers say more about what a sentence reports than ordinary words do.
+pub(crate) const STRONG_KEY_WEIGHT: f32 = 2.0;
+
+/// One sentence as the aligner sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceUnit {
+    /// Length in characters.
+    pub chars: u32,
+    /// Script-neutral weighted keys (names, numbers and dates weigh [`STRONG_KEY_WEIGHT`],
+    /// word prefixes 1), sorted by key.
+    pub keys: Vec<(u64, f32)>,
+    /// True when it names an entity or a number (alignable across languages without a model).
+    pub strong: bool,
+}
 
 /// The digest of one article.
 #[derive(Debug, Clone, Default)]
@@ -18,9 +37,9 @@ pub struct Digest {
     pub chars: usize,
     /// True for text written without spaces between words (Chinese, Japanese, Thai).
     pub unspaced: bool,
-    /// Entities in order of appearance: (cross-lingual key, surface).
+    /// Entities of title and text, each key once: (cross-lingual key, surface).
     pub entities: Vec<(String, String)>,
-    /// Normalised numbers and dates.
+    /// Normalised numbers and dates, each once.
     pub numbers: Vec<String>,
     /// Names in the byline: (key, surface).
     pub byline_names: Vec<(String, String)>,
@@ -36,50 +55,49 @@ pub struct Digest {
     pub paragraph_chars: Vec<usize>,
     /// Whether each paragraph names an entity or a number (alignable across languages).
     pub paragraph_strong: Vec<bool>,
-    /// Number of sentences.
-    pub sentences: usize,
-    /// Encoder vectors of the first [`MAX_SENTENCE_VECTORS`] sentences of the text (see
+    /// The sentences of the analysis, as the aligner sees them.
+    pub sentences: Vec<SentenceUnit>,
+    /// Encoder vectors of the first [`MAX_SENTENCE_VECTORS`] sentences (see
     /// [`sentence_texts`]); empty without a model. Set by the engine, which caches them.
     pub sentence_vectors: Vec<Vec<f32>>,
-    /// True once the engine has encoded the sentences (with a model), even when none was
-    /// long enough to encode: the encoder then decides about translation, not the
-    /// model-free rule.
+    /// True once the engine has encoded the sentences (with a model): the encoder then
+    /// decides about translation, not the model-free rule.
     pub sentences_encoded: bool,
 }
 
 impl Digest {
-    /// Sets the encoder vectors of [`sentence_texts`] (possibly none, when no sentence was
-    /// long enough) and marks the sentences as encoded.
+    /// Sets the encoder vectors of [`sentence_texts`] and marks the sentences as encoded.
     pub fn set_sentence_vectors(&mut self, vectors: Vec<Vec<f32>>) {
         self.sentence_vectors = vectors;
         self.sentences_encoded = true;
     }
 }
 
-/// Sentences beyond this are not encoded for alignment: a translation shows itself in its
-/// first sentences, and the cost stays bounded for very long articles.
-pub const MAX_SENTENCE_VECTORS: usize = 60;
+/// Sentences beyond this are not encoded: the cost of encoding stays bounded for very long
+/// articles, and their later sentences are aligned on names, numbers and word prefixes.
+pub const MAX_SENTENCE_VECTORS: usize = 200;
 
-/// Shorter pieces ("Hola,", "John", a site name after a split at ".pl") are not encoded for
-/// alignment: any two of them align across languages and say nothing about translation.
-pub const MIN_SENTENCE_CHARS: usize = 12;
-
-/// The sentences of an article that the engine encodes for [`Digest::sentence_vectors`].
+/// The sentences of an article that the engine encodes for [`Digest::sentence_vectors`]: the
+/// first [`MAX_SENTENCE_VECTORS`] sentences of its analysis, one vector per sentence.
 pub fn sentence_texts(article: &CleanArticle) -> Vec<&str> {
     let text = article.text.as_str();
-    storyweave_text::sentences(text)
+    storyweave_analyze::sentence_spans(text, &article.lang, storyweave_analyze::Segmentation::Sentences)
         .into_iter()
-        .filter_map(|r| text.get(r).map(str::trim))
-        .filter(|s| s.chars().count() >= MIN_SENTENCE_CHARS)
         .take(MAX_SENTENCE_VECTORS)
+        .map(|r| text.get(r).unwrap_or(""))
         .collect()
 }
 
-fn h(s: &str) -> u64 {
+/// [`sentence_texts`] for an analysis already made (any segmentation).
+pub fn analysis_sentence_texts<'a>(text: &'a str, analysis: &Analysis) -> Vec<&'a str> {
+    analysis.sentences.iter().take(MAX_SENTENCE_VECTORS).map(|s| s.span.text(text)).collect()
+}
+
+pub(crate) fn h(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
 
-fn shingles(text: &str) -> HashSet<u64> {
+pub(crate) fn shingles(text: &str) -> HashSet<u64> {
     let words: Vec<String> = storyweave_text::words(text).map(|w| w.to_lowercase()).collect();
     if words.len() < SHINGLE_WORDS {
         return if words.is_empty() { HashSet::new() } else { [h(&words.join(" "))].into() };
@@ -87,73 +105,88 @@ fn shingles(text: &str) -> HashSet<u64> {
     words.windows(SHINGLE_WORDS).map(|w| h(&w.join(" "))).collect()
 }
 
-fn paragraph_keys(text: &str, lang: &Lang) -> (Vec<(u64, f32)>, bool) {
+/// Keys of one sentence: its names, numbers and dates from the analysis, and the prefixes of
+/// its transliterated, folded words.
+fn sentence_keys(text: &str, sentence: &storyweave_analyze::Sentence, lang: &Lang) -> SentenceUnit {
     let mut keys: HashMap<u64, f32> = HashMap::new();
-    for e in storyweave_entities::extract_entities(text, lang) {
+    let m = &sentence.mentions;
+    for e in &m.entities {
         keys.insert(h(&format!("e\x1f{}", e.key)), STRONG_KEY_WEIGHT);
     }
-    for n in storyweave_entities::extract_numbers(text, lang) {
+    for n in m.numbers.iter().chain(&m.dates) {
         keys.insert(h(&format!("n\x1f{n}")), STRONG_KEY_WEIGHT);
     }
-    let folded = storyweave_text::fold(&storyweave_text::to_latin(text, lang));
+    let strong = !keys.is_empty();
+    let folded = storyweave_text::fold(&storyweave_text::to_latin(sentence.span.text(text), lang));
     for w in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if w.len() >= KEY_MIN_LEN && w.bytes().all(|b| b.is_ascii_alphabetic()) {
             keys.entry(h(&format!("x\x1f{}", &w[..w.len().min(KEY_PREFIX)]))).or_insert(1.0);
         }
     }
-    let strong = keys.values().any(|&w| w >= STRONG_KEY_WEIGHT);
-    let mut v: Vec<(u64, f32)> = keys.into_iter().collect();
-    v.sort_unstable_by_key(|&(k, _)| k);
-    (v, strong)
+    let mut keys: Vec<(u64, f32)> = keys.into_iter().collect();
+    keys.sort_unstable_by_key(|&(k, _)| k);
+    SentenceUnit { chars: sentence.chars, keys, strong }
 }
 
-/// Computes the digest of an article.
+/// The union of sorted weighted key sets, the larger weight kept.
+pub(crate) fn union_keys<'a>(sets: impl IntoIterator<Item = &'a [(u64, f32)]>) -> Vec<(u64, f32)> {
+    let mut all: HashMap<u64, f32> = HashMap::new();
+    for set in sets {
+        for &(k, w) in set {
+            let e = all.entry(k).or_insert(0.0);
+            *e = e.max(w);
+        }
+    }
+    let mut v: Vec<(u64, f32)> = all.into_iter().collect();
+    v.sort_unstable_by_key(|&(k, _)| k);
+    v
+}
+
+/// Computes the digest of an article (analysing it first).
 pub fn digest(article: &CleanArticle) -> Digest {
+    digest_from(article, &analyze(article))
+}
+
+/// Computes the digest of an article from its analysis.
+pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
     let lang = &article.lang;
     let text = article.text.as_str();
-    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let mut seen = HashSet::new();
-    let entities = storyweave_entities::extract_entities(&format!("{}\n{}", article.title, text), lang)
-        .into_iter()
-        .filter(|e| seen.insert(e.key.clone()))
-        .map(|e| (e.key, e.surface))
-        .collect();
-    let mut numbers: Vec<String> = storyweave_entities::extract_numbers(text, lang);
-    numbers.extend(storyweave_entities::extract_dates(text, lang));
-    let mut seen_n = HashSet::new();
-    numbers.retain(|n| seen_n.insert(n.clone()));
-    let byline_names = article
-        .byline
-        .as_deref()
-        .map(|b| {
-            storyweave_entities::extract_entities(b, lang)
-                .into_iter()
-                .map(|e| (e.key, e.surface))
-                .collect()
-        })
-        .unwrap_or_default();
-    let quotes = storyweave_entities::extract_quotes(text)
-        .into_iter()
+    let sentences: Vec<SentenceUnit> = analysis.sentences.iter().map(|s| sentence_keys(text, s, lang)).collect();
+    let paragraphs: Vec<&str> = analysis.paragraphs.iter().map(|p| p.text(text)).collect();
+    let mut paragraph_keys: Vec<Vec<(u64, f32)>> = Vec::with_capacity(paragraphs.len());
+    let mut paragraph_strong = Vec::with_capacity(paragraphs.len());
+    for p in 0..paragraphs.len() {
+        let members: Vec<&SentenceUnit> = analysis
+            .sentences
+            .iter()
+            .zip(&sentences)
+            .filter(|(s, _)| s.paragraph as usize == p)
+            .map(|(_, u)| u)
+            .collect();
+        paragraph_keys.push(union_keys(members.iter().map(|u| u.keys.as_slice())));
+        paragraph_strong.push(members.iter().any(|u| u.strong));
+    }
+    let quotes = analysis
+        .quotes
+        .iter()
         .map(|q| {
-            let sh = shingles(&q.text);
-            (q.text, sh)
+            let t = q.text(text);
+            (t.to_string(), shingles(t))
         })
         .collect();
-    let (paragraph_keys, paragraph_strong): (Vec<_>, Vec<_>) =
-        paragraphs.iter().map(|p| paragraph_keys(p, lang)).unzip();
     Digest {
-        chars: text.chars().count(),
-        unspaced: matches!(lang.as_str(), "zh" | "ja" | "ko" | "th" | "lo" | "km" | "my"),
-        entities,
-        numbers,
-        byline_names,
+        chars: analysis.chars as usize,
+        unspaced: analysis.unspaced,
+        entities: analysis.entities().into_iter().map(|e| (e.key.clone(), e.surface.clone())).collect(),
+        numbers: analysis.numbers_and_dates().into_iter().map(str::to_string).collect(),
+        byline_names: analysis.byline.iter().map(|e| (e.key.clone(), e.surface.clone())).collect(),
         shingles: shingles(text),
         paragraph_shingles: paragraphs.iter().map(|p| shingles(p)).collect(),
         paragraph_keys,
         quotes,
         paragraph_chars: paragraphs.iter().map(|p| p.chars().count()).collect(),
         paragraph_strong,
-        sentences: storyweave_text::sentences(text).len(),
+        sentences,
         sentence_vectors: Vec::new(),
         sentences_encoded: false,
     }

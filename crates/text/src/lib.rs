@@ -32,7 +32,7 @@ pub use lang::{
     MIN_CONFIDENCE, MIN_LETTERS,
 };
 pub use normalize::normalize;
-pub use sentences::sentences;
+pub use sentences::{sentences, sentences_in};
 pub use translit::fold;
 
 /// Transliterates to Latin script (Serbian Cyrillic by Serbian rules when `lang` is `sr`,

@@ -1,8 +1,20 @@
-//! Sentence splitting by rule. Written by hand rather than with unicode-segmentation's sentence
-//! bounds because UAX #29 splits after "Dr." and German ordinals ("am 13. September") and knows
-//! no abbreviations; a single forward scan is also cheaper.
+//! Sentence splitting.
+//!
+//! [`sentences_in`] is the segmenter of the per-article analysis and of sentence alignment:
+//! boundaries from `sentencex` (Wikimedia's rule-based segmenter, maintained, with abbreviation
+//! lists for about thirty languages and fallbacks for two hundred more, quotations kept whole,
+//! ellipses, list items, CJK terminators), corrected by this module's own rules where
+//! `sentencex` falls back to English rules (Serbian ordinals and years, Cyrillic and Tagalog
+//! short forms) and cut at every line break.
+//!
+//! [`sentences`] is the older single forward scan by rule, language-blind, kept because the
+//! encoder cuts long articles into passages with it and a changed cut would change stored
+//! vectors. Written by hand rather than with unicode-segmentation's sentence bounds because
+//! UAX #29 splits after "Dr." and German ordinals ("am 13. September") and knows no
+//! abbreviations.
 
 use std::ops::Range;
+use storyweave_model::Lang;
 
 /// Abbreviations (lower-case, without the final dot) after which a period does not end a
 /// sentence even when a capital follows. Titles, months and common short forms in the
@@ -65,6 +77,47 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
+}
+
+/// Splits text into sentences for `lang`; returns byte ranges into `text` (trimmed, non-empty,
+/// in order). Every line break ends a sentence. Inside a line, `sentencex` proposes the
+/// boundaries; a boundary is then dropped when the next sentence starts with a lower-case
+/// letter (`sentencex` splits "у априлу 2019. године" after the year under its English
+/// fallback rules), or when the sentence before ends in a single period after a word that
+/// [`sentences`] treats as an abbreviation, an initial or an ordinal of at most two digits.
+/// Unlike [`sentences`] it never splits inside a quotation ("„Wir kommen. Bald.“ sagte er"
+/// stays one sentence), which keeps a quoted statement whole for alignment.
+pub fn sentences_in(text: &str, lang: &Lang) -> Vec<Range<usize>> {
+    let code = if lang.is_unknown() { "en" } else { lang.as_str() };
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let bounds = sentencex::get_sentence_boundaries(code, line);
+        let mut start = 0;
+        for b in &bounds {
+            let end = b.end_byte.min(line.len());
+            let rest = &line[end..];
+            if rest.trim().is_empty() || !continues(&line[start..end], rest) {
+                push_trimmed(text, line_start + start..line_start + end, &mut out);
+                start = end;
+            }
+        }
+        push_trimmed(text, line_start + start..line_start + line.len(), &mut out);
+        line_start += line.len();
+    }
+    out
+}
+
+/// True when a sentence boundary proposed after `before` should not split: the text after
+/// starts with a lower-case letter, or `before` ends in a period after an abbreviation.
+fn continues(before: &str, after: &str) -> bool {
+    let next = after.trim_start().trim_start_matches(|c: char| is_opening(c) || c.is_whitespace()).chars().next();
+    if next.is_some_and(char::is_lowercase) {
+        return true;
+    }
+    let before = before.trim_end();
+    let Some(body) = before.strip_suffix('.') else { return false };
+    !body.ends_with(is_terminator) && is_abbreviation(last_word(body))
 }
 
 fn is_terminator(c: char) -> bool {
@@ -228,6 +281,34 @@ mod tests {
         assert_eq!(split("قال الرئيس. وصل كيم."), ["قال الرئيس.", "وصل كيم."]);
     }
 
+    fn split_in<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+        sentences_in(text, &Lang::new(lang)).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn language_aware_split_keeps_abbreviations_ordinals_and_years() {
+        assert_eq!(
+            split_in("Dr. Smith met Mr. Jones at St. Mary. J. R. R. Tolkien wrote it.", "en"),
+            ["Dr. Smith met Mr. Jones at St. Mary.", "J. R. R. Tolkien wrote it."]
+        );
+        assert_eq!(split_in("Am 13. September kam er. Sie nicht.", "de"), ["Am 13. September kam er.", "Sie nicht."]);
+        assert_eq!(
+            split_in("Срели су се у априлу 2019. године у Владивостоку. Путин је рекао.", "sr"),
+            ["Срели су се у априлу 2019. године у Владивостоку.", "Путин је рекао."]
+        );
+        assert_eq!(split_in("It ended in 2023. Then peace.", "en"), ["It ended in 2023.", "Then peace."]);
+    }
+
+    #[test]
+    fn language_aware_split_keeps_quotations_whole_and_cuts_lines() {
+        assert_eq!(
+            split_in("„Wir kommen. Bald.“ Dann ging er.\nTITEL OHNE PUNKT\nNeu.", "de"),
+            ["„Wir kommen. Bald.“", "Dann ging er.", "TITEL OHNE PUNKT", "Neu."]
+        );
+        assert_eq!(split_in("金正恩访问俄罗斯。普京接受邀请！真的吗？", "zh"), ["金正恩访问俄罗斯。", "普京接受邀请！", "真的吗？"]);
+        assert_eq!(split_in("Ким је дошао. Путин је рекао.", "sr"), ["Ким је дошао.", "Путин је рекао."]);
+    }
+
     #[test]
     fn empty_and_blank() {
         assert!(sentences("").is_empty());
@@ -235,6 +316,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn language_aware_ranges_are_trimmed_ordered_and_on_boundaries(s in "[a-zA-Z .!?\n\"„“。Ж1-3]{0,80}", lang in "(en|de|sr|zh|und)") {
+            let mut last_end = 0;
+            for r in sentences_in(&s, &Lang::new(&lang)) {
+                prop_assert!(r.start >= last_end && r.start < r.end);
+                let part = s.get(r.clone()).unwrap_or_default();
+                prop_assert!(!part.is_empty());
+                prop_assert_eq!(part, part.trim());
+                prop_assert!(!part.contains('\n'));
+                last_end = r.end;
+            }
+        }
+
         #[test]
         fn ranges_are_trimmed_ordered_and_on_boundaries(s in "[a-zA-Z .!?\n\"„“。Ж1-3]{0,60}") {
             let ranges = sentences(&s);
