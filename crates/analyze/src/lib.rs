@@ -33,7 +33,7 @@ use storyweave_model::{CleanArticle, EntityKind, Lang};
 
 /// Version of the analysis format, stored inside every [`Analysis`]: bump it whenever what
 /// [`analyze`] extracts changes, so that stored analyses of the old format are recomputed.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -117,10 +117,16 @@ pub struct Mentions {
 impl Mentions {
     fn of(text: &str, lang: &Lang) -> Self {
         Mentions {
-            entities: storyweave_entities::extract_entities(text, lang)
-                .into_iter()
-                .map(|e| Mention { key: e.key, surface: e.surface, kind: e.kind })
-                .collect(),
+            entities: storyweave_entities::extract_entities(text, lang).into_iter().map(Mention::from).collect(),
+            numbers: storyweave_entities::extract_numbers(text, lang),
+            dates: storyweave_entities::extract_dates(text, lang),
+        }
+    }
+
+    /// Numbers and dates of `text`, with names found elsewhere (by the whole-text pass).
+    fn with_names(text: &str, lang: &Lang, entities: Vec<Mention>) -> Self {
+        Mentions {
+            entities,
             numbers: storyweave_entities::extract_numbers(text, lang),
             dates: storyweave_entities::extract_dates(text, lang),
         }
@@ -129,6 +135,12 @@ impl Mentions {
     /// True when nothing was found.
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty() && self.numbers.is_empty() && self.dates.is_empty()
+    }
+}
+
+impl From<storyweave_model::Entity> for Mention {
+    fn from(e: storyweave_model::Entity) -> Self {
+        Mention { key: e.key, surface: e.surface, kind: e.kind }
     }
 }
 
@@ -182,6 +194,9 @@ pub struct Analysis {
     pub quotes: Vec<Span>,
     /// Names in the byline (authors, contributors).
     pub byline: Vec<Mention>,
+    /// Keys of capitalised words that the article shows to be ordinary words
+    /// (`storyweave_entities::Names::ordinary`), sorted.
+    pub ordinary: Vec<String>,
 }
 
 /// Languages whose script has no spaces between words.
@@ -227,10 +242,37 @@ pub fn analyze_with(article: &CleanArticle, segmentation: Segmentation) -> Analy
     let text = article.text.as_str();
     let paragraphs: Vec<Span> = lines(text).map(Span::of).collect();
     let quotes: Vec<Span> = storyweave_entities::extract_quotes(text).into_iter().map(|q| Span::of(q.range)).collect();
+    // Names are found once in title and text read together, as one text: a capitalised word
+    // is judged by every occurrence (a headline capitalises words the text writes in lower
+    // case), which a sentence alone cannot show. Each name then goes to the title or to the
+    // sentence it starts in.
+    let title = article.title.as_str();
+    let joined = format!("{title}\n\n{text}");
+    let body_at = title.len() + 2;
+    let names = storyweave_entities::find_names(&joined, lang);
+    let mut title_names = Vec::new();
+    let mut text_names: Vec<(usize, Mention)> = Vec::new();
+    for (start, e) in names.entities {
+        if start < title.len() {
+            title_names.push(Mention::from(e));
+        } else if start >= body_at {
+            text_names.push((start - body_at, Mention::from(e)));
+        }
+    }
+    let mut next_name = 0usize;
     let mut para = 0usize;
     let sentences = sentence_spans(text, lang, segmentation)
         .into_iter()
         .map(|r| {
+            // Names and sentences both come in text order.
+            while next_name < text_names.len() && text_names[next_name].0 < r.start {
+                next_name += 1;
+            }
+            let mut entities = Vec::new();
+            while next_name < text_names.len() && text_names[next_name].0 < r.end {
+                entities.push(text_names[next_name].1.clone());
+                next_name += 1;
+            }
             let span = Span::of(r.clone());
             while para + 1 < paragraphs.len() && paragraphs[para].end <= span.start {
                 para += 1;
@@ -241,7 +283,7 @@ pub fn analyze_with(article: &CleanArticle, segmentation: Segmentation) -> Analy
                 span,
                 paragraph: para as u32,
                 chars: body.chars().count() as u32,
-                mentions: Mentions::of(body, lang),
+                mentions: Mentions::with_names(body, lang, entities),
                 quotes: (0..quotes.len()).filter(|&q| quotes[q].overlaps(&span)).map(|q| q as u32).collect(),
                 heading: whole_line && !ends_sentence(body),
             }
@@ -252,11 +294,12 @@ pub fn analyze_with(article: &CleanArticle, segmentation: Segmentation) -> Analy
         lang: lang.clone(),
         unspaced: is_unspaced(lang),
         chars: text.chars().count() as u32,
-        title: Mentions::of(&article.title, lang),
+        title: Mentions::with_names(title, lang, title_names),
         paragraphs,
         sentences,
         quotes,
         byline: article.byline.as_deref().map(|b| byline_names(b, lang)).unwrap_or_default(),
+        ordinary: names.ordinary,
     }
 }
 

@@ -102,6 +102,13 @@ enum Command {
     Story {
         /// Story id (`s12` or `12`).
         id: String,
+        /// The reader's language (ISO 639-1, e.g. `en`): headline and summary in it, else in
+        /// the closest language there is, saying so.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Leave out the comparison inside the story (headline, summary, provenance, adds).
+        #[arg(long)]
+        no_compare: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -140,6 +147,13 @@ enum Command {
         /// Write to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Leave out each story's comparison (headline and summary, provenance, what each
+        /// source adds), which aligns every pair of a story's articles and takes time.
+        #[arg(long)]
+        no_compare: bool,
+        /// The reader's language for each story's headline and summary.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Rebuild all stories from the stored articles (swapped in at once).
     Recluster {
@@ -267,6 +281,8 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             | Command::Search { .. }
             | Command::Serve { .. }
             | Command::Compare(..)
+            | Command::Story { .. }
+            | Command::Export { .. }
     );
     if !compares {
         return Ok(Pipeline::new(config));
@@ -280,7 +296,8 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             if matches!(cli.command, Command::Embed { .. }) {
                 anyhow::bail!("`embed` needs a model: give --model DIR or [model] path in the config");
             }
-            if !cli.quiet && !matches!(cli.command, Command::Search { .. }) {
+            let read_only = matches!(cli.command, Command::Search { .. } | Command::Story { .. } | Command::Export { .. });
+            if !cli.quiet && !read_only {
                 eprintln!(
                     "storyweave: no model given (--model DIR or [model] path); comparing articles on names, numbers, dates and words only"
                 );
@@ -356,10 +373,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::print_stories(&store, &query, *json, *limit)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Story { id, json } => {
+        Command::Story { id, lang, no_compare, json } => {
             let store = open_read(cli.db.as_deref())?;
             let sid = storyweave_engine::views::parse_story_id(id)?;
-            output::print_story(&store, sid, *json)?;
+            let compare = (!no_compare).then(|| (&pipeline, lang.as_deref().map(storyweave_model::Lang::new)));
+            output::print_story(&store, sid, compare, *json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, lang, since, until, entity, source, limit, json } => {
@@ -386,9 +404,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::print_search(&hits, *json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format: ExportFormat::Jsonl, output } => {
+        Command::Export { format: ExportFormat::Jsonl, output, no_compare, lang } => {
             let store = open_read(cli.db.as_deref())?;
-            output::export_jsonl(&store, output.as_deref())?;
+            let compare = (!no_compare).then(|| (&pipeline, lang.as_deref().map(storyweave_model::Lang::new)));
+            output::export_jsonl(&store, output.as_deref(), compare)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Cluster { input } => {

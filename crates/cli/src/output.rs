@@ -6,6 +6,8 @@ use serde::Serialize;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use storyweave_engine::views::{for_each_story, story_export, story_view};
+use storyweave_engine::{story_comparison, Pipeline, StoryComparison, StoryView};
+use storyweave_model::Lang;
 use storyweave_engine::{SearchHit, Skip, StorySink};
 use storyweave_model::{Story, StoryId};
 use storyweave_store::{StoreRead, StoryListing, StoryQuery};
@@ -117,9 +119,15 @@ pub fn print_stories(store: &dyn StoreRead, query: &StoryQuery, json: bool, limi
     Ok(())
 }
 
+/// What to compare inside a story: with this pipeline, in this reader's language.
+pub type Compare<'a> = Option<(&'a Pipeline, Option<Lang>)>;
+
 /// `storyweave story ID`.
-pub fn print_story(store: &dyn StoreRead, id: StoryId, json: bool) -> Result<()> {
-    let view = story_view(store, id)?;
+pub fn print_story(store: &dyn StoreRead, id: StoryId, compare: Compare<'_>, json: bool) -> Result<()> {
+    let mut view = story_view(store, id)?;
+    if let Some((p, lang)) = compare {
+        view.comparison = Some(story_comparison(p, store, id, lang)?);
+    }
     let mut out = Out::stdout();
     if json {
         print_json_line(&mut out, &view)?;
@@ -151,6 +159,9 @@ pub fn print_story(store: &dyn StoreRead, id: StoryId, json: bool) -> Result<()>
             writeln!(out, "  {:<16} {}", g.kind.as_str(), names.join(" · "))?;
         }
     }
+    if let Some(c) = &view.comparison {
+        print_comparison(&mut out, c, &view)?;
+    }
     writeln!(out, "\nrelations:")?;
     for r in &view.relations {
         let e = &r.relation.evidence;
@@ -178,6 +189,49 @@ pub fn print_story(store: &dyn StoreRead, id: StoryId, json: bool) -> Result<()>
     Ok(())
 }
 
+/// Headline and summary, provenance and what each source adds, for `story`.
+fn print_comparison(out: &mut Out, c: &StoryComparison, view: &StoryView) -> Result<()> {
+    let label = |id: &storyweave_model::ArticleId| view.articles.iter().find(|a| &a.id == id).map_or_else(|| id.to_string(), |a| a.label.clone());
+    let d = &c.digest;
+    writeln!(out, "\nheadline ({}): {}", d.headline_lang, d.headline)?;
+    if let Some(note) = &d.fallback_note {
+        writeln!(out, "  ({note})")?;
+    }
+    if c.compared < c.articles {
+        writeln!(out, "  (compared the first {} of {} articles)", c.compared, c.articles)?;
+    }
+    if !d.summary.is_empty() {
+        writeln!(out, "\nsummary:")?;
+        for s in &d.summary {
+            writeln!(out, "  - {}  [{}; said by {} more]", s.text, label(&s.article), s.covered_by)?;
+        }
+    }
+    writeln!(out, "\nprovenance:")?;
+    for g in &d.provenance {
+        let names: Vec<String> = g.articles.iter().map(&label).collect();
+        let kinds: std::collections::BTreeSet<&str> = g.links.iter().map(|l| l.kind.as_str()).collect();
+        let first = match (&g.earliest, g.earliest_published) {
+            (Some(a), Some(t)) => format!("; earliest {} at {}", label(a), t.format("%Y-%m-%d %H:%M")),
+            _ => String::new(),
+        };
+        writeln!(out, "  one source ({}{}): {}", kinds.into_iter().collect::<Vec<_>>().join(", "), first, names.join(" · "))?;
+    }
+    if !d.independent.is_empty() {
+        let names: Vec<String> = d.independent.iter().map(&label).collect();
+        writeln!(out, "  independent: {}", names.join(" · "))?;
+    }
+    if !d.adds.is_empty() {
+        writeln!(out, "\nwhat each source adds:")?;
+        for a in &d.adds {
+            writeln!(out, "  {}:", label(&a.article))?;
+            for s in &a.sentences {
+                writeln!(out, "    + {}", s.text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `storyweave search`.
 pub fn print_search(hits: &[SearchHit], json: bool) -> Result<()> {
     let mut out = Out::stdout();
@@ -197,7 +251,7 @@ pub fn print_search(hits: &[SearchHit], json: bool) -> Result<()> {
 }
 
 /// `storyweave export --format jsonl`: one line per story with its articles and relations.
-pub fn export_jsonl(store: &dyn StoreRead, path: Option<&Path>) -> Result<()> {
+pub fn export_jsonl(store: &dyn StoreRead, path: Option<&Path>, compare: Compare<'_>) -> Result<()> {
     let mut out = match path {
         Some(p) => Out::file(p)?,
         None => Out::stdout(),
@@ -205,7 +259,10 @@ pub fn export_jsonl(store: &dyn StoreRead, path: Option<&Path>) -> Result<()> {
     let query = StoryQuery { sort: storyweave_store::StorySort::Size, ..Default::default() };
     let mut io_result = Ok(());
     for_each_story(store, &query, |l| {
-        let line = story_export(store, l.story.id)?;
+        let mut line = story_export(store, l.story.id)?;
+        if let Some((p, lang)) = &compare {
+            line.comparison = Some(story_comparison(p, store, l.story.id, lang.clone())?);
+        }
         io_result = print_json_line(&mut out, &line);
         Ok(io_result.is_ok())
     })?;

@@ -169,6 +169,27 @@ fn check_samples(extra: &[&str]) {
         .unwrap();
     let bylines = rel["evidence"]["matched_bylines"].as_array().unwrap();
     assert!(!bylines.is_empty(), "translation evidence should include the contributors: {rel:#}");
+
+    // Inside the story, in export: 002's drones are among what it adds; 000 and 001 derive
+    // from one source.
+    let c = &story["comparison"];
+    let adds_002: String = c["adds"].as_array().unwrap().iter().filter(|a| a["article"] == *id_of["002"]).map(|a| a["sentences"].to_string()).collect();
+    assert!(adds_002.contains("drone"), "002 adds the gift of drones: {adds_002}");
+    assert!(c["provenance"].as_array().unwrap().iter().any(|g| {
+        let m = g["articles"].to_string();
+        m.contains(&id_of["000"]) && m.contains(&id_of["001"])
+    }), "{c}");
+    // And from `story --lang`: the headline in the reader's language, or the closest one.
+    let sid = story["story"]["id"].to_string();
+    for (lang, shown) in [("de", "headline (de)"), ("en", "headline (en)"), ("sr", "headline (sr)"), ("nl", "headline (de)")] {
+        let mut args = vec!["story", sid.as_str(), "--lang", lang];
+        args.extend_from_slice(extra);
+        let out = run(&args, &db);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains(shown), "--lang {lang}: {text}");
+        assert!(text.contains("what each source adds:") && text.contains("provenance:"), "{text}");
+        assert_eq!(lang == "nl", text.contains("no article in"), "a fallback says so: {text}");
+    }
 }
 
 #[test]

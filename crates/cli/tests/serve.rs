@@ -170,6 +170,33 @@ fn every_route_answers_on_the_samples() {
     assert!(translation, "000 and 001 are translations: {}", view["relations"]);
     assert!(view["groups"].as_array().unwrap().iter().any(|g| g["kind"] == "translation"));
 
+    // Inside the story: headline and summary in the reader's language, provenance, adds.
+    let c = &view["comparison"];
+    assert_eq!(c["compared"], 5, "{c}");
+    for (lang, wanted) in [("de", "de"), ("en", "en"), ("sr", "sr"), ("hr", "sr")] {
+        let (status, v) = get(&s, &format!("/api/stories/s{story}?lang={lang}"));
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["comparison"]["headline_lang"], wanted, "--lang {lang}: {}", v["comparison"]);
+        assert_eq!(v["comparison"]["fallback_note"].is_string(), lang != wanted, "{}", v["comparison"]);
+        let summary = v["comparison"]["summary"].as_array().unwrap();
+        assert!((1..=5).contains(&summary.len()), "{summary:?}");
+    }
+    let groups = c["provenance"].as_array().unwrap();
+    assert!(
+        groups.iter().any(|g| { let m = g["articles"].to_string(); m.contains("\"000\"") && m.contains("\"001\"") }),
+        "000 and 001 derive from one source: {groups:?}"
+    );
+    let adds_of = |id: &str| -> String {
+        c["adds"].as_array().unwrap().iter().filter(|a| a["article"] == id).map(|a| a["sentences"].to_string()).collect()
+    };
+    assert!(adds_of("004").contains("2000"), "004 adds Putin's visit in 2000: {}", adds_of("004"));
+    assert!(adds_of("003").contains("2019"), "003 adds the April 2019 meeting: {}", adds_of("003"));
+    let (status, v) = get(&s, &format!("/api/stories/s{story}?compare=false"));
+    assert_eq!(status, 200);
+    assert!(v.get("comparison").is_none(), "compare=false leaves it out");
+    let (status, v) = get(&s, &format!("/api/stories/s{story}?lang=en;drop"));
+    assert_eq!(status, 400, "{v}");
+
     let (status, article) = get(&s, "/api/articles/003");
     assert_eq!((status, article["lang"].as_str()), (200, Some("sr")));
     assert_eq!(article["story"].as_u64(), Some(story));

@@ -4,11 +4,12 @@ use crate::sparse::{hash_key, SparseVec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use storyweave_model::{CleanArticle, Lang};
+use storyweave_analyze::Analysis;
 use storyweave_text::Analyzer;
 
 /// Version tag stored beside serialized features: bump it whenever extraction changes, so
 /// that features of an older format are recomputed instead of mixed with new ones.
-pub const FEATURES_VERSION: &str = "mf4";
+pub const FEATURES_VERSION: &str = "mf5";
 
 /// Mentions in the title say what the story is about more than mentions deep in the body.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -83,52 +84,52 @@ pub fn prefixes_cross_scripts(lang: &Lang) -> bool {
 }
 
 impl FeatureExtractor {
-    /// Extracts the features of one article.
+    /// Extracts the features of one article (analysing it first: see [`Self::extract_with`]).
     pub fn extract(&self, article: &CleanArticle) -> ArticleFeatures {
+        self.extract_with(article, &storyweave_analyze::analyze(article))
+    }
+
+    /// Extracts the features of one article from its analysis: names, numbers and dates are
+    /// the analysis's (found once per article, shared with relations and the story views);
+    /// terms and word prefixes are counted here.
+    pub fn extract_with(&self, article: &CleanArticle, analysis: &Analysis) -> ArticleFeatures {
         let lang = &article.lang;
         let title = article.title.as_str();
         let text = article.text.as_str();
 
-        // Title and text are read as one text, so that a word of the title is judged by how
-        // the text writes it (a headline capitalises words the text writes in lower case);
-        // mentions in the title count more.
-        let joined = format!("{title}\n\n{text}");
-        let title_end = title.len();
-        let names = storyweave_entities::find_names(&joined, lang);
+        // Mentions in the title count more.
+        let parts = std::iter::once((&analysis.title, TITLE_WEIGHT))
+            .chain(analysis.sentences.iter().map(|s| (&s.mentions, 1.0)));
         let mut ents: Vec<(u32, f32)> = Vec::new();
+        let mut nums: Vec<(u32, f32)> = Vec::new();
         let mut surfaces: HashMap<String, (String, u32)> = HashMap::new();
-        for (start, e) in &names.entities {
-            let weight = if *start < title_end { TITLE_WEIGHT } else { 1.0 };
-            ents.push((hash_key("ent", &e.key), weight));
-            let tokens: Vec<&str> = e.surface.split_whitespace().collect();
-            if tokens.len() > 1 {
-                for t in tokens {
-                    let k = storyweave_entities::entity_key(t, lang);
-                    if k.chars().count() >= 3 && k != e.key {
-                        ents.push((hash_key("ent", &k), weight * 0.5));
+        for (mentions, weight) in parts {
+            for e in &mentions.entities {
+                ents.push((hash_key("ent", &e.key), weight));
+                let tokens: Vec<&str> = e.surface.split_whitespace().collect();
+                if tokens.len() > 1 {
+                    for t in tokens {
+                        let k = storyweave_entities::entity_key(t, lang);
+                        if k.chars().count() >= 3 && k != e.key {
+                            ents.push((hash_key("ent", &k), weight * 0.5));
+                        }
                     }
                 }
-            }
-            // Story summaries list names, not the common nouns German capitalises.
-            if names.ordinary.binary_search(&e.key).is_err() {
-                let entry = surfaces.entry(e.key.clone()).or_insert((e.surface.clone(), 0));
-                entry.1 += 1;
-            }
-        }
-        let ordinary: Vec<(u32, f32)> = names.ordinary.iter().map(|k| (hash_key("ent", k), 1.0)).collect();
-
-        let mut nums: Vec<(u32, f32)> = Vec::new();
-        for part in [title, text] {
-            for n in storyweave_entities::extract_numbers(part, lang) {
-                // Small counts ("two", list numbering) are in every article; keep figures.
-                if storyweave_entities::is_informative(&n) {
-                    nums.push((hash_key("num", &n), 1.0));
+                // Story summaries list names, not the common nouns German capitalises.
+                if analysis.ordinary.binary_search(&e.key).is_err() {
+                    let entry = surfaces.entry(e.key.clone()).or_insert((e.surface.clone(), 0));
+                    entry.1 += 1;
                 }
             }
-            for d in storyweave_entities::extract_dates(part, lang) {
-                nums.push((hash_key("date", &d), 1.0));
+            // Small counts ("two", list numbering) are in every article; keep figures.
+            for n in mentions.numbers.iter().filter(|n| storyweave_entities::is_informative(n)) {
+                nums.push((hash_key("num", n), 1.0));
+            }
+            for d in &mentions.dates {
+                nums.push((hash_key("date", d), 1.0));
             }
         }
+        let ordinary: Vec<(u32, f32)> = analysis.ordinary.iter().map(|k| (hash_key("ent", k), 1.0)).collect();
 
         let analyzer = Analyzer::for_lang(lang);
         let mut terms: Vec<(u32, f32)> = Vec::new();
@@ -157,7 +158,7 @@ impl FeatureExtractor {
 
         // An article that came without a date gets the one its text states near its start.
         let text_date = || {
-            storyweave_entities::main_date(&joined, lang)
+            storyweave_entities::main_date(&format!("{title}\n\n{text}"), lang)
                 .and_then(|d| d.and_hms_opt(12, 0, 0))
                 .map(|t| t.and_utc().timestamp())
         };

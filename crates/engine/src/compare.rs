@@ -1,11 +1,71 @@
 //! Comparing articles sentence by sentence (`storyweave compare`), with encoder vectors of
 //! their sentences when a model is loaded.
 
-use crate::{Pipeline, Result};
+use crate::{EngineError, Pipeline, Result};
 use storyweave_analyze::{analyze_with, Analysis, Segmentation};
-use storyweave_model::{CleanArticle, Relation};
+use storyweave_model::{CleanArticle, Lang, Relation, StoryId};
 use storyweave_relate::{analysis_sentence_texts, AlignMode, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
-use storyweave_store::Store;
+use storyweave_store::{Store, StoreRead};
+
+/// Most articles of one story compared with each other: every pair is aligned (the cost grows
+/// with the square of the count; 50 articles take about 4 s on two cores), so a larger story
+/// is compared on its first articles.
+pub const MAX_COMPARED: usize = 50;
+
+/// Inside a story: headline and summary in the reader's language, who derives from whom, and
+/// what each source adds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoryComparison {
+    /// The language asked for (`None`: the language most articles share).
+    pub lang: Option<Lang>,
+    /// How many articles were compared: all of them up to [`MAX_COMPARED`], else the first ones.
+    pub compared: usize,
+    /// How many articles the story has.
+    pub articles: usize,
+    /// Headline, summary, provenance groups, independent reports and what each adds.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub digest: StoryDigest,
+}
+
+/// Compares the articles of a stored story with each other, from their stored analyses and
+/// relations, and the sentence vectors the store holds for this pipeline's model (an article
+/// whose sentences were never encoded is compared without vectors; nothing is written).
+pub fn story_comparison(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<StoryComparison> {
+    let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
+    let mut articles = r.articles_of_story(id)?;
+    let total = articles.len();
+    articles.truncate(MAX_COMPARED);
+    let keep: std::collections::HashSet<&storyweave_model::ArticleId> = articles.iter().map(|a| &a.id).collect();
+    let relations: Vec<Relation> = r.relations(story.id)?.into_iter().filter(|rel| keep.contains(&rel.a) && keep.contains(&rel.b)).collect();
+    let analyses = articles.iter().map(|a| crate::ingest::stored_analysis(r, a)).collect::<Result<Vec<_>>>()?;
+    let model = p.encoder().map(|e| (e.id().to_string(), e.dim()));
+    let mut vectors: Vec<Option<Vec<Vec<f32>>>> = Vec::with_capacity(articles.len());
+    for (a, an) in articles.iter().zip(&analyses) {
+        let Some((model, dim)) = &model else {
+            vectors.push(None);
+            continue;
+        };
+        let mut vs = Vec::new();
+        for s in analysis_sentence_texts(&a.text, an) {
+            match r.vector(model, &crate::vectors::sentence_key(s))? {
+                Some(v) if v.len() == *dim => vs.push(v),
+                _ => break,
+            }
+        }
+        let complete = vs.len() == analysis_sentence_texts(&a.text, an).len();
+        vectors.push(complete.then_some(vs));
+    }
+    let items: Vec<AnalysedArticle> = articles
+        .iter()
+        .zip(&analyses)
+        .zip(&vectors)
+        .map(|((article, analysis), v)| AnalysedArticle { article, analysis, vectors: v.as_deref() })
+        .collect();
+    let digest = storyweave_relate::story_view(&items, &relations, &p.relator, &StoryOptions { lang: lang.clone() });
+    Ok(StoryComparison { lang, compared: articles.len(), articles: total, digest })
+}
 
 /// Articles analysed, with their sentence vectors (`None` without a model).
 pub struct Analysed {

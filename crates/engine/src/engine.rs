@@ -7,7 +7,8 @@ use crate::{EngineError, IngestReport, Pipeline, Result, StorySink};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use storyweave_ingest::{ReadOptions, RecordError};
-use storyweave_model::RawArticle;
+use std::collections::HashMap;
+use storyweave_model::{Lang, RawArticle, StoryId};
 use storyweave_store::{SqliteStore, Store, StoreRead, WriteMarker};
 
 /// A change to the stories, as pushed to listeners (the server's live feed).
@@ -87,7 +88,15 @@ pub struct Engine<S: Store = SqliteStore> {
     index_dir: Option<PathBuf>,
     listeners: Mutex<Vec<Listener>>,
     load_info: Mutex<LoadInfo>,
+    comparisons: Mutex<ComparisonCache>,
 }
+
+/// Story comparisons already made, by story and language, each with a hash of the member list
+/// it was made from: a story that gained, lost or reordered articles is compared again.
+type ComparisonCache = HashMap<(StoryId, Option<Lang>), (u64, Arc<crate::compare::StoryComparison>)>;
+
+/// Comparisons kept in memory (each a few KiB to a few hundred).
+const MAX_CACHED_COMPARISONS: usize = 256;
 
 /// Read-only connections to a store file, opened on demand and reused.
 struct ReaderPool {
@@ -161,7 +170,39 @@ impl<S: Store> Engine<S> {
             index_dir: db.as_deref().map(crate::state::index_dir),
             listeners: Mutex::new(Vec::new()),
             load_info: Mutex::new(LoadInfo::default()),
+            comparisons: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Inside a story: headline and summary in `lang` (or the closest language), provenance
+    /// groups and what each article adds ([`crate::compare::story_comparison`]). Kept until
+    /// the story's members change, since comparing every pair of a story takes time.
+    pub fn story_comparison(&self, id: StoryId, lang: Option<Lang>) -> Result<Arc<crate::compare::StoryComparison>> {
+        let members = self.read(|r| {
+            r.story(id)?.map(|s| s.articles).ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })
+        })?;
+        let stamp = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            members.hash(&mut h);
+            h.finish()
+        };
+        let key = (id, lang.clone());
+        if let Ok(cache) = self.comparisons.lock() {
+            if let Some((s, c)) = cache.get(&key) {
+                if *s == stamp {
+                    return Ok(c.clone());
+                }
+            }
+        }
+        let made = Arc::new(self.read(|r| crate::compare::story_comparison(&self.pipeline, r, id, lang))?);
+        if let Ok(mut cache) = self.comparisons.lock() {
+            if cache.len() >= MAX_CACHED_COMPARISONS {
+                cache.clear();
+            }
+            cache.insert(key, (stamp, made.clone()));
+        }
+        Ok(made)
     }
 
     /// The pipeline (configuration, extractor, encoder).

@@ -13,7 +13,8 @@ use storyweave_cluster::Assignment;
 use storyweave_encode::{ArticleFeatures, FEATURES_VERSION};
 use storyweave_ingest::RecordError;
 use storyweave_model::{ArticleId, CleanArticle, Origin, RawArticle, Relation, Story, StoryId};
-use storyweave_relate::{digest, Relate};
+use storyweave_analyze::{Analysis, ANALYSIS_VERSION};
+use storyweave_relate::Relate;
 use storyweave_store::{SqliteStore, Store};
 
 /// Articles per batch: large enough to use every core and amortise a transaction, small
@@ -244,20 +245,39 @@ impl Batch {
                 }
             }
         }
-        let mut features: Vec<ArticleFeatures> = articles.par_iter().map(|a| p.features(a)).collect();
+        // Each article is analysed once; its features, relations and views read the analysis.
+        let (analyses, mut features): (Vec<Analysis>, Vec<ArticleFeatures>) = articles
+            .par_iter()
+            .map(|a| {
+                let an = storyweave_analyze::analyze(a);
+                let f = p.features_with(a, &an);
+                (an, f)
+            })
+            .unzip();
         // New articles are encoded here, outside the write lock; their vectors are stored
         // with them.
         let refs: Vec<&CleanArticle> = articles.iter().collect();
         let keys: Vec<String> = articles.iter().map(|a| crate::article_key(&a.id)).collect();
         p.attach_vectors(&refs, &keys, &mut features, None::<&mut SqliteStore>)?;
-        Ok(Prepared { articles, features })
+        Ok(Prepared { articles, analyses, features })
     }
 }
 
 /// A batch ready to be stored and assigned.
 pub(crate) struct Prepared {
     pub articles: Vec<CleanArticle>,
+    pub analyses: Vec<Analysis>,
     pub features: Vec<ArticleFeatures>,
+}
+
+/// An article's stored analysis; made again (not stored: readers and the lock-free part of
+/// `recluster` call this too) when it is missing or of an older format, as for articles
+/// stored before analyses were.
+pub(crate) fn stored_analysis<S: storyweave_store::StoreRead + ?Sized>(s: &S, article: &CleanArticle) -> Result<Analysis> {
+    Ok(s
+        .analysis(&article.id, ANALYSIS_VERSION)?
+        .and_then(|b| Analysis::from_bytes(&b).ok())
+        .unwrap_or_else(|| storyweave_analyze::analyze(article)))
 }
 
 /// Stores a prepared batch, assigns it (and `pending`: stored articles without a story) to
@@ -277,7 +297,7 @@ pub(crate) fn assign_and_write<S: Store>(
     // No savepoint per article (each would flush the full-text index): the checks in
     // `prepare` rule out what the store refuses, and a single failed INSERT changes nothing.
     let mut fresh: Vec<(usize, ArticleFeatures)> = Vec::new();
-    for (i, (a, f)) in batch.articles.iter().zip(&batch.features).enumerate() {
+    for (i, ((a, f), an)) in batch.articles.iter().zip(&batch.features).zip(&batch.analyses).enumerate() {
         if state.position.contains_key(&a.id) {
             // Stored by another process since this batch was prepared.
             report.duplicates += 1;
@@ -298,6 +318,7 @@ pub(crate) fn assign_and_write<S: Store>(
             Err(e) => return Err(e.into()),
         }
         s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
+        s.put_analysis(&a.id, ANALYSIS_VERSION, &an.to_bytes())?;
         s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
         if let (Some(m), Some(v)) = (&model, &f.vector) {
             s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
@@ -314,7 +335,8 @@ pub(crate) fn assign_and_write<S: Store>(
     let mut new_ids: HashSet<ArticleId> = HashSet::new();
     let mut assigned: Vec<(ArticleId, usize)> = Vec::new();
     let mut merged: Vec<(StoryId, Vec<StoryId>)> = Vec::new();
-    let in_batch: HashMap<ArticleId, &CleanArticle> = batch.articles.iter().map(|a| (a.id.clone(), a)).collect();
+    let in_batch: HashMap<ArticleId, (&CleanArticle, &Analysis)> =
+        batch.articles.iter().zip(&batch.analyses).map(|(a, an)| (a.id.clone(), (a, an))).collect();
     let pending_ids: Vec<ArticleId> = pending.iter().map(|(id, _)| id.clone()).collect();
     let items = fresh
         .into_iter()
@@ -323,7 +345,7 @@ pub(crate) fn assign_and_write<S: Store>(
     for (id, f) in items {
         let pos = state.clusterer.len();
         let out = state.clusterer.assign(id.clone(), f);
-        if let Some(a) = in_batch.get(&id) {
+        if let Some((a, _)) = in_batch.get(&id) {
             sink.on_assign(a, &out);
             report.added += 1;
         }
@@ -370,7 +392,7 @@ fn update_story<S: Store>(
     state: &StoryState,
     story: StoryId,
     new_ids: &HashSet<ArticleId>,
-    known: &HashMap<ArticleId, &CleanArticle>,
+    known: &HashMap<ArticleId, (&CleanArticle, &Analysis)>,
 ) -> Result<()> {
     let (summary, relations) = story_update(p, s, state, story, new_ids, known)?;
     s.put_story(&summary)?;
@@ -387,13 +409,13 @@ fn story_update<S: Store>(
     state: &StoryState,
     story: StoryId,
     new_ids: &HashSet<ArticleId>,
-    known: &HashMap<ArticleId, &CleanArticle>,
+    known: &HashMap<ArticleId, (&CleanArticle, &Analysis)>,
 ) -> Result<(Story, Vec<Relation>)> {
     let ids = state.members.get(&story).cloned().unwrap_or_default();
     let pos: Vec<usize> = ids.iter().filter_map(|id| state.position.get(id).copied()).collect();
     let read = |s: &S, id: &ArticleId| -> Result<Option<CleanArticle>> {
         match known.get(id) {
-            Some(a) => Ok(Some((*a).clone())),
+            Some((a, _)) => Ok(Some((*a).clone())),
             None => Ok(s.article(id)?),
         }
     };
@@ -441,7 +463,18 @@ fn story_update<S: Store>(
             articles.insert(i, a);
         }
     }
-    let mut digests: HashMap<usize, _> = articles.par_iter().map(|(&i, a)| (i, digest(a))).collect();
+    let mut analyses: HashMap<usize, Analysis> = HashMap::new();
+    for (&i, a) in &articles {
+        let an = match known.get(&a.id) {
+            Some((_, an)) => (*an).clone(),
+            None => stored_analysis(&*s, a)?,
+        };
+        analyses.insert(i, an);
+    }
+    let mut digests: HashMap<usize, _> = articles
+        .par_iter()
+        .filter_map(|(&i, a)| Some((i, storyweave_relate::digest_from(a, analyses.get(&i)?))))
+        .collect();
     // Sentence vectors only for cross-language pairs, where they decide `translation`.
     let cross: BTreeSet<usize> = todo
         .iter()
@@ -449,9 +482,11 @@ fn story_update<S: Store>(
         .flat_map(|&(i, j, _)| [i, j])
         .collect();
     if p.encoder().is_some() && !cross.is_empty() {
-        let (order, refs): (Vec<usize>, Vec<&CleanArticle>) =
-            cross.iter().filter_map(|&i| articles.get(&i).map(|a| (i, a))).unzip();
-        match p.sentence_vectors(&refs, Some(&mut *s)) {
+        let (order, texts): (Vec<usize>, Vec<Vec<&str>>) = cross
+            .iter()
+            .filter_map(|&i| Some((i, storyweave_relate::analysis_sentence_texts(&articles.get(&i)?.text, analyses.get(&i)?))))
+            .unzip();
+        match p.encode_sentences(&texts, Some(&mut *s)) {
             Ok(vs) => {
                 for (i, v) in order.iter().zip(vs) {
                     if let Some(d) = digests.get_mut(i) {

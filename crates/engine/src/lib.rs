@@ -46,6 +46,7 @@ pub use summary::summarize_story;
 pub use storyweave_cluster::Assignment;
 pub use vectors::{article_key, content_key};
 pub use views::{ArticleSummary, ArticleView, RelationView, StoryExport, StoryView};
+pub use compare::{story_comparison, StoryComparison, MAX_COMPARED};
 
 use storyweave_cluster::OnlineClusterer;
 use storyweave_encode::{ArticleFeatures, FeatureExtractor};
@@ -102,6 +103,11 @@ impl Pipeline {
     /// Model-free features of a clean article.
     pub fn features(&self, article: &CleanArticle) -> ArticleFeatures {
         self.features.extract(article)
+    }
+
+    /// The features of an article from its analysis (names, numbers and dates found once).
+    pub fn features_with(&self, article: &CleanArticle, analysis: &storyweave_analyze::Analysis) -> ArticleFeatures {
+        self.features.extract_with(article, analysis)
     }
 
     pub(crate) fn new_clusterer(&self) -> OnlineClusterer {
@@ -171,6 +177,15 @@ impl<S: Store> Engine<S> {
     /// One story with its articles, relations, groups and timeline.
     pub fn story(&self, id: StoryId) -> Result<StoryView> {
         self.read(|r| views::story_view(r, id))
+    }
+
+    /// One story with the comparison inside it: headline and summary in `lang` (or the
+    /// closest language), provenance groups and what each source adds.
+    pub fn story_compared(&self, id: StoryId, lang: Option<storyweave_model::Lang>) -> Result<StoryView> {
+        let comparison = self.story_comparison(id, lang)?;
+        let mut view = self.story(id)?;
+        view.comparison = Some((*comparison).clone());
+        Ok(view)
     }
 
     /// One story as `export` writes it.

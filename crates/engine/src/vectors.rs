@@ -100,6 +100,12 @@ impl Pipeline {
     }
 }
 
+/// The store key of a sentence's vector: by its text, so that a sentence met again (in another
+/// article, command or process) is never encoded twice by one model.
+pub(crate) fn sentence_key(sentence: &str) -> String {
+    format!("s:{}", blake3::hash(sentence.as_bytes()).to_hex())
+}
+
 impl Pipeline {
     /// Encoder vectors of each article's alignment sentences ([`storyweave_relate::sentence_texts`]),
     /// empty lists without a model. Cached in `cache` by sentence text, so a sentence is
@@ -122,7 +128,7 @@ impl Pipeline {
         let model = encoder.id().to_string();
         let keys: Vec<Vec<String>> = texts
             .iter()
-            .map(|ss| ss.iter().map(|s| format!("s:{}", blake3::hash(s.as_bytes()).to_hex())).collect())
+            .map(|ss| ss.iter().map(|s| sentence_key(s)).collect())
             .collect();
         let mut found: std::collections::HashMap<String, Vec<f32>> = std::collections::HashMap::new();
         let mut missing: Vec<(&String, &str)> = Vec::new();

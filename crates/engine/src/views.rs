@@ -97,6 +97,10 @@ pub struct StoryView {
     pub groups: Vec<RelationGroup>,
     /// Who published when: article ids by publication time (those without one last).
     pub timeline: Vec<ArticleId>,
+    /// Inside the story: headline and summary in the reader's language, provenance, what
+    /// each source adds (absent when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::compare::StoryComparison>,
 }
 
 /// One line of `export`: a story with its full articles and relations.
@@ -110,6 +114,10 @@ pub struct StoryExport {
     pub relations: Vec<Relation>,
     /// Relations drawn as groups.
     pub groups: Vec<RelationGroup>,
+    /// Inside the story: headline and summary, provenance, what each source adds (absent
+    /// when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::compare::StoryComparison>,
 }
 
 /// Parses a story id as users write it: `s12` or `12`.
@@ -255,6 +263,7 @@ pub fn story_view(r: &dyn StoreRead, id: StoryId) -> Result<StoryView> {
         relations,
         groups,
         timeline: timeline.into_iter().map(|(_, _, id)| id).collect(),
+        comparison: None,
     })
 }
 
@@ -265,7 +274,7 @@ pub fn story_export(r: &dyn StoreRead, id: StoryId) -> Result<StoryExport> {
     let relations = r.relations(id)?;
     let members: Vec<ArticleId> = articles.iter().map(|a| a.id.clone()).collect();
     let groups = relation_groups(&members, &relations);
-    Ok(StoryExport { story, articles, relations, groups })
+    Ok(StoryExport { story, articles, relations, groups, comparison: None })
 }
 
 /// One article in full.

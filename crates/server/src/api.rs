@@ -320,22 +320,50 @@ async fn list_stories(State(state): State<AppState>, Query(p): Query<ListParams>
     .await
 }
 
+/// Parameters of one story.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct StoryParams {
+    /// The reader's language (ISO 639 code such as `en`): the headline and summary are in it,
+    /// else in the closest language the story has (`comparison.fallback_note` says so).
+    pub lang: Option<String>,
+    /// `false` leaves out the comparison (headline, summary, provenance, what each adds).
+    pub compare: Option<bool>,
+}
+
+/// A language code as a reader gives it: 2 to 3 letters, optionally with a region or script
+/// (`pt-BR`, `sr-Latn`).
+fn reader_lang(code: &str) -> std::result::Result<storyweave_model::Lang, ApiError> {
+    let mut parts = code.split(['-', '_']);
+    let base = parts.next().unwrap_or_default();
+    let ok = (2..=3).contains(&base.len())
+        && base.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !ok {
+        return Err(ApiError::bad_request(format!("`lang`: `{code}` is not a language code such as `en` or `pt-BR`")));
+    }
+    Ok(storyweave_model::Lang::new(&base.to_ascii_lowercase()))
+}
+
 /// One story.
 #[utoipa::path(
     get,
     path = "/api/stories/{id}",
     tag = "stories",
-    params(("id" = String, Path, description = "Story id: `s12` or `12`")),
+    params(("id" = String, Path, description = "Story id: `s12` or `12`"), StoryParams),
     responses(
-        (status = 200, description = "The story: articles grouped by language, relations with evidence, relation groups, timeline", body = StoryView),
+        (status = 200, description = "The story: articles grouped by language, relations with evidence, relation groups, timeline, and the comparison inside it (headline and summary in the reader's language, provenance, what each source adds)", body = StoryView),
         (status = 400, description = "Not a story id", body = ErrorBody),
         (status = 404, description = "No such story", body = ErrorBody),
     )
 )]
-async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<StoryView>> {
+async fn get_story(State(state): State<AppState>, Path(id): Path<String>, Query(p): Query<StoryParams>) -> ApiResult<Json<StoryView>> {
     let sid = storyweave_engine::views::parse_story_id(&id)?;
+    let lang = p.lang.as_deref().filter(|l| !l.is_empty()).map(reader_lang).transpose()?;
     let engine = state.engine.clone();
-    blocking(move || Ok(Json(engine.story(sid)?))).await
+    if p.compare == Some(false) {
+        return blocking(move || Ok(Json(engine.story(sid)?))).await;
+    }
+    blocking(move || Ok(Json(engine.story_compared(sid, lang)?))).await
 }
 
 /// One article, in full.

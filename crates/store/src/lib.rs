@@ -411,6 +411,28 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Stores an article's serialized analysis under its format version.
+    pub fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()> {
+        if !self.has_article(id)? {
+            return Err(StoreError::UnknownArticle(id.clone()));
+        }
+        self.exec(
+            "INSERT INTO analyses (article_id, version, data) VALUES (?1, ?2, ?3)
+             ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data",
+            params![id.as_str(), version, bytes],
+        )?;
+        Ok(())
+    }
+
+    /// An article's analysis if stored with this version.
+    pub fn analysis(&self, id: &ArticleId, version: u32) -> Result<Option<Vec<u8>>> {
+        self.query_opt(
+            "SELECT data FROM analyses WHERE article_id = ?1 AND version = ?2",
+            params![id.as_str(), version],
+            |r| r.get(0),
+        )
+    }
+
     /// An article's features if stored with this version.
     pub fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> {
         self.query_opt(

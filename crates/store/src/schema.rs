@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -112,6 +112,17 @@ CREATE INDEX articles_by_published ON articles(published);
 // How many articles carry each search key: a query's keys are weighed by how rare they are.
 const V4: &str = "
 CREATE VIRTUAL TABLE article_keys_vocab USING fts5vocab(article_keys, 'row');
+";
+
+// Each article's analysis (sentences with their names, numbers, dates and quotes), made once
+// at ingest and read by relations, alignment and the story views; `version` is the analysis
+// format's, so that an older one is made again instead of misread.
+const V5: &str = "
+CREATE TABLE analyses (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    data BLOB NOT NULL
+) STRICT;
 ";
 
 /// What [`migrate`] found.

@@ -1000,3 +1000,19 @@ fn search_finds_by_keys_and_by_words_with_filters() {
     s.clear_search_keys().unwrap();
     assert!(s.search_keys(&keys(&["k0munich"]), &SearchFilter::default(), 10).unwrap().is_empty());
 }
+
+#[test]
+fn analyses_are_versioned_and_replaced() {
+    let mut s = store_with(&["a"]);
+    s.put_analysis(&"a".into(), 1, &[9, 8]).unwrap();
+    assert_eq!(s.analysis(&"a".into(), 1).unwrap(), Some(vec![9, 8]));
+    // Another format version is not handed out as this one.
+    assert_eq!(s.analysis(&"a".into(), 2).unwrap(), None);
+    s.put_analysis(&"a".into(), 2, &[7]).unwrap();
+    assert_eq!(s.analysis(&"a".into(), 1).unwrap(), None);
+    assert_eq!(s.analysis(&"a".into(), 2).unwrap(), Some(vec![7]));
+    assert!(matches!(
+        s.put_analysis(&"nope".into(), 1, &[0]),
+        Err(StoreError::UnknownArticle(ref id)) if id.as_str() == "nope"
+    ));
+}

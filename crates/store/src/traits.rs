@@ -18,6 +18,8 @@ pub trait StoreRead {
     fn has_article(&self, id: &ArticleId) -> Result<bool>;
     /// An article's serialized features, if stored with this version.
     fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>>;
+    /// An article's serialized analysis, if stored with this version.
+    fn analysis(&self, id: &ArticleId, version: u32) -> Result<Option<Vec<u8>>>;
     /// Number of stored articles.
     fn article_count(&self) -> Result<u64>;
     /// Features (of `version`) of the articles stored after row `after`, in storage order.
@@ -60,6 +62,8 @@ pub trait Store: StoreRead + Send {
         Self: Sized;
     /// Stores an article; false when its id is already stored.
     fn insert_article(&mut self, article: &CleanArticle) -> Result<bool>;
+    /// Stores an article's serialized analysis under its format version.
+    fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()>;
     /// Stores an article's serialized features under a format version.
     fn put_features(&mut self, id: &ArticleId, version: &str, bytes: &[u8]) -> Result<()>;
     /// Stores an article's cross-lingual search keys.
@@ -89,6 +93,9 @@ impl StoreRead for SqliteStore {
     }
     fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> {
         SqliteStore::features(self, id, version)
+    }
+    fn analysis(&self, id: &ArticleId, version: u32) -> Result<Option<Vec<u8>>> {
+        SqliteStore::analysis(self, id, version)
     }
     fn article_count(&self) -> Result<u64> {
         SqliteStore::article_count(self)
@@ -143,6 +150,9 @@ impl Store for SqliteStore {
     }
     fn insert_article(&mut self, article: &CleanArticle) -> Result<bool> {
         SqliteStore::insert_article(self, article)
+    }
+    fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()> {
+        SqliteStore::put_analysis(self, id, version, bytes)
     }
     fn put_features(&mut self, id: &ArticleId, version: &str, bytes: &[u8]) -> Result<()> {
         SqliteStore::put_features(self, id, version, bytes)
