@@ -409,7 +409,10 @@ impl<S: Store> Engine<S> {
         self.ingest_records(records, ByteProgress::default(), sink)
     }
 
-    /// Ingests a stream of records, a bounded batch at a time.
+    /// Ingests a stream of records, a bounded batch at a time. Batch N is stored and assigned
+    /// (serial, under the write lock) on a second thread while batch N + 1 is read, cleaned,
+    /// analysed and featurised here (parallel): the two halves overlap instead of taking
+    /// turns. What the commit reports to the sink is recorded and replayed here, in order.
     fn ingest_records(
         &self,
         records: impl Iterator<Item = std::result::Result<RawArticle, RecordError>>,
@@ -417,14 +420,43 @@ impl<S: Store> Engine<S> {
         sink: &mut dyn StorySink,
     ) -> Result<IngestReport> {
         let mut report = IngestReport::default();
+        let mut committed = IngestReport::default();
         let mut records = records.peekable();
-        while records.peek().is_some() {
-            let batch = Batch::read(&mut records, &mut report, &mut progress, sink);
-            let prepared = batch.prepare(&self.pipeline, &mut report, sink, |id| self.read(|r| Ok(r.has_article(id)?)))?;
-            let events = self.commit(prepared, &mut report, sink)?;
-            self.emit(&events, sink);
-            sink.on_progress(report.records, report.bytes);
+        let mut in_flight: Option<crate::ingest::Prepared> = None;
+        loop {
+            let more = records.peek().is_some();
+            if !more && in_flight.is_none() {
+                break;
+            }
+            let (prepared, done) = std::thread::scope(|scope| {
+                let committing = in_flight.take().map(|batch| {
+                    let committed = &mut committed;
+                    scope.spawn(move || {
+                        let mut recorder = crate::ingest::Recorder::default();
+                        let events = self.commit(batch, committed, &mut recorder);
+                        (events, recorder)
+                    })
+                });
+                let prepared = if more {
+                    let batch = Batch::read(&mut records, &mut report, &mut progress, sink);
+                    Some(batch.prepare(&self.pipeline, &mut report, sink, |id| self.read(|r| Ok(r.has_article(id)?))))
+                } else {
+                    None
+                };
+                // A panic there is a bug: it goes on unwinding here.
+                let done = committing.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                (prepared, done)
+            });
+            if let Some(done) = done {
+                let (events, recorder) = done;
+                recorder.replay(sink);
+                let events = events?;
+                self.emit(&events, sink);
+                sink.on_progress(report.records, report.bytes);
+            }
+            in_flight = prepared.transpose()?;
         }
+        report.absorb(committed);
         let save = {
             let w = self.lock_writer()?;
             w.state.as_ref().is_some_and(|s| s.unsaved >= SAVE_EVERY)

@@ -92,6 +92,18 @@ impl IngestReport {
         self.skipped.iter().any(|s| s.missing_input)
     }
 
+    /// Adds what another part of the same ingest did (the commit thread's counts).
+    pub(crate) fn absorb(&mut self, other: IngestReport) {
+        self.records += other.records;
+        self.added += other.added;
+        self.duplicates += other.duplicates;
+        self.skipped.extend(other.skipped);
+        self.new_stories += other.new_stories;
+        self.extended_stories += other.extended_stories;
+        self.merged_stories += other.merged_stories;
+        self.warnings.extend(other.warnings);
+    }
+
     fn warn(&mut self, sink: &mut dyn StorySink, origin: &Origin, message: &str) {
         if self.warned.insert((origin.file.clone(), message.to_string())) {
             let w = Warning { origin: origin.clone(), message: message.to_string() };
@@ -132,6 +144,53 @@ pub trait StorySink {
 
 /// A sink that ignores everything.
 impl StorySink for () {}
+
+/// What a commit told its sink, kept to be told to the real sink on the ingesting thread.
+#[derive(Default)]
+pub(crate) struct Recorder {
+    calls: Vec<Recorded>,
+}
+
+enum Recorded {
+    Skip(Skip),
+    Warning(Warning),
+    Assign(CleanArticle, Assignment),
+    Duplicate(CleanArticle),
+    Update(StoryEvent),
+}
+
+impl StorySink for Recorder {
+    fn on_skip(&mut self, skip: &Skip) {
+        self.calls.push(Recorded::Skip(skip.clone()));
+    }
+    fn on_warning(&mut self, warning: &Warning) {
+        self.calls.push(Recorded::Warning(warning.clone()));
+    }
+    fn on_assign(&mut self, article: &CleanArticle, assignment: &Assignment) {
+        self.calls.push(Recorded::Assign(article.clone(), assignment.clone()));
+    }
+    fn on_duplicate(&mut self, article: &CleanArticle) {
+        self.calls.push(Recorded::Duplicate(article.clone()));
+    }
+    fn on_update(&mut self, event: &StoryEvent) {
+        self.calls.push(Recorded::Update(event.clone()));
+    }
+}
+
+impl Recorder {
+    /// Tells everything recorded to `sink`, in the order it happened.
+    pub(crate) fn replay(self, sink: &mut dyn StorySink) {
+        for call in self.calls {
+            match call {
+                Recorded::Skip(s) => sink.on_skip(&s),
+                Recorded::Warning(w) => sink.on_warning(&w),
+                Recorded::Assign(a, out) => sink.on_assign(&a, &out),
+                Recorded::Duplicate(a) => sink.on_duplicate(&a),
+                Recorded::Update(e) => sink.on_update(&e),
+            }
+        }
+    }
+}
 
 /// Raw records of one batch.
 pub(crate) struct Batch {
