@@ -647,7 +647,8 @@
           g.earliest ? null : h('p', { class: 'status' }, 'None of them carries a publication time.'),
           (g.links || []).length
             ? h('ul', { class: 'prov-links', 'aria-label': 'Links' }, g.links.map((l) => h('li', {},
-              h('a', { href: `#/compare/${enc(l.a)}/${enc(l.b)}`, 'aria-label': `Compare ${labelText(byId, l.a)} and ${labelText(byId, l.b)}` }, `${labelText(byId, l.a)} – ${labelText(byId, l.b)}`),
+              // The visible labels start the link's name (what speech input users say).
+              h('a', { href: `#/compare/${enc(l.a)}/${enc(l.b)}` }, `${labelText(byId, l.a)} – ${labelText(byId, l.b)}`, h('span', { class: 'sr-only' }, ' side by side')),
               ' ', h('span', { class: `kind kind-${l.kind}`, title: kindInfo(l.kind).about }, kindInfo(l.kind).one))))
             : null)))
         : h('p', { class: 'status' }, 'No two articles derive from one source.'),
