@@ -608,7 +608,7 @@
       ctx.langError ? h('p', { class: 'notice error', role: 'alert', id: 'cmp-lang-error' }, `${ctx.langError} The summary is in the story's own language.`) : null,
       h('p', { class: 'lead', id: 'cmp-headline', lang: headLang }, c.headline),
       h('p', { class: 'status', id: 'cmp-lang' }, `Headline and summary in ${langName(c.headline_lang)}`, headLang ? ` (${headLang})` : '',
-        c.headline_article ? [', headline from ', articleLink(byId, c.headline_article)] : '', '.'),
+        c.headline_article ? [' · headline from ', articleLink(byId, c.headline_article)] : ''),
       c.fallback_note ? h('p', { class: 'notice', id: 'cmp-fallback' }, c.fallback_note) : null,
       (c.summary || []).length
         ? h('ol', { class: 'summary-list', id: 'cmp-summary', 'aria-label': 'Summary sentences' }, c.summary.map((s) => {
