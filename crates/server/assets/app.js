@@ -3,7 +3,8 @@
 // Routes are hashes, so every view is a real link that can be bookmarked, opened in a new tab
 // and followed from the keyboard:
 //   #/?lang=&since=&until=&entity=&source=&min_articles=&sort=   the story list
-//   #/story/12                                                    one story
+//   #/story/12?lang=                                              one story (lang: the reader's
+//                                                                 language of its summary)
 //   #/compare/ID/ID                                               two articles side by side
 //   #/article/ID                                                  one article in full
 //   #/search?q=&lang=                                             search hits
@@ -144,6 +145,7 @@
     near_duplicate: { title: 'Near-copies', one: 'near-copy', about: 'The same language and mostly the same text.' },
     shares_passages: { title: 'Shared passages', one: 'shares passages', about: 'Some paragraphs or quotes in common.' },
     same_story: { title: 'Same story', one: 'same story', about: 'Independent reports of the same event.' },
+    byline: { title: 'Same byline', one: 'same byline', about: 'Signed by the same author or agency.' },
   };
   const kindInfo = (k) => KINDS[k] || { title: k, one: k, about: '' };
 
@@ -201,6 +203,12 @@
 
   /** Set after the first view: the page as loaded keeps the browser's own focus order. */
   let navigated = false;
+  /**
+   * Set by a control that changes the address of the view it is on (the reader's language):
+   * the next render keeps focus on that control and the scroll position, as a live refresh
+   * does, instead of moving to the heading as a new page would.
+   */
+  let keepPlace = null;
 
   /**
    * Replaces the page's content. After a navigation inside the page, focus moves to the new
@@ -236,6 +244,8 @@
     const seq = ++current.seq;
     const { parts, params } = route();
     const stale = () => seq !== current.seq;
+    const place = keepPlace;
+    keepPlace = null;
     current.story = null;
     current.refresh = null;
     // "new"/"updated" marks last until the reader goes elsewhere.
@@ -250,7 +260,7 @@
         await listView(params, stale);
       } else if (parts[0] === 'story' && parts[1]) {
         current.view = 'story';
-        await storyView(parts[1], stale);
+        await storyView(parts[1], params, stale, { place });
       } else if (parts[0] === 'compare' && parts[1]) {
         current.view = 'compare';
         await compareView(parts[1], parts[2], stale);
@@ -545,23 +555,187 @@
       pickerForm(arts, first.a, first.b, 'story-pick'));
   }
 
-  /**
-   * The sections of a story page, in order. Each takes the story view and a map from article
-   * id to its summary and returns a node (or null when it has nothing to show). A later
-   * section (the sentence-aligned comparison, what each source adds) is one more entry here.
-   */
-  const STORY_SECTIONS = [articlesSection, relationsSection, timelineSection, compareSection];
+  /** A `lang` attribute for text in this language (none for an unknown one). */
+  function langAttr(code) {
+    return code && code !== 'und' ? code : null;
+  }
 
-  async function storyView(id, stale, opts = {}) {
-    const view = await api(`/api/stories/${enc(id)}`);
+  /** The address of a story, with the reader's language when one is chosen. */
+  function storyHash(id, lang) {
+    return `#/story/${enc(id)}${lang ? `?lang=${enc(lang)}` : ''}`;
+  }
+
+  /** Offered in the reader's-language control besides the story's own languages. */
+  const COMMON_LANGS = ['ar', 'de', 'en', 'es', 'fr', 'hi', 'it', 'ja', 'ko', 'nl', 'pl', 'pt', 'ru', 'sv', 'tr', 'uk', 'zh'];
+
+  /**
+   * The reader's language of the summary: the story's languages first, then common ones.
+   * Choosing one reloads the story with `?lang=` in its address (so a reload or a shared link
+   * keeps it); focus stays on the control, since only the content below it changes.
+   */
+  function readerLangControl(view, chosen) {
+    const own = [...new Set((view.story.languages || []).filter((l) => l && l !== 'und'))].sort();
+    const others = COMMON_LANGS.filter((l) => !own.includes(l));
+    if (chosen && !own.includes(chosen) && !others.includes(chosen)) others.push(chosen);
+    const byName = (a, b) => langName(a).localeCompare(langName(b));
+    const option = (l) => h('option', { value: l, selected: l === chosen }, `${langName(l)} (${l})`);
+    const select = h('select', { id: 'story-lang', 'aria-describedby': 'cmp-lang', onchange: () => {
+      keepPlace = { focus: '#story-lang', scroll: window.scrollY };
+      navigate(storyHash(view.story.id, select.value));
+    } },
+    h('option', { value: '', selected: !chosen }, 'Automatic (the language most articles share)'),
+    own.length ? h('optgroup', { label: 'In this story' }, own.sort(byName).map(option)) : null,
+    h('optgroup', { label: 'Other languages' }, others.sort(byName).map(option)));
+    return h('div', { class: 'field reader-lang' }, h('label', { for: 'story-lang' }, "Reader's language"), select);
+  }
+
+  /** An article's label as a link to its full text. */
+  function articleLink(byId, id) {
+    return h('a', { href: `#/article/${enc(id)}`, class: 'label', title: `Article ${id}` }, labelText(byId, id));
+  }
+
+  /**
+   * The top of a story page: the reader's-language control, then a headline and 3–5 central
+   * sentences in that language (or the closest one available, saying so), each with its article.
+   */
+  function summarySection(view, byId, ctx) {
+    const c = view.comparison;
+    if (!c) return null;
+    const headLang = langAttr(c.headline_lang);
+    return h('section', { 'aria-labelledby': 'sec-summary', class: 'summary', id: 'comparison' },
+      h('h2', { id: 'sec-summary' }, 'Summary'),
+      readerLangControl(view, ctx.lang),
+      ctx.langError ? h('p', { class: 'notice error', role: 'alert', id: 'cmp-lang-error' }, `${ctx.langError} The summary is in the story's own language.`) : null,
+      h('p', { class: 'lead', id: 'cmp-headline', lang: headLang }, c.headline),
+      h('p', { class: 'status', id: 'cmp-lang' }, `Headline and summary in ${langName(c.headline_lang)}`, headLang ? ` (${headLang})` : '',
+        c.headline_article ? [' · headline from ', articleLink(byId, c.headline_article)] : ''),
+      c.fallback_note ? h('p', { class: 'notice', id: 'cmp-fallback' }, c.fallback_note) : null,
+      (c.summary || []).length
+        ? h('ol', { class: 'summary-list', id: 'cmp-summary', 'aria-label': 'Summary sentences' }, c.summary.map((s) => {
+          const a = byId.get(s.article);
+          return h('li', { 'data-article': s.article },
+            h('p', { class: 'sentence', lang: langAttr(a && a.lang) }, s.text),
+            h('p', { class: 'source' }, articleLink(byId, s.article),
+              s.covered_by ? `said by ${plural(s.covered_by, 'other article', 'other articles')} too` : 'only this article says it'));
+        }))
+        : h('p', { class: 'status' }, 'No sentence of these articles is long enough for a summary.'),
+      c.compared < c.articles ? h('p', { class: 'status', id: 'cmp-partial' }, `Compared the first ${c.compared} of ${c.articles} articles.`) : null);
+  }
+
+  /** An article in a list: its label (a link), language, source and title. */
+  function articleLine(byId, id) {
+    const a = byId.get(id) || { id };
+    return [articleLink(byId, id), langCode(a.lang), sourceText(a), a.title ? h('span', { lang: langAttr(a.lang) }, ` — ${clip(a.title, 90)}`) : ''];
+  }
+
+  /** Which articles derive from one source (and how), and which are independent reports. */
+  function provenanceSection(view, byId) {
+    const c = view.comparison;
+    if (!c || c.compared < 2) return null;
+    const groups = c.provenance || [];
+    const independent = c.independent || [];
+    return h('section', { 'aria-labelledby': 'sec-provenance' },
+      h('h2', { id: 'sec-provenance' }, 'Provenance'),
+      h('p', {}, 'Articles that derive from one source: translated, copied, sharing passages or signed alike. The one published first is marked.'),
+      groups.length
+        ? h('ol', { class: 'provenance', id: 'provenance' }, groups.map((g, i) => h('li', { class: 'prov-group', 'data-articles': g.articles.join(' ') },
+          h('h3', {}, `From one source (${i + 1}): ${plural(g.articles.length, 'article', 'articles')}`),
+          h('ul', { class: 'prov-members' }, g.articles.map((id) => h('li', { 'data-article': id, class: id === g.earliest ? 'earliest' : null },
+            articleLine(byId, id),
+            id === g.earliest ? h('span', { class: 'badge' }, 'first published') : null,
+            id === g.earliest && g.earliest_published ? [' ', timeEl(g.earliest_published, false)] : null))),
+          g.earliest ? null : h('p', { class: 'status' }, 'None of them carries a publication time.'),
+          (g.links || []).length
+            ? h('ul', { class: 'prov-links', 'aria-label': 'Links' }, g.links.map((l) => h('li', {},
+              // The visible labels start the link's name (what speech input users say).
+              h('a', { href: `#/compare/${enc(l.a)}/${enc(l.b)}` }, `${labelText(byId, l.a)} – ${labelText(byId, l.b)}`, h('span', { class: 'sr-only' }, ' side by side')),
+              ' ', h('span', { class: `kind kind-${l.kind}`, title: kindInfo(l.kind).about }, kindInfo(l.kind).one))))
+            : null)))
+        : h('p', { class: 'status' }, 'No two articles derive from one source.'),
+      h('h3', { id: 'sec-independent' }, 'Independent reports'),
+      independent.length
+        ? h('ul', { class: 'independent', id: 'independent', 'aria-labelledby': 'sec-independent' }, independent.map((id) => h('li', { 'data-article': id }, articleLine(byId, id))))
+        : h('p', { class: 'status' }, 'Every article derives from another one.'));
+  }
+
+  /** Sentences shown per article before "more". */
+  const ADDS_SHOWN = 3;
+
+  function addedSentence(s, lang) {
+    const chips = [
+      ...(s.names || []).map((t) => ['name', 'Name', t]),
+      ...(s.places || []).map((t) => ['place', 'Place', t]),
+      ...(s.numbers || []).map((t) => ['number', 'Number', t]),
+    ];
+    return h('li', { 'data-sentence': s.sentence },
+      h('p', { class: 'sentence', lang: langAttr(lang) }, s.quote ? h('span', { class: 'badge quote', lang: 'en' }, 'quote') : null, s.quote ? ' ' : null, s.text),
+      chips.length
+        ? h('ul', { class: 'chips', 'aria-label': 'Names, places and numbers in it' }, chips.map(([kind, what, text]) => h('li', { class: `chip chip-${kind}`, title: what },
+          h('span', { class: 'sr-only' }, `${what}: `), text)))
+        : null);
+  }
+
+  /** An id made of an article id, for elements that keep their state across a refresh. */
+  function idPart(id) {
+    return String(id).replace(/[^A-Za-z0-9_-]/g, (ch) => `_${ch.codePointAt(0).toString(16)}`);
+  }
+
+  /** Per article, the sentences no other article of the story says: the first few, then more. */
+  function addsSection(view, byId) {
+    const c = view.comparison;
+    if (!c || c.compared < 2) return null;
+    const adds = (c.adds || []).filter((a) => (a.sentences || []).length);
+    return h('section', { 'aria-labelledby': 'sec-adds' },
+      h('h2', { id: 'sec-adds' }, 'What each source adds'),
+      adds.length
+        ? [h('p', {}, 'Sentences that no other article of the story says, most informative first.'),
+          h('div', { class: 'adds', id: 'adds' }, adds.map((a) => {
+            const art = byId.get(a.article) || { id: a.article };
+            const key = idPart(a.article);
+            const rest = a.sentences.slice(ADDS_SHOWN);
+            return h('article', { class: 'adds-article', 'data-article': a.article, 'aria-labelledby': `adds-h-${key}` },
+              h('h3', { id: `adds-h-${key}` }, articleLink(byId, a.article), langCode(a.lang), sourceText(art), ` · ${plural(a.sentences.length, 'sentence', 'sentences')}`),
+              h('ol', { class: 'adds-list' }, a.sentences.slice(0, ADDS_SHOWN).map((s) => addedSentence(s, a.lang))),
+              rest.length
+                ? h('details', { id: `adds-more-${key}`, class: 'adds-more' },
+                  h('summary', {}, `${plural(rest.length, 'more sentence', 'more sentences')} from ${labelText(byId, a.article)}`),
+                  h('ol', { class: 'adds-list', start: ADDS_SHOWN + 1 }, rest.map((s) => addedSentence(s, a.lang))))
+                : null);
+          }))]
+        : h('p', { class: 'status' }, 'Every sentence of these articles is said by another one too.'));
+  }
+
+  /**
+   * The sections of a story page, in order. Each takes the story view, a map from article id
+   * to its summary and the page's context (`lang`: the reader's language asked for) and
+   * returns a node (or null when it has nothing to show).
+   */
+  const STORY_SECTIONS = [summarySection, articlesSection, relationsSection, provenanceSection, addsSection, timelineSection, compareSection];
+
+  async function storyView(id, params, stale, opts = {}) {
+    const lang = (params.get('lang') || '').trim() || null;
+    let view;
+    let langError = null;
+    try {
+      view = await api(`/api/stories/${enc(id)}`, { lang });
+    } catch (err) {
+      // A language code the server refuses (typed into the address): the story still shows.
+      if (!(err instanceof ApiError && err.status === 400 && lang)) throw err;
+      langError = err.message;
+      view = await api(`/api/stories/${enc(id)}`);
+    }
     if (stale()) return;
     const story = view.story;
     const byId = new Map((view.articles || []).map((a) => [a.id, a]));
     for (const l of story.languages || []) knownLangs.add(l);
     setTitle(story.headline || `Story ${story.id}`);
-    const focusKey = opts.live ? focusedKey() : null;
-    const controls = opts.live ? saveControls() : null;
-    const scroll = window.scrollY;
+    // A live refresh, or a new reader's language, changes the page under the reader: focus,
+    // scroll and what they set stay where they were.
+    const keep = opts.live || opts.place;
+    const focusKey = opts.place ? opts.place.focus : (opts.live ? focusedKey() : null);
+    const controls = keep ? saveControls() : null;
+    const scroll = opts.place ? opts.place.scroll : window.scrollY;
+    const ctx = { lang: langError ? null : lang, langError };
     show([
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All stories')),
       h('h1', { id: 'story-title' }, story.headline || `Story ${story.id}`),
@@ -574,15 +748,19 @@
         ? h('ul', { class: 'entities', 'aria-label': 'Names in this story' }, story.top_entities.slice(0, 12).map((e) => h('li', {}, h('a', { href: `#/?entity=${enc(e)}` }, e))))
         : null,
       h('div', { id: 'story-notice' }),
-      STORY_SECTIONS.map((section) => section(view, byId)),
-    ], { focus: !opts.live });
-    if (opts.live) {
+      STORY_SECTIONS.map((section) => section(view, byId, ctx)),
+    ], { focus: !keep });
+    if (keep) {
       restoreControls(controls);
       window.scrollTo(0, scroll);
       if (focusKey) restoreFocus(focusKey);
     }
+    if (opts.place && view.comparison) {
+      const c = view.comparison;
+      announce(c.fallback_note || `Summary in ${langName(c.headline_lang)}.`);
+    }
     current.story = story.id;
-    current.refresh = () => storyView(id, stale, { live: true });
+    current.refresh = () => storyView(id, params, stale, { live: true });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -613,7 +791,8 @@
     let view = null;
     if (storyId != null) {
       try {
-        view = await api(`/api/stories/${enc(storyId)}`);
+        // Only the picker and the pair's relation are wanted here, not the comparison.
+        view = await api(`/api/stories/${enc(storyId)}`, { compare: 'false' });
       } catch (_) {
         // The picker and relation are extras; the texts are shown without them.
       }

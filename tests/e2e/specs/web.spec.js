@@ -176,6 +176,74 @@ test('two articles of the story side by side', async ({ page }) => {
   await snap(page, 'compare');
 });
 
+test('the story page compares its articles: summary in the reader\'s language, provenance, what each source adds', async ({ page }) => {
+  await page.goto(`${server.base}/#/story/${storyId}`);
+  // Provenance: 000 and its translation 001 derive from one source, the first published marked.
+  const group = page.locator('#provenance > li').filter({ has: page.locator('li[data-article="000"]') });
+  await expect(group).toHaveCount(1);
+  await expect(group.locator('li[data-article="001"]')).toBeVisible();
+  await expect(group.locator('.prov-links')).toContainText('translation');
+  await expect(page.getByRole('heading', { name: 'Independent reports' })).toBeVisible();
+  // What each source adds: the first few sentences shown, the rest one keypress away.
+  await expect(page.getByRole('heading', { name: 'What each source adds' })).toBeVisible();
+  for (const [id, lang, number] of [['004', 'en', '2000'], ['003', 'sr', '2019']]) {
+    const box = page.locator(`#adds [data-article="${id}"]`);
+    const sentence = box.locator('.adds-list > li').filter({ hasText: number }).first();
+    await expect(sentence).toHaveCount(1);
+    if (!(await sentence.isVisible())) {
+      await box.locator('details > summary').focus();
+      await page.keyboard.press('Enter');
+    }
+    await expect(sentence).toBeVisible();
+    await expect(sentence.locator('.sentence')).toHaveAttribute('lang', lang);
+    await expect(sentence.locator('.chip-number', { hasText: number }).first()).toBeVisible();
+  }
+  // At most three sentences per article before "more".
+  for (const list of await page.locator('#adds .adds-article > ol.adds-list').all()) {
+    expect(await list.locator('> li').count()).toBeLessThanOrEqual(3);
+  }
+
+  // The reader's language: German. The address keeps it, focus stays on the control.
+  const control = page.getByLabel("Reader's language");
+  await control.selectOption('de');
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}\\?lang=de$`));
+  await expect(page.locator('#cmp-headline')).toHaveAttribute('lang', 'de');
+  await expect(page.locator('#cmp-lang')).toContainText('German');
+  await expect(page.locator('#cmp-fallback')).toHaveCount(0);
+  const items = page.locator('#cmp-summary > li');
+  await expect(items.first()).toBeVisible();
+  const n = await items.count();
+  expect(n).toBeGreaterThanOrEqual(1);
+  expect(n).toBeLessThanOrEqual(5);
+  for (const item of await items.all()) {
+    await expect(item.locator('.sentence')).toHaveAttribute('lang', 'de');
+    await expect(item.locator('a.label')).toHaveAttribute('href', /^#\/article\//);
+  }
+  await expect(control).toBeFocused();
+  await expect(control).toHaveValue('de');
+  await expectAccessible(page);
+  await snap(page, 'story-summary');
+
+  // A language no article is in: the closest one is shown, and the page says so.
+  await control.selectOption('nl');
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}\\?lang=nl$`));
+  await expect(page.locator('#cmp-fallback')).toBeVisible();
+  await expect(page.locator('#cmp-fallback')).toContainText('nl');
+  await expect(page.locator('#cmp-headline')).not.toHaveAttribute('lang', 'nl');
+  // A reload keeps the choice.
+  await page.reload();
+  await expect(page.getByLabel("Reader's language")).toHaveValue('nl');
+  await expect(page.locator('#cmp-fallback')).toBeVisible();
+  // Back to automatic: the plain address again.
+  await page.getByLabel("Reader's language").selectOption('');
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}$`));
+  await expect(page.locator('#cmp-fallback')).toHaveCount(0);
+  // A code the server refuses, typed into the address: the story still shows, and says why.
+  await page.goto(`${server.base}/#/story/${storyId}?lang=${encodeURIComponent('no such')}`);
+  await expect(page.locator('#cmp-lang-error')).toBeVisible();
+  await expect(page.locator('#cmp-headline')).toBeVisible();
+});
+
 test('search finds the story across languages and scripts, and says when nothing matches', async ({ page }) => {
   await page.goto(`${server.base}/`);
   const box = page.getByRole('searchbox', { name: /Search stories/ });
@@ -403,6 +471,25 @@ test('a page at a time: "Load more stories" follows the cursor and moves focus t
   await expect(more).toHaveCount(0);
   const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-story')));
   expect(new Set(ids).size, 'no story twice').toBe(total);
+});
+
+test('a live update of the open story keeps the reader\'s language', async ({ page }) => {
+  await page.goto(`${server.base}/#/story/${storyId}?lang=de`);
+  await expect(page.locator('#conn')).toHaveAttribute('data-state', 'live');
+  await expect(page.locator('#cmp-headline')).toHaveAttribute('lang', 'de');
+  const before = Number.parseInt(await page.locator('#story-meta .count').textContent(), 10);
+  await markPage(page);
+  // A shortened copy of sample 003 joins the story while it is on screen.
+  const base = sampleArticles(SAMPLES).find((a) => a.id === '003').text;
+  const lines = base.split('\n');
+  const { status, body } = await server.post([{ id: 'e2e-copy-003', text: lines.slice(0, Math.ceil(lines.length * 0.8)).join('\n') }]);
+  expect(status).toBe(200);
+  expect(body.stored[0].story, 'the copy joins the story').toBe(storyId);
+  await expect(page.locator('#story-meta .count')).toHaveText(`${before + 1} articles`);
+  await expectNotReloaded(page);
+  await expect(page).toHaveURL(new RegExp(`#/story/${storyId}\\?lang=de$`));
+  await expect(page.getByLabel("Reader's language")).toHaveValue('de');
+  await expect(page.locator('#cmp-headline')).toHaveAttribute('lang', 'de');
 });
 
 test('an unknown story or address says so, with a way back', async ({ page }) => {
