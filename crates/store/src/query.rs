@@ -292,15 +292,18 @@ impl SqliteStore {
                 return Err(StoreError::Invalid("page cursor: it belongs to another sort order".into()));
             }
         }
-        let (order, after) = match q.sort {
-            StorySort::Updated => ("s.updated_at DESC, s.id DESC", "(s.updated_at, s.id) < (?8, ?9)"),
-            StorySort::Size => ("s.article_count DESC, s.id DESC", "(s.article_count, s.id) < (CAST(?8 AS INTEGER), ?9)"),
+        // By update time the size filter must not use the size index (`+` keeps SQLite from
+        // it): with it, SQLite read every story of that size and sorted them, 40 ms a page at
+        // 100,000 stories instead of walking the update index for one page.
+        let (order, after, count) = match q.sort {
+            StorySort::Updated => ("s.updated_at DESC, s.id DESC", "(s.updated_at, s.id) < (?8, ?9)", "+s.article_count"),
+            StorySort::Size => ("s.article_count DESC, s.id DESC", "(s.article_count, s.id) < (CAST(?8 AS INTEGER), ?9)", "s.article_count"),
         };
         let sql = format!(
             "SELECT s.id, s.headline, s.languages_json, s.first_published, s.last_published,
                     s.top_entities_json, s.article_count, s.updated_at
              FROM stories s
-             WHERE s.article_count >= ?1
+             WHERE {count} >= ?1
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.languages_json) WHERE json_each.value = ?2))
                AND (?3 IS NULL OR coalesce(s.last_published, s.updated_at) >= ?3)
                AND (?4 IS NULL OR coalesce(s.first_published, s.updated_at) <= ?4)
