@@ -7,11 +7,6 @@ use storyweave_model::{CleanArticle, Lang, Relation, StoryId};
 use storyweave_relate::{analysis_sentence_texts, AlignMode, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
 use storyweave_store::{Store, StoreRead};
 
-/// Most articles of one story compared with each other: every pair is aligned (the cost grows
-/// with the square of the count; 50 articles take about 4 s on two cores), so a larger story
-/// is compared on its first articles.
-pub const MAX_COMPARED: usize = 50;
-
 /// Inside a story: headline and summary in the reader's language, who derives from whom, and
 /// what each source adds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19,7 +14,8 @@ pub const MAX_COMPARED: usize = 50;
 pub struct StoryComparison {
     /// The language asked for (`None`: the language most articles share).
     pub lang: Option<Lang>,
-    /// How many articles were compared: all of them up to [`MAX_COMPARED`], else the first ones.
+    /// How many articles were compared: all of them up to `[relate] story_max_compared`, else
+    /// the first ones.
     pub compared: usize,
     /// How many articles the story has.
     pub articles: usize,
@@ -36,7 +32,7 @@ pub fn story_comparison(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Opti
     let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
     let mut articles = r.articles_of_story(id)?;
     let total = articles.len();
-    articles.truncate(MAX_COMPARED);
+    articles.truncate(p.config().relate.story_max_compared.max(2));
     let keep: std::collections::HashSet<&storyweave_model::ArticleId> = articles.iter().map(|a| &a.id).collect();
     let relations: Vec<Relation> = r.relations(story.id)?.into_iter().filter(|rel| keep.contains(&rel.a) && keep.contains(&rel.b)).collect();
     let analyses = articles.iter().map(|a| crate::ingest::stored_analysis(r, a)).collect::<Result<Vec<_>>>()?;
