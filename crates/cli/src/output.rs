@@ -126,7 +126,7 @@ pub type Compare<'a> = Option<(&'a Pipeline, Option<Lang>)>;
 pub fn print_story(store: &dyn StoreRead, id: StoryId, compare: Compare<'_>, json: bool) -> Result<()> {
     let mut view = story_view(store, id)?;
     if let Some((p, lang)) = compare {
-        view.comparison = Some(story_comparison(p, store, id, lang)?);
+        view.comparison = Some(story_comparison(p, store, id, lang)?.0);
     }
     let mut out = Out::stdout();
     if json {
@@ -261,7 +261,7 @@ pub fn export_jsonl(store: &dyn StoreRead, path: Option<&Path>, compare: Compare
     for_each_story(store, &query, |l| {
         let mut line = story_export(store, l.story.id)?;
         if let Some((p, lang)) = &compare {
-            line.comparison = Some(story_comparison(p, store, l.story.id, lang.clone())?);
+            line.comparison = Some(story_comparison(p, store, l.story.id, lang.clone())?.0);
         }
         io_result = print_json_line(&mut out, &line);
         Ok(io_result.is_ok())

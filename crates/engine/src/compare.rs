@@ -25,10 +25,41 @@ pub struct StoryComparison {
     pub digest: StoryDigest,
 }
 
+/// What a story's comparison is made from, as a hash: its members, the reader's language, the
+/// encoder and the relation parameters. A kept comparison with another stamp is stale.
+pub fn comparison_stamp(p: &Pipeline, members: &[storyweave_model::ArticleId], lang: Option<&Lang>) -> String {
+    let mut h = blake3::Hasher::new();
+    for m in members {
+        h.update(m.as_str().as_bytes());
+        h.update(b"\x1f");
+    }
+    h.update(lang.map_or("", |l| l.as_str()).as_bytes());
+    h.update(b"\x1f");
+    h.update(p.encoder().map_or("", |e| e.id()).as_bytes());
+    h.update(format!("{:?}", p.config().relate).as_bytes());
+    h.finalize().to_hex()[..32].to_string()
+}
+
+/// The comparison of a stored story: the one kept in the store when it was made from the
+/// story as it is now (see [`comparison_stamp`]), else made now ([`compare_story`]). The flag
+/// is true when it was made now (the caller may keep it).
+pub fn story_comparison(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<(StoryComparison, bool)> {
+    let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
+    let stamp = comparison_stamp(p, &story.articles, lang.as_ref());
+    let key = lang.as_ref().map_or("", |l| l.as_str());
+    if let Some(json) = r.story_comparison(id, key, &stamp)? {
+        // A row that no longer reads (an older format) is made again.
+        if let Ok(kept) = serde_json::from_str::<StoryComparison>(&json) {
+            return Ok((kept, false));
+        }
+    }
+    Ok((compare_story(p, r, id, lang)?, true))
+}
+
 /// Compares the articles of a stored story with each other, from their stored analyses and
 /// relations, and the sentence vectors the store holds for this pipeline's model (an article
 /// whose sentences were never encoded is compared without vectors; nothing is written).
-pub fn story_comparison(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<StoryComparison> {
+pub fn compare_story(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<StoryComparison> {
     let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
     let mut articles = r.articles_of_story(id)?;
     let total = articles.len();

@@ -93,7 +93,7 @@ pub struct Engine<S: Store = SqliteStore> {
 
 /// Story comparisons already made, by story and language, each with a hash of the member list
 /// it was made from: a story that gained, lost or reordered articles is compared again.
-type ComparisonCache = HashMap<(StoryId, Option<Lang>), (u64, Arc<crate::compare::StoryComparison>)>;
+type ComparisonCache = HashMap<(StoryId, Option<Lang>), (String, Arc<crate::compare::StoryComparison>)>;
 
 /// Comparisons kept in memory (each a few KiB to a few hundred).
 const MAX_CACHED_COMPARISONS: usize = 256;
@@ -181,12 +181,7 @@ impl<S: Store> Engine<S> {
         let members = self.read(|r| {
             r.story(id)?.map(|s| s.articles).ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })
         })?;
-        let stamp = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            members.hash(&mut h);
-            h.finish()
-        };
+        let stamp = crate::compare::comparison_stamp(&self.pipeline, &members, lang.as_ref());
         let key = (id, lang.clone());
         if let Ok(cache) = self.comparisons.lock() {
             if let Some((s, c)) = cache.get(&key) {
@@ -195,7 +190,11 @@ impl<S: Store> Engine<S> {
                 }
             }
         }
-        let made = Arc::new(self.read(|r| crate::compare::story_comparison(&self.pipeline, r, id, lang))?);
+        let (made, fresh) = self.read(|r| crate::compare::story_comparison(&self.pipeline, r, id, lang.clone()))?;
+        let made = Arc::new(made);
+        if fresh {
+            self.keep_comparison(id, lang.as_ref(), &stamp, &made);
+        }
         if let Ok(mut cache) = self.comparisons.lock() {
             if cache.len() >= MAX_CACHED_COMPARISONS {
                 cache.clear();
@@ -203,6 +202,17 @@ impl<S: Store> Engine<S> {
             cache.insert(key, (stamp, made.clone()));
         }
         Ok(made)
+    }
+
+    /// Keeps a comparison in the store, for other processes (`storyweave story`, `export`)
+    /// and the next start. Only when the writer is free: a reader never waits for a batch,
+    /// and a comparison not kept now is made again later.
+    fn keep_comparison(&self, id: StoryId, lang: Option<&Lang>, stamp: &str, made: &crate::compare::StoryComparison) {
+        let Ok(json) = serde_json::to_string(made) else { return };
+        let Ok(mut w) = self.writer.try_lock() else { return };
+        let key = lang.map_or("", |l| l.as_str());
+        // Another process writing, a read-only file: the comparison is simply made again later.
+        let _ = w.store.write_now(|s| s.put_story_comparison(id, key, stamp, &json));
     }
 
     /// The pipeline (configuration, extractor, encoder).

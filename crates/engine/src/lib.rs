@@ -46,7 +46,7 @@ pub use summary::summarize_story;
 pub use storyweave_cluster::Assignment;
 pub use vectors::{article_key, content_key};
 pub use views::{ArticleSummary, ArticleView, RelationView, StoryExport, StoryView};
-pub use compare::{story_comparison, StoryComparison};
+pub use compare::{compare_story, comparison_stamp, story_comparison, StoryComparison};
 
 use storyweave_cluster::OnlineClusterer;
 use storyweave_encode::{ArticleFeatures, FeatureExtractor};

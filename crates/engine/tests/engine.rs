@@ -250,3 +250,35 @@ mod arbitrary_records {
         .to_string()
     }
 }
+
+#[test]
+fn a_story_comparison_is_kept_in_the_store_until_the_story_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let p = Pipeline::new(Config::default());
+    let engine = Engine::open(&db, Pipeline::new(Config::default())).unwrap();
+    engine.ingest_raw(corpus()[..4].to_vec(), &mut ()).unwrap();
+    let quake = engine.stories(&StoryQuery::default()).unwrap().stories.into_iter().find(|l| l.story.headline.contains("Ridgeton")).unwrap().story.id;
+    let made = engine.story_comparison(quake, Some(storyweave_model::Lang::new("de"))).unwrap();
+    assert_eq!(made.digest.headline_lang.as_str(), "de");
+    assert_eq!(made.compared, 2);
+
+    // Another process (here: a read-only handle) finds it kept, made from the story as it is.
+    let r = SqliteStore::open_read_only(&db).unwrap();
+    let (kept, fresh) = storyweave_engine::story_comparison(&p, &r, quake, Some(storyweave_model::Lang::new("de"))).unwrap();
+    assert!(!fresh, "kept in the store");
+    assert_eq!(kept, *made);
+    // Another language is another comparison.
+    let (_, fresh) = storyweave_engine::story_comparison(&p, &r, quake, Some(storyweave_model::Lang::new("en"))).unwrap();
+    assert!(fresh);
+    drop(r);
+
+    // The story gains an article: the kept comparison is stale and made again.
+    engine
+        .ingest_raw(vec![raw("q3", "fr", "Séisme à Ridgeton", "Un séisme de magnitude 6,1 a frappé Ridgeton lundi et tué quatre personnes, a déclaré la maire Anna Kowalski. Des secouristes de Kalamata ont fouillé les décombres.")], &mut ())
+        .unwrap();
+    let r = SqliteStore::open_read_only(&db).unwrap();
+    let (again, fresh) = storyweave_engine::story_comparison(&p, &r, quake, Some(storyweave_model::Lang::new("de"))).unwrap();
+    assert!(fresh, "a changed story is compared again");
+    assert_eq!(again.articles, 3);
+}

@@ -89,7 +89,7 @@ pub struct SqliteStore {
     /// The database file; `None` for an in-memory store.
     path: Option<PathBuf>,
     /// How a write waits for another process's write lock.
-    write_wait: WriteWait,
+    pub(crate) write_wait: WriteWait,
 }
 
 /// Where a store's writes stand: compared by a long-lived engine with what it has in memory.
@@ -433,6 +433,27 @@ impl SqliteStore {
         )
     }
 
+    /// Keeps the comparison of a story for a reader's language (`""`: the default one).
+    pub fn put_story_comparison(&mut self, story: StoryId, lang: &str, stamp: &str, json: &str) -> Result<()> {
+        let id = story_id_to_sql(story)?;
+        self.exec(
+            "INSERT INTO story_comparisons (story_id, lang, stamp, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (story_id, lang) DO UPDATE SET stamp = excluded.stamp, data = excluded.data",
+            params![id, lang, stamp, json],
+        )?;
+        Ok(())
+    }
+
+    /// A kept story comparison (JSON), if it was made from what `stamp` says.
+    pub fn story_comparison(&self, story: StoryId, lang: &str, stamp: &str) -> Result<Option<String>> {
+        let Ok(id) = story_id_to_sql(story) else { return Ok(None) };
+        self.query_opt(
+            "SELECT data FROM story_comparisons WHERE story_id = ?1 AND lang = ?2 AND stamp = ?3",
+            params![id, lang, stamp],
+            |r| r.get(0),
+        )
+    }
+
     /// An article's features if stored with this version.
     pub fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> {
         self.query_opt(
@@ -746,6 +767,7 @@ impl SqliteStore {
             s.exec("DELETE FROM relations", [])?;
             s.exec("DELETE FROM story_members", [])?;
             s.exec("DELETE FROM stories", [])?;
+            s.exec("DELETE FROM story_comparisons", [])?;
             s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
             Ok(())
         })
@@ -936,6 +958,7 @@ impl SqliteStore {
             s.exec("DELETE FROM relations", [])?;
             s.exec("DELETE FROM story_members", [])?;
             s.exec("DELETE FROM stories", [])?;
+            s.exec("DELETE FROM story_comparisons", [])?;
             s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
             for (story, relations) in stories {
                 s.put_story(story)?;

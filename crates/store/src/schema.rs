@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -123,6 +123,20 @@ CREATE TABLE analyses (
     version INTEGER NOT NULL,
     data BLOB NOT NULL
 ) STRICT;
+";
+
+// The comparison inside a story (headline and summary per reader's language, provenance, what
+// each source adds), kept once made: `stamp` is a hash of what it was made from (the story's
+// members, the language, the encoder and the relation parameters), so a story that changed
+// is compared again rather than shown stale; `data` is its JSON.
+const V6: &str = "
+CREATE TABLE story_comparisons (
+    story_id INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (story_id, lang)
+) STRICT, WITHOUT ROWID;
 ";
 
 /// What [`migrate`] found.

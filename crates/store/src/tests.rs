@@ -1016,3 +1016,19 @@ fn analyses_are_versioned_and_replaced() {
         Err(StoreError::UnknownArticle(ref id)) if id.as_str() == "nope"
     ));
 }
+
+#[test]
+fn story_comparisons_are_kept_by_stamp_and_dropped_with_the_stories() {
+    let mut s = store_with(&["a", "b"]);
+    s.put_story(&story(1, &["a", "b"])).unwrap();
+    s.put_story_comparison(StoryId(1), "de", "stamp1", "{\"x\":1}").unwrap();
+    assert_eq!(s.story_comparison(StoryId(1), "de", "stamp1").unwrap().as_deref(), Some("{\"x\":1}"));
+    // Made from something else, or for another language: not this one.
+    assert_eq!(s.story_comparison(StoryId(1), "de", "stamp2").unwrap(), None);
+    assert_eq!(s.story_comparison(StoryId(1), "", "stamp1").unwrap(), None);
+    s.put_story_comparison(StoryId(1), "de", "stamp2", "{}").unwrap();
+    assert_eq!(s.story_comparison(StoryId(1), "de", "stamp2").unwrap().as_deref(), Some("{}"));
+    // A rebuild restarts story ids: nothing kept may outlive it.
+    s.replace_all_stories(&[(story(1, &["a"]), Vec::new())]).unwrap();
+    assert_eq!(s.story_comparison(StoryId(1), "de", "stamp2").unwrap(), None);
+}

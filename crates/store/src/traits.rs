@@ -20,6 +20,8 @@ pub trait StoreRead {
     fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>>;
     /// An article's serialized analysis, if stored with this version.
     fn analysis(&self, id: &ArticleId, version: u32) -> Result<Option<Vec<u8>>>;
+    /// A kept story comparison (JSON), if it was made from what `stamp` says.
+    fn story_comparison(&self, story: StoryId, lang: &str, stamp: &str) -> Result<Option<String>>;
     /// Number of stored articles.
     fn article_count(&self) -> Result<u64>;
     /// Features (of `version`) of the articles stored after row `after`, in storage order.
@@ -60,8 +62,13 @@ pub trait Store: StoreRead + Send {
     fn write<T, E: From<crate::StoreError>>(&mut self, f: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>
     where
         Self: Sized;
+    /// Like [`Store::write`], but gives up at once (a `Locked` error) when another writer holds
+    /// the store: for writes that are only worth doing when they cost no wait.
+    fn write_now<T, E: From<crate::StoreError>>(&mut self, f: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>;
     /// Stores an article; false when its id is already stored.
     fn insert_article(&mut self, article: &CleanArticle) -> Result<bool>;
+    /// Keeps the comparison of a story for a reader's language (`""`: the default one).
+    fn put_story_comparison(&mut self, story: StoryId, lang: &str, stamp: &str, json: &str) -> Result<()>;
     /// Stores an article's serialized analysis under its format version.
     fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()>;
     /// Stores an article's serialized features under a format version.
@@ -96,6 +103,9 @@ impl StoreRead for SqliteStore {
     }
     fn analysis(&self, id: &ArticleId, version: u32) -> Result<Option<Vec<u8>>> {
         SqliteStore::analysis(self, id, version)
+    }
+    fn story_comparison(&self, story: StoryId, lang: &str, stamp: &str) -> Result<Option<String>> {
+        SqliteStore::story_comparison(self, story, lang, stamp)
     }
     fn article_count(&self) -> Result<u64> {
         SqliteStore::article_count(self)
@@ -148,8 +158,17 @@ impl Store for SqliteStore {
     fn write<T, E: From<crate::StoreError>>(&mut self, f: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
         self.transaction_with(f)
     }
+    fn write_now<T, E: From<crate::StoreError>>(&mut self, f: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
+        let wait = std::mem::replace(&mut self.write_wait, crate::WriteWait { max: std::time::Duration::ZERO, on_wait: None });
+        let out = self.transaction_with(f);
+        self.write_wait = wait;
+        out
+    }
     fn insert_article(&mut self, article: &CleanArticle) -> Result<bool> {
         SqliteStore::insert_article(self, article)
+    }
+    fn put_story_comparison(&mut self, story: StoryId, lang: &str, stamp: &str, json: &str) -> Result<()> {
+        SqliteStore::put_story_comparison(self, story, lang, stamp, json)
     }
     fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()> {
         SqliteStore::put_analysis(self, id, version, bytes)
