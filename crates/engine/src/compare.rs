@@ -306,7 +306,7 @@ mod tests {
         }
     }
 
-    /// Known limit (see HANDOFF-align.md): the two independent Kuutar-1 reports follow the
+    /// Known limit (BENCHMARKS, "Inside a story"): the two independent Kuutar-1 reports follow the
     /// wire's facts in the wire's order, sentence for sentence, and are called translations
     /// of it, by the paragraph rule without a model and by the sentence rule with e5-small
     /// (which also calls the two independent match reports of 2025-05-03 translations).
