@@ -3,7 +3,7 @@
 
 use crate::{EngineError, Pipeline, Result};
 use storyweave_analyze::{analyze_with, Analysis, Segmentation};
-use storyweave_model::{CleanArticle, Lang, Relation, StoryId};
+use storyweave_model::{CleanArticle, Lang, Relation, Story, StoryId};
 use storyweave_relate::{analysis_sentence_texts, AlignMode, AnalysedArticle, PairComparison, StoryDigest, StoryOptions};
 use storyweave_store::{Store, StoreRead};
 
@@ -46,21 +46,26 @@ pub fn comparison_stamp(p: &Pipeline, members: &[storyweave_model::ArticleId], l
 pub fn story_comparison(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<(StoryComparison, bool)> {
     let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
     let stamp = comparison_stamp(p, &story.articles, lang.as_ref());
+    kept_or_compared(p, r, &story, &stamp, lang)
+}
+
+/// [`story_comparison`] for a story already read, whose `stamp` is already made.
+pub(crate) fn kept_or_compared(p: &Pipeline, r: &dyn StoreRead, story: &Story, stamp: &str, lang: Option<Lang>) -> Result<(StoryComparison, bool)> {
     let key = lang.as_ref().map_or("", |l| l.as_str());
-    if let Some(json) = r.story_comparison(id, key, &stamp)? {
+    if let Some(json) = r.story_comparison(story.id, key, stamp)? {
         // A row that no longer reads (an older format) is made again.
         if let Ok(kept) = serde_json::from_str::<StoryComparison>(&json) {
             return Ok((kept, false));
         }
     }
-    Ok((compare_story(p, r, id, lang)?, true))
+    Ok((compare_story(p, r, story, lang)?, true))
 }
 
 /// Compares the articles of a stored story with each other, from their stored analyses and
 /// relations, and the sentence vectors the store holds for this pipeline's model (an article
 /// whose sentences were never encoded is compared without vectors; nothing is written).
-pub fn compare_story(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<Lang>) -> Result<StoryComparison> {
-    let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
+pub fn compare_story(p: &Pipeline, r: &dyn StoreRead, story: &Story, lang: Option<Lang>) -> Result<StoryComparison> {
+    let id = story.id;
     let mut articles = r.articles_of_story(id)?;
     let total = articles.len();
     articles.truncate(p.config().relate.story_max_compared.max(2));
@@ -74,14 +79,15 @@ pub fn compare_story(p: &Pipeline, r: &dyn StoreRead, id: StoryId, lang: Option<
             vectors.push(None);
             continue;
         };
-        let mut vs = Vec::new();
-        for s in analysis_sentence_texts(&a.text, an) {
+        let texts = analysis_sentence_texts(&a.text, an);
+        let mut vs = Vec::with_capacity(texts.len());
+        for s in &texts {
             match r.vector(model, &crate::vectors::sentence_key(s))? {
                 Some(v) if v.len() == *dim => vs.push(v),
                 _ => break,
             }
         }
-        let complete = vs.len() == analysis_sentence_texts(&a.text, an).len();
+        let complete = vs.len() == texts.len();
         vectors.push(complete.then_some(vs));
     }
     let items: Vec<AnalysedArticle> = articles

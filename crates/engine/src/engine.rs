@@ -178,19 +178,28 @@ impl<S: Store> Engine<S> {
     /// groups and what each article adds ([`crate::compare::story_comparison`]). Kept until
     /// the story's members change, since comparing every pair of a story takes time.
     pub fn story_comparison(&self, id: StoryId, lang: Option<Lang>) -> Result<Arc<crate::compare::StoryComparison>> {
-        let members = self.read(|r| {
-            r.story(id)?.map(|s| s.articles).ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })
-        })?;
-        let stamp = crate::compare::comparison_stamp(&self.pipeline, &members, lang.as_ref());
+        /// What the read found: a comparison remembered here, or one kept in the store or made.
+        enum Found {
+            Remembered(Arc<crate::compare::StoryComparison>),
+            Read(crate::compare::StoryComparison, bool),
+        }
         let key = (id, lang.clone());
-        if let Ok(cache) = self.comparisons.lock() {
-            if let Some((s, c)) = cache.get(&key) {
-                if *s == stamp {
-                    return Ok(c.clone());
+        // One read: the story as it is, then what is remembered, kept or made for it.
+        let (stamp, found) = self.read(|r| {
+            let story = r.story(id)?.ok_or_else(|| EngineError::NotFound { what: "story", id: id.to_string() })?;
+            let stamp = crate::compare::comparison_stamp(&self.pipeline, &story.articles, lang.as_ref());
+            if let Some((s, c)) = self.comparisons.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+                if s == stamp {
+                    return Ok((stamp, Found::Remembered(c)));
                 }
             }
-        }
-        let (made, fresh) = self.read(|r| crate::compare::story_comparison(&self.pipeline, r, id, lang.clone()))?;
+            let made = crate::compare::kept_or_compared(&self.pipeline, r, &story, &stamp, lang.clone())?;
+            Ok((stamp, Found::Read(made.0, made.1)))
+        })?;
+        let (made, fresh) = match found {
+            Found::Remembered(c) => return Ok(c),
+            Found::Read(made, fresh) => (made, fresh),
+        };
         let made = Arc::new(made);
         if fresh {
             self.keep_comparison(id, lang.as_ref(), &stamp, &made);
