@@ -522,11 +522,12 @@ fn story_update<S: Store>(
             articles.insert(i, a);
         }
     }
-    let mut analyses: HashMap<usize, Analysis> = HashMap::new();
+    // The batch's own analyses are borrowed; only older members' are read from the store.
+    let mut analyses: HashMap<usize, std::borrow::Cow<'_, Analysis>> = HashMap::new();
     for (&i, a) in &articles {
         let an = match known.get(&a.id) {
-            Some((_, an)) => (*an).clone(),
-            None => stored_analysis(&*s, a)?,
+            Some(&(_, an)) => std::borrow::Cow::Borrowed(an),
+            None => std::borrow::Cow::Owned(stored_analysis(&*s, a)?),
         };
         analyses.insert(i, an);
     }
