@@ -156,7 +156,7 @@ fn read_article(engine: &Pipeline, path: &Path, lines: bool) -> Result<CleanArti
     if lines {
         // As is: the file's own lines, not a reader's idea of title and body.
         let text = std::fs::read_to_string(path).with_context(|| format!("could not read {} as UTF-8 text", path.display()))?;
-        let origin = Origin { file: path.display().to_string(), line: None, item: None };
+        let origin = Origin { file: path.display().to_string(), line: None, item: None, html: false };
         let raw = RawArticle { id: None, url: None, title: None, body: RawBody::Text(text), lang: None, published: None, source: None, origin, warnings: Vec::new() };
         return Ok(as_lines(raw));
     }
@@ -185,7 +185,7 @@ fn read_pairs(engine: &Pipeline, input: &Path, lines: bool) -> Result<(Vec<Pair>
         if line.trim().is_empty() {
             continue;
         }
-        let origin = Origin { file: label.clone(), line: Some(n + 1), item: None };
+        let origin = Origin { file: label.clone(), line: Some(n + 1), item: None, html: false };
         match pair_of(engine, &line, &origin, lines) {
             Ok(p) => pairs.push(p),
             Err(reason) => {

@@ -630,7 +630,7 @@ fn cmd_similarity(pipeline: &Pipeline, input: &Path, explain: bool, cache: Optio
         if line.trim().is_empty() {
             continue;
         }
-        let origin = Origin { file: label.clone(), line: Some(n + 1), item: None };
+        let origin = Origin { file: label.clone(), line: Some(n + 1), item: None, html: false };
         match PairInput::parse_line(&line, &origin) {
             Ok(p) => pairs.push(p),
             Err(reason) => {

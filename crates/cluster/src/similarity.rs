@@ -79,6 +79,15 @@ pub struct SimilarityConfig {
     /// SemEval dev pairs any gate cost the hybrid's story grouping (F1 0.791 → 0.774 at 1,
     /// 0.740 at 2), so with the encoder the gate is left to the user.
     pub model_evidence_min: f32,
+    /// The evidence a pair needs, with or without the encoder, when one of the two articles
+    /// is a web page with no date at all (none in the record, its markup or its text:
+    /// `ArticleFeatures::undated_page`). News pages say when they were published; guides,
+    /// recipes, product pages and wikis do not, and pages on one topic share its vocabulary,
+    /// figures and brand names. Without a date, only a wealth of shared names and figures (a
+    /// copy, the same event told again) is evidence enough. Records that came without markup
+    /// (text, JSON lines without a date) are not affected: their lack of a date says nothing.
+    /// 0 treats undated pages like the rest.
+    pub undated_evidence_min: f32,
     /// Days after which the time factor has fallen to 1/e.
     pub time_tau_days: f32,
     /// How much the time factor can take away (0 = time ignored, 1 = can reach zero).
@@ -109,6 +118,7 @@ impl Default for SimilarityConfig {
             evidence_min: 2.0,
             evidence_power: 1.0,
             model_evidence_min: 0.0,
+            undated_evidence_min: 6.0,
             time_tau_days: 3.0,
             time_weight: 0.5,
         }
@@ -193,6 +203,10 @@ pub struct ChannelScores {
     /// [`EVIDENCE_REF_DOCS`]) and, for entity keys of same-language pairs, by how much of a
     /// name it is ([`DocFreq::name_share`], nothing below [`EVIDENCE_MIN_NAME_SHARE`]).
     pub evidence: f32,
+    /// True when at least one of the two articles is a web page without any date (see
+    /// [`SimilarityConfig::undated_evidence_min`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undated: bool,
 }
 
 /// A shared feature found in at most one article in this many counts fully as evidence; more
@@ -349,6 +363,7 @@ impl Similarity {
             emb_centered: fa.vector_centered && fb.vector_centered,
             time,
             evidence: self.evidence(fa, fb, df),
+            undated: fa.undated_page || fb.undated_page,
         }
     }
 
@@ -388,7 +403,10 @@ impl Similarity {
     /// scaled by the evidence gate ([`Self::evidence_gate`]). `combine` stays the graded
     /// similarity ("how alike"); sharing a story also needs shared specific evidence.
     pub fn story_score(&self, s: &ChannelScores, same_lang: bool) -> f32 {
-        let min = if s.emb.is_some() { self.config.model_evidence_min } else { self.config.evidence_min };
+        let mut min = if s.emb.is_some() { self.config.model_evidence_min } else { self.config.evidence_min };
+        if s.undated {
+            min = min.max(self.config.undated_evidence_min);
+        }
         self.combine(s, same_lang) * gate(s.evidence, min, self.config.evidence_power)
     }
 
@@ -476,6 +494,42 @@ mod tests {
         assert!(sim.evidence(&a, &b, &df) >= sim.config.evidence_min, "four rare shared names are");
         assert_eq!(sim.evidence_gate(sim.config.evidence_min), 1.0);
         assert!(sim.evidence_gate(0.5) < 0.5);
+    }
+
+    #[test]
+    fn undated_pages_need_more_evidence_than_dated_ones() {
+        let sim = Similarity::new(SimilarityConfig::default());
+        let mut df = DocFreq::default();
+        // Three rare shared names: enough for two reports a day apart, not for two web pages
+        // that say nothing of when (guides, recipes).
+        let names = ["zverev", "montpellier", "mannarino"];
+        let (mut a, mut b) = (feats("de", &names, &names), feats("de", &names, &names));
+        for i in 0..20 {
+            df.observe(&feats("de", &[&format!("other{i}")], &[]));
+        }
+        df.observe(&a);
+        df.observe(&b);
+        let channels = |a: &ArticleFeatures, b: &ArticleFeatures| {
+            sim.channels(&sim.prepare(a.clone(), &df), &sim.prepare(b.clone(), &df), &df)
+        };
+        // Records without markup and without a date (JSON lines, text) are not suspect.
+        let plain = channels(&a, &b);
+        assert!(!plain.undated && plain.evidence >= sim.config.evidence_min);
+        a.published = Some(0);
+        b.published = Some(86_400);
+        let dated = channels(&a, &b);
+        a.published = None;
+        a.undated_page = true;
+        let undated = channels(&a, &b);
+        assert!(undated.undated && undated.evidence < sim.config.undated_evidence_min);
+        let (d, u) = (sim.story_score(&dated, true), sim.story_score(&undated, true));
+        assert!(u < d * 0.7, "dated {d} undated {u}");
+        // With the encoder the same rule holds, although the dated gate is off.
+        let with_emb = |mut c: ChannelScores| {
+            c.emb = Some(0.9);
+            sim.story_score(&c, true)
+        };
+        assert!(with_emb(undated) < with_emb(dated) * 0.7);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use storyweave_text::Analyzer;
 
 /// Version tag stored beside serialized features: bump it whenever extraction changes, so
 /// that features of an older format are recomputed instead of mixed with new ones.
-pub const FEATURES_VERSION: &str = "mf5";
+pub const FEATURES_VERSION: &str = "mf6";
 
 /// Mentions in the title say what the story is about more than mentions deep in the body.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -49,6 +49,12 @@ pub struct ArticleFeatures {
     /// is the date its text states near its start.
     #[serde(default)]
     pub date_from_text: bool,
+    /// A web page with no date at all: none in the record, its markup or its text. News
+    /// pages state when they were published; pages that do not are guides, shops, recipes,
+    /// wikis (see the similarity's `undated_evidence_min`). False for records that came
+    /// without markup, whose lack of a date says nothing about them.
+    #[serde(default)]
+    pub undated_page: bool,
     /// Most frequent entity surface forms with their keys, for story summaries.
     pub surfaces: Vec<(String, String)>,
     /// The encoder's article vector (unit length) when a model is loaded. Not part of the
@@ -173,6 +179,7 @@ impl FeatureExtractor {
             lang: lang.clone(),
             published,
             date_from_text,
+            undated_page: article.origin.html && published.is_none(),
             chars: (title.chars().count() + text.chars().count()) as u32,
             paragraphs: text.lines().filter(|l| !l.trim().is_empty()).count() as u32,
             ents: SparseVec::from_counts(ents),

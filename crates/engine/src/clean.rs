@@ -93,6 +93,7 @@ impl Pipeline {
         };
         // What the record gives (a feed's or a JSON line's fields) wins over what the page says.
         let published = raw.published.or_else(|| ex.published.as_deref().and_then(page_published));
+        let origin = Origin { html: matches!(raw.body, RawBody::Html(_)), ..raw.origin };
         Ok(CleanArticle {
             id,
             url: non_empty(raw.url).or_else(|| non_empty(ex.url)),
@@ -102,7 +103,7 @@ impl Pipeline {
             published,
             byline: non_empty(ex.byline),
             source: non_empty(raw.source).or_else(|| non_empty(ex.source)),
-            origin: raw.origin,
+            origin,
         })
     }
 }

@@ -16,7 +16,7 @@ fn raw(id: &str, lang: &str, title: &str, text: &str) -> RawArticle {
         lang: Some(lang.into()),
         published: Some(Utc.with_ymd_and_hms(2024, 5, 3, 10, 0, 0).single().unwrap()),
         source: Some("Wire".into()),
-        origin: Origin { file: "t.jsonl".into(), line: Some(1), item: None },
+        origin: Origin { file: "t.jsonl".into(), line: Some(1), item: None, html: false },
         warnings: Vec::new(),
     }
 }

@@ -347,6 +347,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                         file: self.file.clone(),
                         line: Some(self.line_no + 1),
                         item: None,
+                        html: false,
                     };
                     return Some(Err(error(origin, ReasonKind::Io, format!(": {e}"))));
                 }
@@ -356,6 +357,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 file: self.file.clone(),
                 line: Some(self.line_no),
                 item: None,
+                html: false,
             };
             if line.len > self.max_bytes {
                 return Some(Err(crate::too_large(origin, line.len, self.max_bytes)));

@@ -104,6 +104,11 @@ pub struct Origin {
     /// 1-based item index inside a feed or JSON array.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<usize>,
+    /// True when the body came as HTML (a web page or a feed item's markup): a publication
+    /// that could state its date, so that stating none says something (evergreen pages:
+    /// guides, shops, recipes). Set by cleaning, not by the readers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub html: bool,
 }
 
 impl fmt::Display for Origin {

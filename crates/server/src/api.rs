@@ -134,7 +134,7 @@ fn records(body: &[u8], max_bytes: u64) -> ApiResult<Vec<Result<storyweave_model
     }
     // A single (possibly pretty-printed) JSON value: one article or an array of them.
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-        let origin = |item: Option<usize>| storyweave_model::Origin { file: POST_ORIGIN.into(), line: None, item };
+        let origin = |item: Option<usize>| storyweave_model::Origin { file: POST_ORIGIN.into(), line: None, item, html: false };
         return match value {
             serde_json::Value::Array(items) => Ok(items
                 .iter()

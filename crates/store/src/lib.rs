@@ -15,7 +15,7 @@
 //!     published: None,
 //!     byline: None,
 //!     source: None,
-//!     origin: Origin { file: "news.jsonl".into(), line: Some(1), item: None },
+//!     origin: Origin { file: "news.jsonl".into(), line: Some(1), ..Origin::default() },
 //! };
 //! // Bulk writes go in one transaction: one commit instead of one per article.
 //! let added = store.transaction(|s| s.insert_article(&article))?;

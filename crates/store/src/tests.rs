@@ -19,6 +19,7 @@ fn article(id: &str) -> CleanArticle {
             file: "in.jsonl".into(),
             line: None,
             item: None,
+            html: false,
         },
     }
 }
@@ -37,6 +38,7 @@ fn full_article() -> CleanArticle {
             file: "feeds/wire.xml".into(),
             line: Some(12),
             item: Some(3),
+            html: true,
         },
     }
 }
@@ -809,10 +811,11 @@ proptest! {
         file in ".*",
         line in proptest::option::of(any::<usize>()),
         item in proptest::option::of(any::<usize>()),
+        html in any::<bool>(),
     ) {
         let a = CleanArticle {
             id: ArticleId(id), url, title, text, lang: Lang(lang), published, byline, source,
-            origin: Origin { file, line, item },
+            origin: Origin { file, line, item, html },
         };
         let mut s = SqliteStore::open_in_memory().unwrap();
         prop_assert!(s.insert_article(&a).unwrap());
