@@ -438,7 +438,7 @@ mod tests {
         Origin {
             file: "t.jsonl".into(),
             line: Some(3),
-            item: None,
+            ..Origin::default()
         }
     }
 
@@ -681,7 +681,7 @@ mod tests {
         #[test]
         fn any_json_record_parses_or_names_its_line(value in arb_json(), line in 1usize..100_000) {
             let text = serde_json::to_string(&value).unwrap();
-            let origin = Origin { file: "p.jsonl".into(), line: Some(line), item: None };
+            let origin = Origin { file: "p.jsonl".into(), line: Some(line), ..Origin::default() };
             match parse_record(&value, origin.clone()) {
                 Ok(a) => {
                     prop_assert_eq!(&a.origin, &origin);

@@ -104,7 +104,7 @@ fn semeval_pair_articles_parse_as_records() {
             let origin = Origin {
                 file: "pairs.dev.jsonl".into(),
                 line: Some(i + 1),
-                item: None,
+                ..Origin::default()
             };
             let a = parse_record(&pair[side], origin).unwrap_or_else(|e| panic!("{side}: {e}"));
             assert!(a.id.is_some() && a.lang.is_some());
