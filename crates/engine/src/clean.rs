@@ -185,6 +185,22 @@ mod tests {
         assert!(!a.text.contains("headline"), "{}", a.text);
     }
 
+    /// Issue 11: a web page that states no date is marked as such in its features; a text
+    /// record without a date is not (its lack of a date says nothing about it).
+    #[test]
+    fn undated_web_pages_are_marked_and_text_records_are_not() {
+        let e = Pipeline::new(Config::default());
+        let body = "<p>Preheat the oven to 180 degrees. Mix 250 grams of flour with 150 grams of butter and two eggs, then bake for 25 minutes.</p>";
+        let page = e.clean(raw(RawBody::Html(format!("<html><body><article>{body}</article></body></html>")))).unwrap();
+        assert!(page.origin.html);
+        assert!(e.features(&page).undated_page);
+        let dated = format!("<html><head><meta property=\"article:published_time\" content=\"2023-09-14\"></head><body><article>{body}</article></body></html>");
+        let dated = e.clean(raw(RawBody::Html(dated))).unwrap();
+        assert!(dated.origin.html && !e.features(&dated).undated_page);
+        let text = e.clean(raw(RawBody::Text("Preheat the oven to 180 degrees. Mix 250 grams of flour with 150 grams of butter and two eggs, then bake for 25 minutes.".into()))).unwrap();
+        assert!(!text.origin.html && !e.features(&text).undated_page);
+    }
+
     #[test]
     fn dates_parse_from_metadata_forms() {
         assert!(parse_published("2023-09-13T10:00:00+02:00").is_some());
