@@ -33,7 +33,7 @@ use storyweave_model::{CleanArticle, EntityKind, Lang};
 
 /// Version of the analysis format, stored inside every [`Analysis`]: bump it whenever what
 /// [`analyze`] extracts changes, so that stored analyses of the old format are recomputed.
-pub const ANALYSIS_VERSION: u32 = 3;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

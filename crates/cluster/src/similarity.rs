@@ -118,7 +118,7 @@ impl Default for SimilarityConfig {
             evidence_min: 2.0,
             evidence_power: 1.0,
             model_evidence_min: 0.0,
-            undated_evidence_min: 6.0,
+            undated_evidence_min: 10.0,
             time_tau_days: 3.0,
             time_weight: 0.5,
         }

@@ -379,18 +379,9 @@ pub fn analyze(text: &str, lang: &Lang) -> Names {
             continue;
         }
         let surface = &text[first.start..toks[run.end - 1].end];
-        let key = run_key(&toks[run.clone()], ctx.lang);
-        // A run of German nouns ("Gramm Butter") is as ordinary as its words, and so is a
-        // hyphenated compound whose last part is a noun ("Drei-Wege-Finanzierung",
-        // "Corona-Pandemie"): German compounds are right-headed, the last part says what the
-        // whole is. Compound names end in a name ("Baden-Württemberg", "Mercedes-Benz").
-        let all_nouns = words.len() > 1 && words.iter().all(|&i| status[i] == Some(Status::Noun));
-        let hyphen_compound = ctx.german
-            && words.len() > 1
-            && words.len() == run.len()
-            && words.windows(2).all(|w| &text[toks[w[0]].end..toks[w[1]].start] == "-");
-        let noun_headed = hyphen_compound && words.last().is_some_and(|&i| status[i] == Some(Status::Noun));
-        if all_nouns || noun_headed {
+        let key = run_key(&toks[run], ctx.lang);
+        // A run of German nouns ("Gramm Butter") is as ordinary as its words.
+        if words.len() > 1 && words.iter().all(|&i| status[i] == Some(Status::Noun)) {
             ordinary.push(key.clone());
         }
         out.push((first.start, entity(key, surface, EntityKind::Name)));
@@ -659,23 +650,6 @@ mod tests {
             assert!(n.ordinary.contains(&key(w)), "{w}: {:?}", n.ordinary);
         }
         for w in ["Putin", "Dmitri Peskow", "Peskow"] {
-            assert!(!n.ordinary.contains(&key(w)), "{w}");
-        }
-    }
-
-    #[test]
-    fn regression_german_hyphen_compounds_with_a_noun_head_are_ordinary() {
-        // Two car-loan guides shared "Drei-Wege-Finanzierung" and "Kfz-Kredite" as if they
-        // were names (real pages, issue 11): the last part of a German compound decides.
-        let n = analyze(
-            "Die Drei-Wege-Finanzierung und Kfz-Kredite gibt es in Baden-Württemberg bei der              Corona-Pandemie. Mercedes-Benz verkauft.",
-            &Lang::new("de"),
-        );
-        let key = |w: &str| key_of(w, &Lang::new("de"));
-        for w in ["Drei-Wege-Finanzierung", "Kfz-Kredite", "Corona-Pandemie"] {
-            assert!(n.ordinary.contains(&key(w)), "{w}: {:?}", n.ordinary);
-        }
-        for w in ["Baden-Württemberg", "Mercedes-Benz"] {
             assert!(!n.ordinary.contains(&key(w)), "{w}");
         }
     }
