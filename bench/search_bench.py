@@ -155,7 +155,18 @@ def storyweave(binary: Path, queries, store, model: Path | None, tag: str, confi
     per_query = (time.perf_counter() - t) / max(1, len(queries))
     srv.terminate()
     srv.wait()
-    return metrics(ranks) | {"ingest_s": ingest_s, "ms_per_query": per_query * 1000}
+    with (OUT / f"ranks-{tag}.jsonl").open("w") as f:
+        for q, r in zip(queries, ranks):
+            f.write(json.dumps({**q, "rank": r}, ensure_ascii=False) + "\n")
+    by_pair: dict[str, list[int | None]] = {}
+    for q, r in zip(queries, ranks):
+        by_pair.setdefault("-".join(sorted((q["qlang"], q["tlang"]))), []).append(r)
+    return metrics(ranks) | {
+        "ingest_s": ingest_s,
+        "ms_per_query": per_query * 1000,
+        # Where the misses are: recall@10 per language pair (query and target, unordered).
+        "by_language_pair": {k: metrics(v) for k, v in sorted(by_pair.items())},
+    }
 
 
 def main() -> None:
