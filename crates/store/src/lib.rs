@@ -82,6 +82,14 @@ const SEQ_KEY: &str = "store.seq";
 /// (`recluster`), after which an engine's in-memory story state must be reloaded whole.
 const EPOCH_KEY: &str = "store.epoch";
 
+/// Upsert of an article's features: one set per article, a new version replaces the old.
+const UPSERT_FEATURES: &str = "INSERT INTO features (article_id, version, data) VALUES (?1, ?2, ?3)
+     ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data";
+
+/// Upsert of an article's analysis, as [`UPSERT_FEATURES`].
+const UPSERT_ANALYSIS: &str = "INSERT INTO analyses (article_id, version, data) VALUES (?1, ?2, ?3)
+     ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data";
+
 /// The store: one SQLite connection.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -400,28 +408,22 @@ impl SqliteStore {
     /// An article keeps one set of features: storing another version replaces the old one, so
     /// vectors of a changed encoder never mix with old ones.
     pub fn put_features(&mut self, id: &ArticleId, version: &str, bytes: &[u8]) -> Result<()> {
+        self.put_versioned(UPSERT_FEATURES, id, &version, bytes)
+    }
+
+    /// Writes one versioned blob per article (features, analyses) with `sql`, a constant
+    /// upsert taking (article id, version, data); refuses an article that is not stored.
+    fn put_versioned(&mut self, sql: &'static str, id: &ArticleId, version: &dyn rusqlite::ToSql, bytes: &[u8]) -> Result<()> {
         if !self.has_article(id)? {
             return Err(StoreError::UnknownArticle(id.clone()));
         }
-        self.exec(
-            "INSERT INTO features (article_id, version, data) VALUES (?1, ?2, ?3)
-             ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data",
-            params![id.as_str(), version, bytes],
-        )?;
+        self.exec(sql, params![id.as_str(), version, bytes])?;
         Ok(())
     }
 
     /// Stores an article's serialized analysis under its format version.
     pub fn put_analysis(&mut self, id: &ArticleId, version: u32, bytes: &[u8]) -> Result<()> {
-        if !self.has_article(id)? {
-            return Err(StoreError::UnknownArticle(id.clone()));
-        }
-        self.exec(
-            "INSERT INTO analyses (article_id, version, data) VALUES (?1, ?2, ?3)
-             ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, data = excluded.data",
-            params![id.as_str(), version, bytes],
-        )?;
-        Ok(())
+        self.put_versioned(UPSERT_ANALYSIS, id, &version, bytes)
     }
 
     /// An article's analysis if stored with this version.
