@@ -765,14 +765,18 @@ impl SqliteStore {
     /// Story ids start again at 1 afterwards, so reclustering the same articles gives the
     /// same ids.
     pub fn clear_stories(&mut self) -> Result<()> {
-        self.transaction(|s| {
-            s.exec("DELETE FROM relations", [])?;
-            s.exec("DELETE FROM story_members", [])?;
-            s.exec("DELETE FROM stories", [])?;
-            s.exec("DELETE FROM story_comparisons", [])?;
-            s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
-            Ok(())
-        })
+        self.transaction(|s| s.delete_all_stories())
+    }
+
+    /// Deletes every story with its members, relations and kept comparisons, and restarts
+    /// story ids (inside the caller's transaction).
+    fn delete_all_stories(&self) -> Result<()> {
+        self.exec("DELETE FROM relations", [])?;
+        self.exec("DELETE FROM story_members", [])?;
+        self.exec("DELETE FROM stories", [])?;
+        self.exec("DELETE FROM story_comparisons", [])?;
+        self.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
+        Ok(())
     }
 
     /// A fresh story id: larger than every id handed out or stored since the last
@@ -957,11 +961,7 @@ impl SqliteStore {
     /// the given stories say otherwise.
     pub fn replace_all_stories(&mut self, stories: &[(Story, Vec<Relation>)]) -> Result<()> {
         self.transaction(|s| {
-            s.exec("DELETE FROM relations", [])?;
-            s.exec("DELETE FROM story_members", [])?;
-            s.exec("DELETE FROM stories", [])?;
-            s.exec("DELETE FROM story_comparisons", [])?;
-            s.exec("DELETE FROM meta WHERE key = ?1", [NEXT_STORY_ID_KEY])?;
+            s.delete_all_stories()?;
             for (story, relations) in stories {
                 s.put_story(story)?;
                 s.add_relations(story.id, relations)?;
