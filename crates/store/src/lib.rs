@@ -594,6 +594,12 @@ impl SqliteStore {
                     "DELETE FROM stories WHERE id = ?1 AND article_count = 0",
                     [loser],
                 )?;
+                // A story merged away takes its kept comparisons with it.
+                s.exec(
+                    "DELETE FROM story_comparisons WHERE story_id = ?1
+                       AND NOT EXISTS (SELECT 1 FROM stories WHERE id = ?1)",
+                    [loser],
+                )?;
                 s.drop_stale_relations(loser)?;
             }
             Ok(())

@@ -1035,3 +1035,24 @@ fn story_comparisons_are_kept_by_stamp_and_dropped_with_the_stories() {
     s.replace_all_stories(&[(story(1, &["a"]), Vec::new())]).unwrap();
     assert_eq!(s.story_comparison(StoryId(1), "de", "stamp2").unwrap(), None);
 }
+
+#[test]
+fn regression_a_story_merged_away_left_its_comparisons_behind() {
+    let mut s = store_with(&["a", "b", "c", "d"]);
+    s.put_story(&story(1, &["a"])).unwrap();
+    s.put_story(&story(2, &["b"])).unwrap();
+    s.put_story_comparison(StoryId(1), "", "s1", "{}").unwrap();
+    s.put_story_comparison(StoryId(2), "", "s2", "{}").unwrap();
+    // Story 2 takes story 1's only article: story 1 is gone, and so is what was kept for it.
+    s.put_story(&story(2, &["a", "b"])).unwrap();
+    assert_eq!(s.story(StoryId(1)).unwrap(), None);
+    assert_eq!(s.story_comparison(StoryId(1), "", "s1").unwrap(), None);
+    // The winner's row stays (its stamp no longer matches its members, so it is not shown).
+    assert_eq!(s.story_comparison(StoryId(2), "", "s2").unwrap().as_deref(), Some("{}"));
+    // A story that only lost some of its articles is still there, and keeps its rows.
+    s.put_story(&story(3, &["c", "d"])).unwrap();
+    s.put_story_comparison(StoryId(3), "", "s3", "{}").unwrap();
+    s.put_story(&story(2, &["a", "b", "c"])).unwrap();
+    assert!(s.story(StoryId(3)).unwrap().is_some());
+    assert_eq!(s.story_comparison(StoryId(3), "", "s3").unwrap().as_deref(), Some("{}"));
+}
