@@ -91,8 +91,9 @@ pub struct Engine<S: Store = SqliteStore> {
     comparisons: Mutex<ComparisonCache>,
 }
 
-/// Story comparisons already made, by story and language, each with a hash of the member list
-/// it was made from: a story that gained, lost or reordered articles is compared again.
+/// Story comparisons already made, by story and language, each with the stamp it was made
+/// under ([`crate::compare::comparison_stamp`]: members, language, encoder, relation
+/// parameters): a story that gained, lost or reordered articles is compared again.
 type ComparisonCache = HashMap<(StoryId, Option<Lang>), (String, Arc<crate::compare::StoryComparison>)>;
 
 /// Comparisons kept in memory (each a few KiB to a few hundred).
