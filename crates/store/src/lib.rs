@@ -98,6 +98,32 @@ pub struct SqliteStore {
     path: Option<PathBuf>,
     /// How a write waits for another process's write lock.
     pub(crate) write_wait: WriteWait,
+    /// Full-text rows of the open transaction, written just before it commits.
+    pub(crate) deferred: DeferredText,
+}
+
+/// Full-text rows (article titles and texts, search keys) held back until the end of the
+/// outermost transaction.
+///
+/// Why: FTS5 writes its pending terms to disk whenever a savepoint opens, and SQLite opens one
+/// for every statement that may need a statement journal (any INSERT into a table with a
+/// foreign key or trigger). Written as they come, the rows of a batch were flushed once per
+/// statement: one tiny index segment per article and endless merges, a cost that grew with
+/// the index. Written together at the end, a batch makes one segment per index.
+#[derive(Debug, Default)]
+pub(crate) struct DeferredText {
+    /// Nesting depth of `transaction_with` calls.
+    depth: u32,
+    rows: Vec<TextRow>,
+}
+
+/// One held-back full-text row.
+#[derive(Debug)]
+enum TextRow {
+    /// An article's title and text for `article_text`.
+    Article { rowid: i64, title: String, text: String },
+    /// An article's search keys for `article_keys` (ents, nums, terms, xterms).
+    Keys { rowid: i64, columns: [String; 4] },
 }
 
 /// Where a store's writes stand: compared by a long-lived engine with what it has in memory.
@@ -183,7 +209,7 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let attempt = |uri: String| -> Result<SqliteStore> {
             let conn = Connection::open_with_flags(&uri, flags).map_err(|e| error::from_sqlite(path, e))?;
-            let store = SqliteStore { conn, path: Some(path.to_path_buf()), write_wait: WriteWait::default() };
+            let store = SqliteStore { conn, path: Some(path.to_path_buf()), write_wait: WriteWait::default(), deferred: DeferredText::default() };
             store.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
             store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.sql_err(e))?;
             store.check_schema_read_only()?;
@@ -250,7 +276,7 @@ impl SqliteStore {
 
     /// Sets the connection up and migrates the schema.
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<SqliteStore> {
-        let mut store = SqliteStore { conn, path, write_wait: WriteWait::default() };
+        let mut store = SqliteStore { conn, path, write_wait: WriteWait::default(), deferred: DeferredText::default() };
         store
             .conn
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -363,7 +389,45 @@ impl SqliteStore {
                 now_sql(),
             ],
         )?;
+        if changed == 1 {
+            let rowid = self.conn.last_insert_rowid();
+            self.write_text_row(TextRow::Article { rowid, title: article.title.clone(), text: article.text.clone() })?;
+        }
         Ok(changed == 1)
+    }
+
+    /// Writes a full-text row now, or at the end of the open transaction (see [`DeferredText`]).
+    fn write_text_row(&mut self, row: TextRow) -> Result<()> {
+        if self.deferred.depth > 0 {
+            self.deferred.rows.push(row);
+            Ok(())
+        } else {
+            self.exec_text_row(&row)
+        }
+    }
+
+    fn exec_text_row(&self, row: &TextRow) -> Result<()> {
+        // Single-row VALUES inserts: an INSERT ... SELECT would need a statement journal and so
+        // flush the index once per row again.
+        match row {
+            TextRow::Article { rowid, title, text } => self.exec(
+                "INSERT INTO article_text (rowid, title, text) VALUES (?1, ?2, ?3)",
+                params![rowid, title, text],
+            )?,
+            TextRow::Keys { rowid, columns: [e, n, t, x] } => self.exec(
+                "INSERT INTO article_keys (rowid, ents, nums, terms, xterms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![rowid, e, n, t, x],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Writes the held-back full-text rows (the last writes of a transaction).
+    fn flush_text_rows(&mut self) -> Result<()> {
+        for row in std::mem::take(&mut self.deferred.rows) {
+            self.exec_text_row(&row)?;
+        }
+        Ok(())
     }
 
     /// True when an article with this id is stored.
@@ -539,9 +603,16 @@ impl SqliteStore {
         let count = i64::try_from(story.articles.len())
             .map_err(|_| StoreError::Invalid(format!("{what}: too many articles")))?;
         self.transaction(|s| {
+            // Only what changed is written: a story that gains one article costs a few
+            // statements, not two per member (most updates add one member to a small story).
+            let current: HashMap<String, i64> = s.query_all(
+                "SELECT article_id, position FROM story_members WHERE story_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?.into_iter().collect();
             // Stories that lose a member to this one.
             let mut losers = BTreeSet::new();
-            for article in &story.articles {
+            for article in story.articles.iter().filter(|a| !current.contains_key(a.as_str())) {
                 let old: Option<i64> = s.query_opt(
                     "SELECT story_id FROM story_members WHERE article_id = ?1",
                     [article.as_str()],
@@ -572,9 +643,17 @@ impl SqliteStore {
                     now_sql()
                 ],
             )?;
-            s.exec("DELETE FROM story_members WHERE story_id = ?1", [id])?;
+            let listed: HashSet<&str> = story.articles.iter().map(|a| a.as_str()).collect();
+            let mut removed = false;
+            for gone in current.keys().filter(|a| !listed.contains(a.as_str())) {
+                s.exec("DELETE FROM story_members WHERE article_id = ?1 AND story_id = ?2", params![gone, id])?;
+                removed = true;
+            }
             for (position, article) in story.articles.iter().enumerate() {
                 let position = i64::try_from(position).unwrap_or(i64::MAX);
+                if current.get(article.as_str()) == Some(&position) {
+                    continue;
+                }
                 s.exec(
                     "INSERT INTO story_members (article_id, story_id, position) VALUES (?1, ?2, ?3)
                      ON CONFLICT (article_id) DO UPDATE SET
@@ -582,7 +661,10 @@ impl SqliteStore {
                     params![article.as_str(), id, position],
                 )?;
             }
-            s.drop_stale_relations(id)?;
+            // Members only added leave every relation of the story valid.
+            if removed {
+                s.drop_stale_relations(id)?;
+            }
             for loser in losers {
                 s.exec(
                     "UPDATE stories SET article_count =
@@ -859,16 +941,28 @@ impl SqliteStore {
         } else {
             self.conn.execute_batch(begin).map_err(|e| self.sql_err(e))?;
         }
-        let result = f(self).and_then(|v| {
+        let outermost = begin == "BEGIN IMMEDIATE";
+        // Rows held back inside a savepoint that is rolled back must go with it.
+        let held = self.deferred.rows.len();
+        self.deferred.depth += 1;
+        let result = f(self);
+        self.deferred.depth -= 1;
+        let result = result.and_then(|v| {
+            if outermost {
+                self.flush_text_rows()?;
+            }
             self.conn
                 .execute_batch(commit)
                 .map_err(|e| E::from(self.sql_err(e)))?;
             Ok(v)
         });
-        if result.is_err() && !self.conn.is_autocommit() {
-            // The undo can only fail when SQLite has already rolled back by itself (disk full,
-            // I/O error); the original error is the one worth reporting.
-            let _ = self.conn.execute_batch(undo);
+        if result.is_err() {
+            self.deferred.rows.truncate(held);
+            if !self.conn.is_autocommit() {
+                // The undo can only fail when SQLite has already rolled back by itself (disk
+                // full, I/O error); the original error is the one worth reporting.
+                let _ = self.conn.execute_batch(undo);
+            }
         }
         result
     }

@@ -205,11 +205,8 @@ impl SqliteStore {
     pub fn put_search_keys(&mut self, id: &ArticleId, keys: &SearchKeys) -> Result<()> {
         let rowid = self.article_rowid(id)?.ok_or_else(|| StoreError::UnknownArticle(id.clone()))?;
         let join = |v: &[String]| v.iter().filter(|t| key_token_ok(t)).cloned().collect::<Vec<_>>().join(" ");
-        self.exec(
-            "INSERT INTO article_keys (rowid, ents, nums, terms, xterms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![rowid, join(&keys.ents), join(&keys.nums), join(&keys.terms), join(&keys.xterms)],
-        )?;
-        Ok(())
+        let columns = [join(&keys.ents), join(&keys.nums), join(&keys.terms), join(&keys.xterms)];
+        self.write_text_row(crate::TextRow::Keys { rowid, columns })
     }
 
     /// Forgets every article's search keys (before writing them all again).

@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// Migration steps in order; `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -137,6 +137,13 @@ CREATE TABLE story_comparisons (
     data TEXT NOT NULL,
     PRIMARY KEY (story_id, lang)
 ) STRICT, WITHOUT ROWID;
+";
+
+// The store writes `article_text` rows itself, at the end of each write transaction (see
+// `DeferredText` in lib.rs): the insert trigger wrote them statement by statement, and FTS5
+// then wrote one index segment per article.
+const V7: &str = "
+DROP TRIGGER articles_text_ai;
 ";
 
 /// What [`migrate`] found.

@@ -1004,6 +1004,70 @@ fn search_finds_by_keys_and_by_words_with_filters() {
     assert!(s.search_keys(&keys(&["k0munich"]), &SearchFilter::default(), 10).unwrap().is_empty());
 }
 
+/// Live segments of a full-text index (segment ids sit above bit 37 of a leaf page's id).
+fn fts_segments(s: &SqliteStore, table: &str) -> i64 {
+    s.conn
+        .query_row(&format!("SELECT count(DISTINCT id >> 37) FROM {table}_data WHERE id >= (1 << 37)"), [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn regression_each_article_of_a_batch_made_its_own_full_text_segment() {
+    // Every statement that may need a statement journal (an INSERT into a table with a
+    // foreign key) opens a savepoint, and FTS5 flushes at each: rows written as they came gave
+    // one segment per article, and merges whose cost grew with the index.
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.transaction(|s| {
+        for i in 0..40 {
+            let a = article(&format!("a{i}"));
+            s.insert_article(&a)?;
+            s.put_features(&a.id, "v", &[1, 2])?;
+            s.put_search_keys(&a.id, &SearchKeys { ents: vec![format!("k0name{i}")], ..Default::default() })?;
+            s.put_analysis(&a.id, 1, &[3])?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(fts_segments(&s, "article_text"), 1, "one segment for the batch's texts");
+    assert_eq!(fts_segments(&s, "article_keys"), 1, "one segment for the batch's keys");
+    let words = vec!["a39".to_string()];
+    let hits = s.search_text(&words, &SearchFilter::default(), 10).unwrap();
+    assert_eq!(hits.len(), 1, "the held-back rows were written at commit");
+    let keys = SearchKeys { ents: vec!["k0name7".into()], ..Default::default() };
+    assert_eq!(s.search_keys(&keys, &SearchFilter::default(), 10).unwrap().len(), 1);
+}
+
+#[test]
+fn full_text_rows_of_a_rolled_back_savepoint_are_not_written() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.transaction(|s| {
+        s.insert_article(&article("kept"))?;
+        let inner: Result<()> = s.transaction(|s| {
+            s.insert_article(&article("undone"))?;
+            Err(StoreError::Invalid("undo".into()))
+        });
+        assert!(inner.is_err());
+        Ok(())
+    })
+    .unwrap();
+    let found = |s: &SqliteStore, w: &str| s.search_text(&[w.to_string()], &SearchFilter::default(), 10).unwrap().len();
+    assert_eq!(found(&s, "kept"), 1);
+    assert_eq!(found(&s, "undone"), 0, "no text row for an article that was rolled back");
+    s.conn.execute_batch("INSERT INTO article_text(article_text, rank) VALUES ('integrity-check', 1)").unwrap();
+    // Outside a transaction a row is written at once.
+    s.insert_article(&article("alone")).unwrap();
+    assert_eq!(found(&s, "alone"), 1);
+    let failed: Result<()> = s.transaction(|s| {
+        s.insert_article(&article("lost"))?;
+        Err(StoreError::Invalid("undo".into()))
+    });
+    assert!(failed.is_err());
+    s.insert_article(&article("after")).unwrap();
+    assert_eq!(found(&s, "lost"), 0);
+    assert_eq!(found(&s, "after"), 1);
+    s.conn.execute_batch("INSERT INTO article_text(article_text, rank) VALUES ('integrity-check', 1)").unwrap();
+}
+
 #[test]
 fn analyses_are_versioned_and_replaced() {
     let mut s = store_with(&["a"]);
