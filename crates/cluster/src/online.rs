@@ -3,7 +3,9 @@
 use crate::ann::VectorIndex;
 use crate::similarity::{DocFreq, Prepared, Similarity, SimilarityConfig};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+// Keys are feature hashes and article positions: a fast non-keyed hasher (the postings and
+// candidate tallies are touched thousands of times per article).
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use storyweave_encode::ArticleFeatures;
 use storyweave_model::{ArticleId, StoryId};
@@ -112,8 +114,8 @@ impl OnlineClusterer {
             ids: Vec::new(),
             items: Vec::new(),
             stories: Vec::new(),
-            members: HashMap::new(),
-            postings: HashMap::new(),
+            members: HashMap::default(),
+            postings: HashMap::default(),
             vectors: None,
             next_story: 1,
         }
@@ -202,7 +204,7 @@ impl OnlineClusterer {
 
     fn candidates(&self, f: &ArticleFeatures) -> Vec<u32> {
         let prior = self.sim.config.idf_prior_docs;
-        let mut hits: HashMap<u32, f32> = HashMap::new();
+        let mut hits: HashMap<u32, f32> = HashMap::default();
         // Every feature of the new article is looked up, rarest first: the postings hold only
         // the few indexed features of each earlier article, so one shared rare feature finds
         // it. Lists are read newest first and the total read is capped, so the cost per
@@ -474,7 +476,7 @@ impl OnlineClusterer {
             }
             None => None,
         };
-        let mut members: HashMap<StoryId, Vec<u32>> = HashMap::new();
+        let mut members: HashMap<StoryId, Vec<u32>> = HashMap::default();
         for (i, s) in saved.stories.iter().enumerate() {
             members.entry(*s).or_default().push(i as u32);
         }

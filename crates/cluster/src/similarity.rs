@@ -18,7 +18,9 @@
 //! most of the cross-lingual evidence, names and numbers keep it from merging look-alikes.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+// Feature keys are already hashes: a fast non-keyed hasher is enough, and the document
+// frequencies are looked up for every shared feature of every pair scored.
+use rustc_hash::FxHashMap;
 use storyweave_encode::{prefixes_cross_scripts, ArticleFeatures, SparseVec};
 
 /// Parameters of the similarity; defaults chosen on `../shared/data` (see BENCHMARKS.md).
@@ -129,9 +131,9 @@ impl Default for SimilarityConfig {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DocFreq {
     docs: u32,
-    df: HashMap<u32, u32>,
+    df: FxHashMap<u32, u32>,
     /// Per entity key: articles that show it to be an ordinary word.
-    ordinary: HashMap<u32, u32>,
+    ordinary: FxHashMap<u32, u32>,
 }
 
 impl DocFreq {
