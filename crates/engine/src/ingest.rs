@@ -14,7 +14,8 @@ use storyweave_encode::{ArticleFeatures, FEATURES_VERSION};
 use storyweave_ingest::RecordError;
 use storyweave_model::{ArticleId, CleanArticle, Origin, RawArticle, Relation, Story, StoryId};
 use storyweave_analyze::{Analysis, ANALYSIS_VERSION};
-use storyweave_relate::Relate;
+use storyweave_relate::{Digest, Relate};
+use std::sync::Arc;
 use storyweave_store::{SqliteStore, Store};
 
 /// Articles per batch: large enough to use every core and amortise a transaction, small
@@ -522,26 +523,42 @@ fn story_update<S: Store>(
             articles.insert(i, a);
         }
     }
-    // The batch's own analyses are borrowed; only older members' are read from the store.
-    let mut analyses: HashMap<usize, std::borrow::Cow<'_, Analysis>> = HashMap::new();
+    let mut digests: HashMap<usize, Arc<Digest>> = HashMap::new();
     for (&i, a) in &articles {
-        let an = match known.get(&a.id) {
-            Some(&(_, an)) => std::borrow::Cow::Borrowed(an),
-            None => std::borrow::Cow::Owned(stored_analysis(&*s, a)?),
-        };
-        analyses.insert(i, an);
+        if let Some(d) = state.digests.get(&a.id) {
+            digests.insert(i, d);
+        }
     }
-    let mut digests: HashMap<usize, _> = articles
-        .par_iter()
-        .filter_map(|(&i, a)| Some((i, storyweave_relate::digest_from(a, analyses.get(&i)?))))
-        .collect();
     // Sentence vectors only for cross-language pairs, where they decide `translation`.
     let cross: BTreeSet<usize> = todo
         .iter()
         .filter(|&&(i, j, _)| matches!((articles.get(&i), articles.get(&j)), (Some(a), Some(b)) if a.lang != b.lang))
         .flat_map(|&(i, j, _)| [i, j])
         .collect();
-    if p.encoder().is_some() && !cross.is_empty() {
+    let encode = p.encoder().is_some() && !cross.is_empty();
+    // Analyses are needed for digests not kept and for the sentences to encode. The batch's
+    // own are borrowed; only older members' are read from the store.
+    let mut analyses: HashMap<usize, std::borrow::Cow<'_, Analysis>> = HashMap::new();
+    for (&i, a) in &articles {
+        if digests.contains_key(&i) && !(encode && cross.contains(&i)) {
+            continue;
+        }
+        let an = match known.get(&a.id) {
+            Some(&(_, an)) => std::borrow::Cow::Borrowed(an),
+            None => std::borrow::Cow::Owned(stored_analysis(&*s, a)?),
+        };
+        analyses.insert(i, an);
+    }
+    let missing: Vec<(usize, &CleanArticle)> = articles.iter().filter(|(i, _)| !digests.contains_key(i)).map(|(&i, a)| (i, a)).collect();
+    let made: Vec<(usize, Arc<Digest>)> = missing
+        .par_iter()
+        .filter_map(|&(i, a)| Some((i, Arc::new(storyweave_relate::digest_from(a, analyses.get(&i)?)))))
+        .collect();
+    for (i, d) in made {
+        state.digests.put(ids[i].clone(), d.clone());
+        digests.insert(i, d);
+    }
+    if encode {
         let (order, texts): (Vec<usize>, Vec<Vec<&str>>) = cross
             .iter()
             .filter_map(|&i| Some((i, storyweave_relate::analysis_sentence_texts(&articles.get(&i)?.text, analyses.get(&i)?))))
@@ -549,8 +566,9 @@ fn story_update<S: Store>(
         match p.encode_sentences(&texts, Some(&mut *s)) {
             Ok(vs) => {
                 for (i, v) in order.iter().zip(vs) {
+                    // The kept digest stays without this story's vectors: set on a copy.
                     if let Some(d) = digests.get_mut(i) {
-                        d.set_sentence_vectors(v);
+                        Arc::make_mut(d).set_sentence_vectors(v);
                     }
                 }
             }

@@ -32,6 +32,40 @@ pub(crate) struct StoryState {
     pub marker: WriteMarker,
     /// Articles added since the index files were last written (or all, after a rebuild).
     pub unsaved: usize,
+    /// Relation digests of the articles most recently related (not saved).
+    pub digests: DigestCache,
+}
+
+/// Relation digests of recently related articles, so that relating a new article to a story's
+/// members does not digest each member again. Why: a member is related to every later arrival
+/// of its story (up to `MAX_RELATED`), and digesting (shingles, sentence keys) cost as much as
+/// the clusterer itself; a stream's new articles join recent stories, so recent digests are
+/// the ones needed. Digests are made when first needed, not at ingest: most articles of a
+/// stream open a story of their own and are never related. A lock only to be usable from
+/// `&StoryState`: one writer uses it.
+pub(crate) struct DigestCache(std::sync::Mutex<hashlink::LruCache<ArticleId, std::sync::Arc<storyweave_relate::Digest>>>);
+
+/// Digests kept: about 20 KB each for a news article, so some 80 MB at most.
+const DIGESTS_KEPT: usize = 4096;
+
+impl Default for DigestCache {
+    fn default() -> Self {
+        DigestCache(std::sync::Mutex::new(hashlink::LruCache::new(DIGESTS_KEPT)))
+    }
+}
+
+impl DigestCache {
+    /// The digest of an article, if kept.
+    pub fn get(&self, id: &ArticleId) -> Option<std::sync::Arc<storyweave_relate::Digest>> {
+        self.0.lock().ok()?.get(id).cloned()
+    }
+
+    /// Keeps an article's digest (the least recently used one goes when full).
+    pub fn put(&self, id: ArticleId, digest: std::sync::Arc<storyweave_relate::Digest>) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.insert(id, digest);
+        }
+    }
 }
 
 /// Why a catch-up could not proceed incrementally.
@@ -106,7 +140,7 @@ impl StoryState {
         }
         let (position, members) = Self::index_members(&clusterer);
         let unsaved = clusterer.len();
-        Ok((StoryState { clusterer, position, members, centering, marker, unsaved }, unassigned))
+        Ok((StoryState { clusterer, position, members, centering, marker, unsaved, digests: DigestCache::default() }, unassigned))
     }
 
     /// Brings the state up to the store's writes (made by other processes since the state was
@@ -329,6 +363,6 @@ impl StoryState {
         let clusterer = std::panic::catch_unwind(move || OnlineClusterer::load(&dir_owned, cc, sc))
             .map_err(|_| "the index files could not be read (loader panicked)".to_string())??;
         let (position, members) = Self::index_members(&clusterer);
-        Ok(StoryState { clusterer, position, members, centering: m.centering, marker: m.marker, unsaved: 0 })
+        Ok(StoryState { clusterer, position, members, centering: m.centering, marker: m.marker, unsaved: 0, digests: DigestCache::default() })
     }
 }
