@@ -2,7 +2,9 @@
 //! [`Analysis`] (names, numbers, dates, quotes, sentences), plus word shingles and
 //! script-neutral word prefixes computed from the text.
 
-use std::collections::{HashMap, HashSet};
+// Shingles and keys are already hashes (xxh3): a fast non-keyed hasher is enough for the
+// sets and maps of them, which digesting fills for every word.
+use rustc_hash::{FxHashMap, FxHashSet};
 use storyweave_analyze::{analyze, Analysis};
 use storyweave_model::{CleanArticle, Lang};
 
@@ -44,13 +46,13 @@ pub struct Digest {
     /// Names in the byline: (key, surface).
     pub byline_names: Vec<(String, String)>,
     /// Word shingles of the whole text.
-    pub shingles: HashSet<u64>,
+    pub shingles: FxHashSet<u64>,
     /// Word shingles per paragraph.
-    pub paragraph_shingles: Vec<HashSet<u64>>,
+    pub paragraph_shingles: Vec<FxHashSet<u64>>,
     /// Script-neutral weighted keys per paragraph, sorted by key.
     pub paragraph_keys: Vec<Vec<(u64, f32)>>,
     /// Quotes with their shingles.
-    pub quotes: Vec<(String, HashSet<u64>)>,
+    pub quotes: Vec<(String, FxHashSet<u64>)>,
     /// Length of each paragraph in characters.
     pub paragraph_chars: Vec<usize>,
     /// Whether each paragraph names an entity or a number (alignable across languages).
@@ -97,18 +99,30 @@ pub(crate) fn h(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
 
-pub(crate) fn shingles(text: &str) -> HashSet<u64> {
-    let words: Vec<String> = storyweave_text::words(text).map(|w| w.to_lowercase()).collect();
+/// Word `SHINGLE_WORDS`-grams of a text, lower-cased, as hashes (a shorter text is one
+/// shingle). Each word is hashed once and a shingle is the hash of its words' hashes: no
+/// string is built per window.
+pub(crate) fn shingles(text: &str) -> FxHashSet<u64> {
+    let words: Vec<u64> = storyweave_text::words(text)
+        .map(|w| if w.chars().any(char::is_uppercase) { h(&w.to_lowercase()) } else { h(w) })
+        .collect();
+    let window = |ws: &[u64]| {
+        let mut bytes = [0u8; 8 * SHINGLE_WORDS];
+        for (slot, w) in bytes.chunks_exact_mut(8).zip(ws) {
+            slot.copy_from_slice(&w.to_le_bytes());
+        }
+        xxhash_rust::xxh3::xxh3_64(&bytes[..8 * ws.len()])
+    };
     if words.len() < SHINGLE_WORDS {
-        return if words.is_empty() { HashSet::new() } else { [h(&words.join(" "))].into() };
+        return if words.is_empty() { FxHashSet::default() } else { std::iter::once(window(&words)).collect() };
     }
-    words.windows(SHINGLE_WORDS).map(|w| h(&w.join(" "))).collect()
+    words.windows(SHINGLE_WORDS).map(window).collect()
 }
 
 /// Keys of one sentence: its names, numbers and dates from the analysis, and the prefixes of
 /// its transliterated, folded words.
 fn sentence_keys(text: &str, sentence: &storyweave_analyze::Sentence, lang: &Lang) -> SentenceUnit {
-    let mut keys: HashMap<u64, f32> = HashMap::new();
+    let mut keys: FxHashMap<u64, f32> = FxHashMap::default();
     let m = &sentence.mentions;
     for e in &m.entities {
         keys.insert(h(&format!("e\x1f{}", e.key)), STRONG_KEY_WEIGHT);
@@ -130,7 +144,7 @@ fn sentence_keys(text: &str, sentence: &storyweave_analyze::Sentence, lang: &Lan
 
 /// The union of sorted weighted key sets, the larger weight kept.
 pub(crate) fn union_keys<'a>(sets: impl IntoIterator<Item = &'a [(u64, f32)]>) -> Vec<(u64, f32)> {
-    let mut all: HashMap<u64, f32> = HashMap::new();
+    let mut all: FxHashMap<u64, f32> = FxHashMap::default();
     for set in sets {
         for &(k, w) in set {
             let e = all.entry(k).or_insert(0.0);

@@ -159,7 +159,7 @@ impl Relator {
     }
 }
 
-fn containment(a: &HashSet<u64>, b: &HashSet<u64>) -> f32 {
+fn containment(a: &rustc_hash::FxHashSet<u64>, b: &rustc_hash::FxHashSet<u64>) -> f32 {
     let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0.0;
