@@ -117,6 +117,13 @@ pub(crate) struct DeferredText {
     rows: Vec<TextRow>,
 }
 
+impl DeferredText {
+    /// Forgets the held-back search-key rows.
+    fn drop_keys(&mut self) {
+        self.rows.retain(|r| !matches!(r, TextRow::Keys { .. }));
+    }
+}
+
 /// One held-back full-text row.
 #[derive(Debug)]
 enum TextRow {

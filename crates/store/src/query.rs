@@ -211,6 +211,8 @@ impl SqliteStore {
 
     /// Forgets every article's search keys (before writing them all again).
     pub fn clear_search_keys(&mut self) -> Result<()> {
+        // Keys held back for this transaction's end would otherwise outlive the clearing.
+        self.deferred.drop_keys();
         self.exec("INSERT INTO article_keys (article_keys) VALUES ('delete-all')", [])?;
         Ok(())
     }

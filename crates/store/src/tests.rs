@@ -1038,6 +1038,18 @@ fn regression_each_article_of_a_batch_made_its_own_full_text_segment() {
 }
 
 #[test]
+fn clearing_search_keys_also_clears_those_held_back_in_the_transaction() {
+    let mut s = store_with(&["a"]);
+    let keys = SearchKeys { ents: vec!["k0held".into()], ..Default::default() };
+    s.transaction(|s| {
+        s.put_search_keys(&ArticleId::from("a"), &keys)?;
+        s.clear_search_keys()
+    })
+    .unwrap();
+    assert!(s.search_keys(&keys, &SearchFilter::default(), 10).unwrap().is_empty());
+}
+
+#[test]
 fn full_text_rows_of_a_rolled_back_savepoint_are_not_written() {
     let mut s = SqliteStore::open_in_memory().unwrap();
     s.transaction(|s| {
