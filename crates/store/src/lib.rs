@@ -376,8 +376,12 @@ impl SqliteStore {
         let what = format!("article {}", article.id);
         let published = time_to_sql(article.published.as_ref(), &what)?;
         let origin = to_json(&article.origin, &what)?;
-        // One statement is atomic on its own, so no transaction is opened here: inside
-        // `transaction` a bulk load then costs one commit in total.
+        // The article and its full-text row land together: outside a transaction one is
+        // opened for the two; inside one (a bulk load) nothing more is, so the load costs one
+        // commit in total.
+        if self.deferred.depth == 0 {
+            return self.transaction(|s| s.insert_article(article));
+        }
         let changed = self.exec(
             "INSERT INTO articles (id, url, title, text, lang, published, byline, source,
                                    origin_json, added_at)
@@ -403,7 +407,8 @@ impl SqliteStore {
         Ok(changed == 1)
     }
 
-    /// Writes a full-text row now, or at the end of the open transaction (see [`DeferredText`]).
+    /// Writes a full-text row at the end of the open transaction (see [`DeferredText`]); now,
+    /// when none is open.
     fn write_text_row(&mut self, row: TextRow) -> Result<()> {
         if self.deferred.depth > 0 {
             self.deferred.rows.push(row);

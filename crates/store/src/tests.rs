@@ -1066,7 +1066,7 @@ fn full_text_rows_of_a_rolled_back_savepoint_are_not_written() {
     assert_eq!(found(&s, "kept"), 1);
     assert_eq!(found(&s, "undone"), 0, "no text row for an article that was rolled back");
     s.conn.execute_batch("INSERT INTO article_text(article_text, rank) VALUES ('integrity-check', 1)").unwrap();
-    // Outside a transaction a row is written at once.
+    // Outside a transaction the article and its row are written together at once.
     s.insert_article(&article("alone")).unwrap();
     assert_eq!(found(&s, "alone"), 1);
     let failed: Result<()> = s.transaction(|s| {
