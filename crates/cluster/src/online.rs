@@ -102,6 +102,9 @@ pub struct OnlineClusterer {
     postings: HashMap<u32, Vec<u32>>,
     vectors: Option<crate::ann::AutoIndex>,
     next_story: u64,
+    /// Candidate tallies by article position, all zero between lookups: a dense array
+    /// instead of a hash map, since a lookup adds up to `max_scanned` entries.
+    tally: Vec<f32>,
 }
 
 impl OnlineClusterer {
@@ -118,6 +121,7 @@ impl OnlineClusterer {
             postings: HashMap::default(),
             vectors: None,
             next_story: 1,
+            tally: Vec::new(),
         }
     }
 
@@ -202,9 +206,11 @@ impl OnlineClusterer {
         self.push(id, prepared, story);
     }
 
-    fn candidates(&self, f: &ArticleFeatures) -> Vec<u32> {
+    fn candidates(&mut self, f: &ArticleFeatures) -> Vec<u32> {
         let prior = self.sim.config.idf_prior_docs;
-        let mut hits: HashMap<u32, f32> = HashMap::default();
+        let mut tally = std::mem::take(&mut self.tally);
+        tally.resize(self.items.len(), 0.0);
+        let mut touched: Vec<u32> = Vec::new();
         // Every feature of the new article is looked up, rarest first: the postings hold only
         // the few indexed features of each earlier article, so one shared rare feature finds
         // it. Lists are read newest first and the total read is capped, so the cost per
@@ -222,7 +228,12 @@ impl OnlineClusterer {
             }
             let idf = self.df.idf(h, prior);
             for &i in list.iter().rev().take(budget) {
-                *hits.entry(i).or_insert(0.0) += idf;
+                let t = &mut tally[i as usize];
+                if *t == 0.0 {
+                    touched.push(i);
+                }
+                // An IDF is always above 0 (df ≤ docs < docs + prior), so 0 means untouched.
+                *t += idf.max(f32::MIN_POSITIVE);
             }
             budget = budget.saturating_sub(list.len());
             if budget == 0 {
@@ -243,11 +254,14 @@ impl OnlineClusterer {
             (Some(a), None) => self.story_span(self.stories[i as usize]).is_none_or(|span| span_gap(span, (a, a)) <= window),
             _ => true,
         };
-        let mut ranked: Vec<(f32, u32)> = hits
-            .into_iter()
-            .filter(|&(i, _)| in_window(i))
-            .map(|(i, s)| (s, i))
+        let mut ranked: Vec<(f32, u32)> = touched
+            .iter()
+            .filter(|&&i| in_window(i))
+            .map(|&i| (tally[i as usize], i))
             .collect();
+        for &i in &touched {
+            tally[i as usize] = 0.0;
+        }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(self.config.max_candidates);
         let mut out: Vec<u32> = ranked.into_iter().map(|(_, i)| i).collect();
@@ -256,6 +270,7 @@ impl OnlineClusterer {
                 out.push(i);
             }
         }
+        self.tally = tally;
         out
     }
 
@@ -497,6 +512,7 @@ impl OnlineClusterer {
             postings: saved.postings.into_iter().collect(),
             vectors,
             next_story: saved.next_story,
+            tally: Vec::new(),
         })
     }
 }
