@@ -71,19 +71,23 @@ def corpora(data: Path, n: int) -> tuple[Path, Path]:
     return base, further
 
 
-def copy_store(src: Path, dst: Path) -> None:
+def remove_store(path: Path) -> None:
+    """Deletes a store file with its WAL files and its index folder, if there."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(Path(str(path) + ".index"), ignore_errors=True)
+
+
+def copy_store(src: Path, dst: Path, index: bool = True) -> None:
+    """Replaces `dst` by a copy of the store `src` (with its index folder unless `index` is false)."""
+    remove_store(dst)
     for suffix in ("", "-wal", "-shm"):
         s = Path(str(src) + suffix)
-        d = Path(str(dst) + suffix)
-        if d.exists():
-            d.unlink()
         if s.exists():
-            shutil.copyfile(s, d)
-    idx_src, idx_dst = Path(str(src) + ".index"), Path(str(dst) + ".index")
-    if idx_dst.exists():
-        shutil.rmtree(idx_dst)
-    if idx_src.exists():
-        shutil.copytree(idx_src, idx_dst)
+            shutil.copyfile(s, Path(str(dst) + suffix))
+    idx_src = Path(str(src) + ".index")
+    if index and idx_src.exists():
+        shutil.copytree(idx_src, Path(str(dst) + ".index"))
 
 
 def timed_ingest(binary: Path, db: Path, path: Path, extra: list[str]) -> dict:
@@ -135,6 +139,15 @@ class Server:
 
         threading.Thread(target=drain, daemon=True).start()
 
+    def wait_ready(self, poll: float) -> dict:
+        """Waits until the story state is loaded (a POST waits for it); returns the health's state."""
+        while True:
+            _, body = http("GET", self.base + "/api/health")
+            state = json.loads(body)["state"]
+            if state["how"]:
+                return state
+            time.sleep(poll)
+
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=300)
@@ -150,14 +163,8 @@ def bench_startup(binary: Path, store: Path, extra: list[str]) -> dict:
         status, _ = http("GET", srv.base + "/api/stories?limit=20")
         if status == 200:
             first = time.perf_counter() - start
-    # Ready for writes: the story state is loaded (a POST waits for it).
-    while True:
-        _, body = http("GET", srv.base + "/api/health")
-        state = json.loads(body)["state"]
-        if state["how"]:
-            ready = time.perf_counter() - start
-            break
-        time.sleep(0.01)
+    state = srv.wait_ready(0.01)
+    ready = time.perf_counter() - start
     srv.stop()
     return {"first_answer_s": first, "ready_s": ready, "load": state}
 
@@ -262,11 +269,9 @@ def synthetic_vector_store(binary: Path, model: Path, plain: Path, further: Path
     """
     import numpy as np
 
-    copy_store(plain, dst)
-    shutil.rmtree(Path(str(dst) + ".index"), ignore_errors=True)
+    copy_store(plain, dst, index=False)
     probe = OUT / "model-id.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(probe) + suffix).unlink(missing_ok=True)
+    remove_store(probe)
     one = OUT / "model-id.jsonl"
     one.write_text(further.read_text().splitlines()[0] + "\n")
     sh([str(binary), "--db", str(probe), "--model", str(model), "-q", "ingest", str(one)], stdout=subprocess.DEVNULL)
@@ -289,11 +294,7 @@ def synthetic_vector_store(binary: Path, model: Path, plain: Path, further: Path
     # built) and the index files written; it ends when the state is ready.
     start = time.perf_counter()
     srv = Server(binary, dst, ["--model", str(model)])
-    while True:
-        _, body = http("GET", srv.base + "/api/health")
-        if json.loads(body)["state"]["how"]:
-            break
-        time.sleep(0.5)
+    srv.wait_ready(0.5)
     built = time.perf_counter() - start
     srv.stop()
     return {"model_id": model_id, "dim": dim, "articles": len(ids), "first_start_s": built}
