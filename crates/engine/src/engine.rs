@@ -362,26 +362,29 @@ impl<S: Store> Engine<S> {
     /// Stored articles nearest to a raw query vector in the story state's vector index (the
     /// vectors there are centred per language when the store is large enough; the query is
     /// centred the same way, for its language).
-    pub(crate) fn nearest(&self, query: &[f32], lang: &storyweave_model::Lang, k: usize) -> Result<Vec<(storyweave_model::ArticleId, f32)>> {
+    pub(crate) fn nearest(&self, query: &[f32], lang: &storyweave_model::Lang, k: usize) -> Result<crate::search::VectorHits> {
         let mut w = self.lock_writer()?;
         self.ensure_state(&mut w, &[])?;
-        let Some(state) = w.state.as_ref() else { return Ok(Vec::new()) };
+        let Some(state) = w.state.as_ref() else { return Ok(Default::default()) };
         let mut q = query.to_vec();
         use crate::search::*;
-        let (floor, full) = match &state.centering {
+        let cfg = &self.pipeline.config.search;
+        let (floor, full, gate) = match &state.centering {
             Some(c) => {
                 c.apply(lang.as_str(), &mut q);
-                (MIN_CENTERED_COSINE, FULL_CENTERED_COSINE)
+                let [floor, full] = cfg.centered_cosine;
+                (floor, full, cfg.centered_gate)
             }
-            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE),
+            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE, MIN_VECTOR_COSINE),
         };
-        Ok(state
-            .clusterer
-            .nearest(&q, k)
+        let hits = state.clusterer.nearest(&q, k);
+        let sure = hits.first().is_some_and(|&(_, s)| s >= gate);
+        let hits = hits
             .into_iter()
             .take_while(|&(_, s)| s >= floor)
             .map(|(i, s)| (state.clusterer.ids()[i].clone(), relevance(s, floor, full)))
-            .collect())
+            .collect();
+        Ok(VectorHits { hits, sure })
     }
 
     /// Articles added since the index files were written.
