@@ -90,6 +90,13 @@ pub struct SimilarityConfig {
     /// (text, JSON lines without a date) are not affected: their lack of a date says nothing.
     /// 0 treats undated pages like the rest.
     pub undated_evidence_min: f32,
+    /// The channels a pair can be compared on weigh at least this much in the mean: a channel
+    /// that one side cannot have (names in a script without capitals, prefixes across
+    /// scripts that do not transliterate) then counts as unshared rather than vanishing.
+    /// Otherwise an Arabic report and any article with a few of its figures compare on the
+    /// figures alone, score as near-copies, and chain unrelated stories into one. Model-free
+    /// scores only: with encoder vectors the encoder compares such pairs.
+    pub min_channel_weight: f32,
     /// Days after which the time factor has fallen to 1/e.
     pub time_tau_days: f32,
     /// How much the time factor can take away (0 = time ignored, 1 = can reach zero).
@@ -121,6 +128,7 @@ impl Default for SimilarityConfig {
             evidence_power: 1.0,
             model_evidence_min: 0.0,
             undated_evidence_min: 10.0,
+            min_channel_weight: 0.2,
             time_tau_days: 3.0,
             time_weight: 0.5,
         }
@@ -385,7 +393,10 @@ impl Similarity {
             }
         }
         let scale = if same_lang { 1.0 } else { c.cross_scale };
-        let free = if den > 0.0 { ((num / den) * scale * s.time).clamp(0.0, 1.0) } else { 0.0 };
+        // With encoder vectors, the encoder compares what the channels cannot (see
+        // `min_channel_weight`), so the floor applies to model-free scores only.
+        let den_free = if s.emb.is_none() { den.max(c.min_channel_weight) } else { den };
+        let free = if den > 0.0 { ((num / den_free) * scale * s.time).clamp(0.0, 1.0) } else { 0.0 };
         match s.emb {
             Some(cos) => {
                 let a = if same_lang { c.w_emb } else { c.x_emb }.clamp(0.0, 1.0);
@@ -457,6 +468,43 @@ mod tests {
         assert_eq!(graded(&pa, &pc), 0.0);
         // Two shared names in three articles are less evidence than the story decision needs.
         assert!(sim.score(&pa, &pb, &df) < graded(&pa, &pb));
+    }
+
+    /// In the SemEval store built by `ingest`, Arabic price reports (no capitals, so no names;
+    /// no prefixes across their script) compared with any article on shared figures alone,
+    /// scored 0.5-0.99, and chained 62 unrelated articles in ten languages into one story.
+    #[test]
+    fn regression_figures_alone_made_an_arabic_report_a_near_copy_of_anything() {
+        let nums = |v: &[&str]| SparseVec::from_counts(v.iter().map(|e| (hash_key("num", e), 1.0)).collect());
+        let mut ar = feats("ar", &[], &[]);
+        ar.nums = nums(&["10", "2020", "19"]);
+        let mut en = feats("en", &["detroit", "michigan"], &["weath", "forec", "tempe"]);
+        en.nums = nums(&["10", "2020", "19", "55"]);
+        let mut df = DocFreq::default();
+        df.observe(&ar);
+        df.observe(&en);
+        for i in 0..30 {
+            df.observe(&feats("en", &[&format!("other{i}")], &[]));
+        }
+        let graded = |config: SimilarityConfig| {
+            let sim = Similarity::new(config);
+            let (a, b) = (sim.prepare(ar.clone(), &df), sim.prepare(en.clone(), &df));
+            sim.score(&a, &b, &df)
+        };
+        let before = graded(SimilarityConfig { min_channel_weight: 0.0, ..Default::default() });
+        let now = graded(SimilarityConfig::default());
+        assert!(before > 0.9, "{before}");
+        assert!(now < 0.6 * before, "figures alone are not a near-copy: {now} (before {before})");
+        // A pair that can be compared on names too is not touched.
+        let mut de = feats("de", &["detroit", "michigan"], &["weath", "forec", "tempe"]);
+        de.nums = en.nums.clone();
+        df.observe(&de);
+        let both = |config: SimilarityConfig| {
+            let sim = Similarity::new(config);
+            let (a, b) = (sim.prepare(de.clone(), &df), sim.prepare(en.clone(), &df));
+            sim.score(&a, &b, &df)
+        };
+        assert_eq!(both(SimilarityConfig { min_channel_weight: 0.0, ..Default::default() }), both(SimilarityConfig::default()));
     }
 
     #[test]
