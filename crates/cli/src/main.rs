@@ -392,7 +392,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 limit: Some(*limit),
             };
             let vectors = match pipeline.encoder() {
-                Some(e) => Some(storyweave_engine::search::StoredVectors::load(&store, e.id())?),
+                Some(e) => Some(storyweave_engine::search::StoredVectors::load(&pipeline, &store, e.id())?),
                 None => None,
             };
             let hits = storyweave_engine::search::search(

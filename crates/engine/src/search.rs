@@ -175,39 +175,72 @@ pub fn relevance(cos: f32, floor: f32, full: f32) -> f32 {
     ((cos - floor) / (full - floor)).clamp(0.0, 1.0)
 }
 
-/// Exact search over vectors read from the store (for read-only use with a model).
+/// Exact search over vectors read from the store (for read-only use with a model), centred
+/// per language as the engine's index centres them, so that `storyweave search` ranks as
+/// the server does.
 pub struct StoredVectors {
     ids: Vec<ArticleId>,
     data: Vec<Vec<f32>>,
+    centering: Option<storyweave_encode::LanguageCentering>,
+    config: SearchConfig,
 }
 
 impl StoredVectors {
-    /// Reads the raw article vectors of `model` from the store.
-    pub fn load(r: &dyn StoreRead, model: &str) -> Result<Self> {
+    /// Reads the raw article vectors of `model` from the store and centres them per language
+    /// (with the pipeline's centring options, when the store holds enough of them).
+    pub fn load(p: &Pipeline, r: &dyn StoreRead, model: &str) -> Result<Self> {
         let rows = r.vectors_with_prefix(model, "a:")?;
-        let (ids, data) = rows.into_iter().filter_map(|(k, v)| k.strip_prefix("a:").map(|id| (ArticleId::from(id), v))).unzip();
-        Ok(StoredVectors { ids, data })
+        let (ids, mut data): (Vec<ArticleId>, Vec<Vec<f32>>) =
+            rows.into_iter().filter_map(|(k, v)| k.strip_prefix("a:").map(|id| (ArticleId::from(id), v))).unzip();
+        // Languages from the stored features (analysed once at ingest), not from the texts.
+        let langs: HashMap<ArticleId, Lang> = r
+            .features_after(0, FEATURES_VERSION)?
+            .into_iter()
+            .filter_map(|s| s.features.and_then(|b| ArticleFeatures::from_bytes(&b).ok()).map(|f| (s.id, f.lang)))
+            .collect();
+        let lang_of = |id: &ArticleId| langs.get(id).cloned().unwrap_or_else(Lang::unknown);
+        let s = &p.config().similarity;
+        let options = storyweave_encode::CenteringOptions { min_articles: s.center_min_articles, prior: s.center_prior };
+        let centering = {
+            let with_lang: Vec<(Lang, &Vec<f32>)> = ids.iter().zip(&data).map(|(id, v)| (lang_of(id), v)).collect();
+            storyweave_encode::LanguageCentering::fit(with_lang.iter().map(|(l, v)| (l.as_str(), v.as_slice())), options)
+        };
+        if let Some(c) = &centering {
+            for (id, v) in ids.iter().zip(data.iter_mut()) {
+                c.apply(lang_of(id).as_str(), v);
+            }
+        }
+        Ok(StoredVectors { ids, data, centering, config: p.config().search.clone() })
     }
 }
 
 impl VectorSearch for StoredVectors {
-    fn nearest(&self, query: &[f32], _: &Lang, k: usize) -> VectorHits {
+    fn nearest(&self, query: &[f32], lang: &Lang, k: usize) -> VectorHits {
+        let mut q = query.to_vec();
+        let (floor, full, gate) = match &self.centering {
+            Some(c) => {
+                c.apply(lang.as_str(), &mut q);
+                let [floor, full] = self.config.centered_cosine;
+                (floor, full, self.config.centered_gate)
+            }
+            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE, MIN_VECTOR_COSINE),
+        };
         let mut hits: Vec<(f32, usize)> = self
             .data
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.len() == query.len())
-            .map(|(i, v)| (storyweave_encode::neural::cosine(query, v), i))
+            .filter(|(_, v)| v.len() == q.len())
+            .map(|(i, v)| (storyweave_encode::neural::cosine(&q, v), i))
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let sure = hits.first().is_some_and(|&(s, _)| s >= gate);
         let hits = hits
             .into_iter()
             .take(k)
-            .take_while(|(s, _)| *s >= MIN_VECTOR_COSINE)
-            .map(|(s, i)| (self.ids[i].clone(), relevance(s, MIN_VECTOR_COSINE, FULL_VECTOR_COSINE)))
+            .take_while(|(s, _)| *s >= floor)
+            .map(|(s, i)| (self.ids[i].clone(), relevance(s, floor, full)))
             .collect();
-        // Raw cosines have one strict floor: what passes it is sure.
-        VectorHits { hits, sure: true }
+        VectorHits { hits, sure }
     }
 }
 

@@ -211,6 +211,34 @@ fn vector_hits_below_the_gate_count_only_beside_key_hits() {
     assert_eq!(hits[1], vec!["f2".to_string()]);
 }
 
+/// `storyweave search` (read-only, exact search over stored vectors) ranked on raw cosines
+/// while the server ranked on vectors centred per language: with a model the CLI found the
+/// SemEval search benchmark's story in 23 of 30 sampled queries, the server in 28.
+#[test]
+fn regression_read_only_search_ranked_vectors_unlike_the_server() {
+    use storyweave_engine::search::{search, StoredVectors, VectorSearch};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let model = tempfile::tempdir().unwrap();
+    storyweave_encode::tiny::write_tiny_model(model.path(), storyweave_encode::tiny::TinyArch::Bert, 7).unwrap();
+    let mut config = Config::default();
+    config.model.path = Some(model.path().to_path_buf());
+    // Centre even this small store, as a large one is.
+    config.similarity.center_min_articles = 2;
+    let engine = Engine::open(&db, Pipeline::with_model(config.clone()).unwrap()).unwrap();
+    engine.ingest_raw(corpus(), &mut ()).unwrap();
+    let pipeline = Pipeline::with_model(config).unwrap();
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    let stored = StoredVectors::load(&pipeline, &store, pipeline.encoder().unwrap().id()).unwrap();
+    for text in ["Erdbeben Ridgeton", "dockworkers strike pay", "Guaíba river floods", "zqxj vbnm"] {
+        let q = SearchQuery { text: text.into(), ..Default::default() };
+        let served: Vec<_> = engine.search(&q).unwrap().into_iter().map(|h| (h.story, h.articles)).collect();
+        let read: Vec<_> =
+            search(&pipeline, &store, Some(&stored as &dyn VectorSearch), &q).unwrap().into_iter().map(|h| (h.story, h.articles)).collect();
+        assert_eq!(served, read, "{text}");
+    }
+}
+
 mod arbitrary_records {
     use super::*;
     use proptest::prelude::*;
