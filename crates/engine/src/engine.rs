@@ -367,24 +367,9 @@ impl<S: Store> Engine<S> {
         self.ensure_state(&mut w, &[])?;
         let Some(state) = w.state.as_ref() else { return Ok(Default::default()) };
         let mut q = query.to_vec();
-        use crate::search::*;
-        let cfg = &self.pipeline.config.search;
-        let (floor, full, gate) = match &state.centering {
-            Some(c) => {
-                c.apply(lang.as_str(), &mut q);
-                let [floor, full] = cfg.centered_cosine;
-                (floor, full, cfg.centered_gate)
-            }
-            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE, MIN_VECTOR_COSINE),
-        };
-        let hits = state.clusterer.nearest(&q, k);
-        let sure = hits.first().is_some_and(|&(_, s)| s >= gate);
-        let hits = hits
-            .into_iter()
-            .take_while(|&(_, s)| s >= floor)
-            .map(|(i, s)| (state.clusterer.ids()[i].clone(), relevance(s, floor, full)))
-            .collect();
-        Ok(VectorHits { hits, sure })
+        let scale = crate::search::vector_scale(&self.pipeline.config.search, state.centering.as_ref(), lang, &mut q);
+        let hits = state.clusterer.nearest(&q, k).into_iter().map(|(i, s)| (state.clusterer.ids()[i].clone(), s));
+        Ok(crate::search::vector_hits(hits, scale))
     }
 
     /// Articles added since the index files were written.

@@ -170,6 +170,28 @@ pub const FULL_VECTOR_COSINE: f32 = 0.92;
 /// See [`FULL_VECTOR_COSINE`].
 pub const FULL_CENTERED_COSINE: f32 = 0.55;
 
+/// Centres `query` for `lang` when the article vectors are centred, and the scale its cosines
+/// are read on: `(floor, full, gate)` (see [`VectorHits`]).
+pub(crate) fn vector_scale(cfg: &SearchConfig, centering: Option<&storyweave_encode::LanguageCentering>, lang: &Lang, query: &mut [f32]) -> (f32, f32, f32) {
+    match centering {
+        Some(c) => {
+            c.apply(lang.as_str(), query);
+            let [floor, full] = cfg.centered_cosine;
+            (floor, full, cfg.centered_gate)
+        }
+        None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE, MIN_VECTOR_COSINE),
+    }
+}
+
+/// Vector hits from articles and their cosines, best first, read on the scale of
+/// [`vector_scale`].
+pub(crate) fn vector_hits(scored: impl IntoIterator<Item = (ArticleId, f32)>, (floor, full, gate): (f32, f32, f32)) -> VectorHits {
+    let mut scored = scored.into_iter().peekable();
+    let sure = scored.peek().is_some_and(|&(_, s)| s >= gate);
+    let hits = scored.take_while(|&(_, s)| s >= floor).map(|(id, s)| (id, relevance(s, floor, full))).collect();
+    VectorHits { hits, sure }
+}
+
 /// A vector hit's relevance: its cosine rescaled from `floor..full` to 0..1.
 pub fn relevance(cos: f32, floor: f32, full: f32) -> f32 {
     ((cos - floor) / (full - floor)).clamp(0.0, 1.0)
@@ -217,14 +239,7 @@ impl StoredVectors {
 impl VectorSearch for StoredVectors {
     fn nearest(&self, query: &[f32], lang: &Lang, k: usize) -> VectorHits {
         let mut q = query.to_vec();
-        let (floor, full, gate) = match &self.centering {
-            Some(c) => {
-                c.apply(lang.as_str(), &mut q);
-                let [floor, full] = self.config.centered_cosine;
-                (floor, full, self.config.centered_gate)
-            }
-            None => (MIN_VECTOR_COSINE, FULL_VECTOR_COSINE, MIN_VECTOR_COSINE),
-        };
+        let scale = vector_scale(&self.config, self.centering.as_ref(), lang, &mut q);
         let mut hits: Vec<(f32, usize)> = self
             .data
             .iter()
@@ -233,14 +248,7 @@ impl VectorSearch for StoredVectors {
             .map(|(i, v)| (storyweave_encode::neural::cosine(&q, v), i))
             .collect();
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let sure = hits.first().is_some_and(|&(s, _)| s >= gate);
-        let hits = hits
-            .into_iter()
-            .take(k)
-            .take_while(|(s, _)| *s >= floor)
-            .map(|(s, i)| (self.ids[i].clone(), relevance(s, floor, full)))
-            .collect();
-        VectorHits { hits, sure }
+        vector_hits(hits.into_iter().take(k).map(|(s, i)| (self.ids[i].clone(), s)), scale)
     }
 }
 
