@@ -220,16 +220,11 @@ impl StoredVectors {
             .into_iter()
             .filter_map(|s| s.features.and_then(|b| ArticleFeatures::from_bytes(&b).ok()).map(|f| (s.id, f.lang)))
             .collect();
-        let lang_of = |id: &ArticleId| langs.get(id).cloned().unwrap_or_else(Lang::unknown);
-        let s = &p.config().similarity;
-        let options = storyweave_encode::CenteringOptions { min_articles: s.center_min_articles, prior: s.center_prior };
-        let centering = {
-            let with_lang: Vec<(Lang, &Vec<f32>)> = ids.iter().zip(&data).map(|(id, v)| (lang_of(id), v)).collect();
-            storyweave_encode::LanguageCentering::fit(with_lang.iter().map(|(l, v)| (l.as_str(), v.as_slice())), options)
-        };
+        let lang_of: Vec<Lang> = ids.iter().map(|id| langs.get(id).cloned().unwrap_or_else(Lang::unknown)).collect();
+        let centering = p.fit_centering_of(lang_of.iter().zip(&data).map(|(l, v)| (l.as_str(), v.as_slice())));
         if let Some(c) = &centering {
-            for (id, v) in ids.iter().zip(data.iter_mut()) {
-                c.apply(lang_of(id).as_str(), v);
+            for (lang, v) in lang_of.iter().zip(data.iter_mut()) {
+                c.apply(lang.as_str(), v);
             }
         }
         Ok(StoredVectors { ids, data, centering, config: p.config().search.clone() })

@@ -63,9 +63,14 @@ impl Pipeline {
     /// Per-language centering fitted from the vectors of `features` (`None` without a model
     /// or with fewer than `[similarity] center_min_articles` vectors).
     pub(crate) fn fit_centering<'a>(&self, features: impl IntoIterator<Item = &'a ArticleFeatures>) -> Option<LanguageCentering> {
+        self.fit_centering_of(features.into_iter().filter_map(|f| f.vector.as_deref().map(|v| (f.lang.as_str(), v))))
+    }
+
+    /// [`Pipeline::fit_centering`] over `(language, vector)` pairs.
+    pub(crate) fn fit_centering_of<'a>(&self, vectors: impl IntoIterator<Item = (&'a str, &'a [f32])>) -> Option<LanguageCentering> {
         let s = &self.config.similarity;
         let options = CenteringOptions { min_articles: s.center_min_articles, prior: s.center_prior };
-        LanguageCentering::fit(features.into_iter().filter_map(|f| f.vector.as_deref().map(|v| (f.lang.as_str(), v))), options)
+        LanguageCentering::fit(vectors, options)
     }
 
     /// [`Pipeline::attach_vectors`] for a batch that is compared only within itself
