@@ -99,13 +99,33 @@ pub(crate) fn h(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
 
+/// The hash of a key of one kind (`e`ntity, `n`umber, prefi`x`): the kind seeds the hash,
+/// so that equal strings of two kinds differ without a string built per key.
+fn tagged(kind: u8, key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), u64::from(kind))
+}
+
 /// Word `SHINGLE_WORDS`-grams of a text, lower-cased, as hashes (a shorter text is one
 /// shingle). Each word is hashed once and a shingle is the hash of its words' hashes: no
 /// string is built per window.
 pub(crate) fn shingles(text: &str) -> FxHashSet<u64> {
-    let words: Vec<u64> = storyweave_text::words(text)
-        .map(|w| if w.chars().any(char::is_uppercase) { h(&w.to_lowercase()) } else { h(w) })
-        .collect();
+    let words: Vec<u64> = word_hashes(text).into_iter().map(|(_, w)| w).collect();
+    shingles_of(&words)
+}
+
+/// Each word of a text, lower-cased and hashed, with the byte offset where it starts.
+fn word_hashes(text: &str) -> Vec<(usize, u64)> {
+    let base = text.as_ptr() as usize;
+    storyweave_text::words(text)
+        .map(|w| {
+            let at = w.as_ptr() as usize - base;
+            (at, if w.chars().any(char::is_uppercase) { h(&w.to_lowercase()) } else { h(w) })
+        })
+        .collect()
+}
+
+/// The shingles of a run of word hashes (see [`shingles`]).
+fn shingles_of(words: &[u64]) -> FxHashSet<u64> {
     let window = |ws: &[u64]| {
         let mut bytes = [0u8; 8 * SHINGLE_WORDS];
         for (slot, w) in bytes.chunks_exact_mut(8).zip(ws) {
@@ -114,9 +134,30 @@ pub(crate) fn shingles(text: &str) -> FxHashSet<u64> {
         xxhash_rust::xxh3::xxh3_64(&bytes[..8 * ws.len()])
     };
     if words.len() < SHINGLE_WORDS {
-        return if words.is_empty() { FxHashSet::default() } else { std::iter::once(window(&words)).collect() };
+        return if words.is_empty() { FxHashSet::default() } else { std::iter::once(window(words)).collect() };
     }
     words.windows(SHINGLE_WORDS).map(window).collect()
+}
+
+/// Shingles of the whole text and of each paragraph (byte spans of it) from one pass over
+/// its words. Why not [`shingles`] per paragraph: segmenting and hashing the words was the
+/// largest part of digesting, and it was done twice. A paragraph is a line, and a line
+/// break always ends a word, so its words are those starting inside it.
+fn text_and_paragraph_shingles(text: &str, paragraphs: &[std::ops::Range<usize>]) -> (FxHashSet<u64>, Vec<FxHashSet<u64>>) {
+    let words = word_hashes(text);
+    let hashes: Vec<u64> = words.iter().map(|&(_, w)| w).collect();
+    let per_paragraph = paragraphs
+        .iter()
+        .map(|r| {
+            if text.get(r.clone()).is_none() {
+                return FxHashSet::default();
+            }
+            let from = words.partition_point(|&(at, _)| at < r.start);
+            let to = words.partition_point(|&(at, _)| at < r.end);
+            shingles_of(&hashes[from..to.max(from)])
+        })
+        .collect();
+    (shingles_of(&hashes), per_paragraph)
 }
 
 /// Keys of one sentence: its names, numbers and dates from the analysis, and the prefixes of
@@ -125,16 +166,16 @@ fn sentence_keys(text: &str, sentence: &storyweave_analyze::Sentence, lang: &Lan
     let mut keys: FxHashMap<u64, f32> = FxHashMap::default();
     let m = &sentence.mentions;
     for e in &m.entities {
-        keys.insert(h(&format!("e\x1f{}", e.key)), STRONG_KEY_WEIGHT);
+        keys.insert(tagged(b'e', &e.key), STRONG_KEY_WEIGHT);
     }
     for n in m.numbers.iter().chain(&m.dates) {
-        keys.insert(h(&format!("n\x1f{n}")), STRONG_KEY_WEIGHT);
+        keys.insert(tagged(b'n', n), STRONG_KEY_WEIGHT);
     }
     let strong = !keys.is_empty();
     let folded = storyweave_text::fold(&storyweave_text::to_latin(sentence.span.text(text), lang));
     for w in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
         if w.len() >= KEY_MIN_LEN && w.bytes().all(|b| b.is_ascii_alphabetic()) {
-            keys.entry(h(&format!("x\x1f{}", &w[..w.len().min(KEY_PREFIX)]))).or_insert(1.0);
+            keys.entry(tagged(b'x', &w[..w.len().min(KEY_PREFIX)])).or_insert(1.0);
         }
     }
     let mut keys: Vec<(u64, f32)> = keys.into_iter().collect();
@@ -167,6 +208,8 @@ pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
     let text = article.text.as_str();
     let sentences: Vec<SentenceUnit> = analysis.sentences.iter().map(|s| sentence_keys(text, s, lang)).collect();
     let paragraphs: Vec<&str> = analysis.paragraphs.iter().map(|p| p.text(text)).collect();
+    let spans: Vec<std::ops::Range<usize>> = analysis.paragraphs.iter().map(|p| p.range()).collect();
+    let (text_shingles, paragraph_shingles) = text_and_paragraph_shingles(text, &spans);
     let mut paragraph_keys: Vec<Vec<(u64, f32)>> = Vec::with_capacity(paragraphs.len());
     let mut paragraph_strong = Vec::with_capacity(paragraphs.len());
     for p in 0..paragraphs.len() {
@@ -194,8 +237,8 @@ pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
         entities: analysis.entities().into_iter().map(|e| (e.key.clone(), e.surface.clone())).collect(),
         numbers: analysis.numbers_and_dates().into_iter().map(str::to_string).collect(),
         byline_names: analysis.byline.iter().map(|e| (e.key.clone(), e.surface.clone())).collect(),
-        shingles: shingles(text),
-        paragraph_shingles: paragraphs.iter().map(|p| shingles(p)).collect(),
+        shingles: text_shingles,
+        paragraph_shingles,
         paragraph_keys,
         quotes,
         paragraph_chars: paragraphs.iter().map(|p| p.chars().count()).collect(),
@@ -203,5 +246,34 @@ pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
         sentences,
         sentence_vectors: Vec::new(),
         sentences_encoded: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_pass_shingles_equal_shingles_of_each_paragraph() {
+        let text = "Der Präsident traf am Montag in Berlin ein.\nKurz.\n\n«Wir sind bereit», sagte er; 3,5 Mio. Euro.\nПутин и Ким встретились на космодроме Восточный.\n日本語のテキスト";
+        let lines: Vec<std::ops::Range<usize>> = {
+            let mut v = Vec::new();
+            let mut at = 0;
+            for line in text.split('\n') {
+                if !line.is_empty() {
+                    v.push(at..at + line.len());
+                }
+                at += line.len() + 1;
+            }
+            v
+        };
+        let (whole, per) = text_and_paragraph_shingles(text, &lines);
+        assert_eq!(whole, shingles(text));
+        for (r, got) in lines.iter().zip(&per) {
+            assert_eq!(got, &shingles(&text[r.clone()]), "paragraph {:?}", &text[r.clone()]);
+        }
+        // A span that does not fit the text has no shingles, as its (empty) text has none.
+        let (_, bad) = text_and_paragraph_shingles(text, &[0..text.len() + 5]);
+        assert!(bad[0].is_empty());
     }
 }
