@@ -487,8 +487,22 @@ impl<S: Store> Engine<S> {
 
     /// Assigns and writes one prepared batch under the write lock.
     fn commit(&self, batch: crate::ingest::Prepared, report: &mut IngestReport, sink: &mut dyn StorySink) -> Result<Vec<StoryEvent>> {
+        self.commit_with(batch, report, sink, true)
+    }
+
+    /// [`Engine::commit`]; `overlap`: write the batch's rows on a store thread while it is
+    /// assigned (see `ingest::assign_and_write`), when a second connection can be opened.
+    fn commit_with(
+        &self,
+        batch: crate::ingest::Prepared,
+        report: &mut IngestReport,
+        sink: &mut dyn StorySink,
+        overlap: bool,
+    ) -> Result<Vec<StoryEvent>> {
         let mut w = self.lock_writer()?;
         self.ensure_state(&mut w, &batch.features)?;
+        let pool = self.readers.as_ref().filter(|_| overlap);
+        let mut reader = pool.map(ReaderPool::get).transpose()?;
         let pending = std::mem::take(&mut w.pending);
         let Writer { store, state, .. } = &mut *w;
         let result = {
@@ -496,25 +510,38 @@ impl<S: Store> Engine<S> {
                 return Err(EngineError::Conflict("the story state could not be loaded".into()));
             };
             let mut pending = pending;
-            crate::write(store, |s| {
+            store.write(|s| -> std::result::Result<Option<Vec<StoryEvent>>, Abort> {
                 match st.catch_up(&self.pipeline, s)? {
                     CatchUp::Current(left) => pending.extend(left),
                     CatchUp::Rebuilt => return Ok(None),
                 }
-                let out = crate::ingest::assign_and_write(&self.pipeline, st, s, &batch, pending, report, sink)?;
-                st.marker = s.bump_marker(false)?;
-                Ok(Some(out))
+                match crate::ingest::assign_and_write(&self.pipeline, st, s, &batch, pending, report, sink, reader.as_mut())? {
+                    crate::ingest::Committed::Done(events) => {
+                        st.marker = s.bump_marker(false)?;
+                        Ok(Some(events))
+                    }
+                    crate::ingest::Committed::Retry => Err(Abort::Retry),
+                }
             })
         };
+        if let (Some(pool), Some(r)) = (pool, reader) {
+            pool.put(r);
+        }
         match result {
             Ok(Some(events)) => Ok(events),
             Ok(None) => {
                 // Another process rebuilt all stories: reload and try this batch once more.
                 w.state = None;
                 drop(w);
-                self.commit(batch, report, sink)
+                self.commit_with(batch, report, sink, overlap)
             }
-            Err(e) => {
+            Err(Abort::Retry) => {
+                // Rolled back; the state holds assignments that were not stored.
+                w.state = None;
+                drop(w);
+                self.commit_with(batch, report, sink, false)
+            }
+            Err(Abort::Failed(e)) => {
                 // The in-memory state may hold assignments that were not stored.
                 w.state = None;
                 Err(e)
@@ -533,6 +560,26 @@ impl<S: Store> Engine<S> {
         *state = Some(fresh);
         self.save_locked(&mut w);
         Ok(report)
+    }
+}
+
+/// Why a batch's write transaction was rolled back.
+enum Abort {
+    /// A failure, reported to the caller.
+    Failed(EngineError),
+    /// The batch is to be committed again without the overlap.
+    Retry,
+}
+
+impl From<EngineError> for Abort {
+    fn from(e: EngineError) -> Self {
+        Abort::Failed(e)
+    }
+}
+
+impl From<storyweave_store::StoreError> for Abort {
+    fn from(e: storyweave_store::StoreError) -> Self {
+        Abort::Failed(e.into())
     }
 }
 

@@ -343,9 +343,135 @@ pub(crate) fn stored_analysis<S: storyweave_store::StoreRead + ?Sized>(s: &S, ar
         .unwrap_or_else(|| storyweave_analyze::analyze(article)))
 }
 
+/// What became of a batch's commit.
+pub(crate) enum Committed {
+    /// Stored, assigned and related: the story events.
+    Done(Vec<StoryEvent>),
+    /// The store refused an article while the batch was being assigned alongside: the
+    /// transaction must be rolled back, the state reloaded and the batch committed again
+    /// without the overlap (rare: `prepare` rules out what the store refuses).
+    Retry,
+}
+
+/// How the store took one article of a batch.
+enum Stored {
+    Yes,
+    Duplicate,
+    Refused(String),
+}
+
+/// Stores the articles `which` of a batch with their features, analysis, search keys and
+/// vectors. No savepoint per article (each would flush the full-text index): the checks in
+/// `prepare` rule out what the store refuses, and a single failed INSERT changes nothing.
+fn store_articles<S: Store>(s: &mut S, batch: &Prepared, which: &[usize], model: Option<&str>) -> Result<Vec<Stored>> {
+    let mut out = Vec::with_capacity(which.len());
+    for &i in which {
+        let (a, f, an) = (&batch.articles[i], &batch.features[i], &batch.analyses[i]);
+        match s.insert_article(a) {
+            Ok(true) => {}
+            Ok(false) => {
+                out.push(Stored::Duplicate);
+                continue;
+            }
+            Err(e) if e.kind() == storyweave_store::ErrorKind::BadInput => {
+                out.push(Stored::Refused(e.to_string()));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
+        s.put_analysis(&a.id, ANALYSIS_VERSION, &an.to_bytes())?;
+        s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
+        if let (Some(m), Some(v)) = (model, &f.vector) {
+            s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
+        }
+        out.push(Stored::Yes);
+    }
+    Ok(out)
+}
+
+/// What assigning a batch to stories changed, before anything about stories is written.
+struct Assigned {
+    touched: BTreeSet<StoryId>,
+    new_ids: HashSet<ArticleId>,
+    /// Each assigned article with its position in the clusterer.
+    order: Vec<(ArticleId, usize)>,
+    /// Stories that absorbed stories existing before the batch.
+    merged: Vec<(StoryId, Vec<StoryId>)>,
+    before: HashSet<StoryId>,
+    added: usize,
+    merged_count: usize,
+}
+
+/// Assigns the batch's stored articles (`fresh`: index and centred features) and `pending` to
+/// stories, telling `sink` of each of the batch's.
+fn assign_all(
+    state: &mut StoryState,
+    batch: &Prepared,
+    fresh: Vec<(usize, ArticleFeatures)>,
+    pending: Vec<(ArticleId, ArticleFeatures)>,
+    sink: &mut dyn StorySink,
+) -> Assigned {
+    for (_, f) in &fresh {
+        state.clusterer.observe(f);
+    }
+    let before: HashSet<StoryId> = state.members.keys().copied().collect();
+    let mut done = Assigned {
+        touched: BTreeSet::new(),
+        new_ids: HashSet::new(),
+        order: Vec::new(),
+        merged: Vec::new(),
+        before,
+        added: 0,
+        merged_count: 0,
+    };
+    let items = fresh
+        .into_iter()
+        .map(|(i, f)| (Some(i), batch.articles[i].id.clone(), f))
+        .chain(pending.into_iter().map(|(id, f)| (None, id, f)));
+    for (i, id, f) in items {
+        let pos = state.clusterer.len();
+        let out = state.clusterer.assign(id.clone(), f);
+        if let Some(i) = i {
+            sink.on_assign(&batch.articles[i], &out);
+            done.added += 1;
+        }
+        let from: Vec<StoryId> = out.merged.iter().copied().filter(|m| done.before.contains(m)).collect();
+        if !from.is_empty() {
+            done.merged.push((out.story, from));
+        }
+        done.merged_count += out.merged.len();
+        done.new_ids.extend(state.apply(&id, pos, &out, &mut done.touched));
+        done.order.push((id, pos));
+        state.unsaved += 1;
+    }
+    done
+}
+
+/// The metadata and new relations of every touched story, read through `r` (old members'
+/// texts and analyses) and `known` (the batch's).
+fn story_updates<S: Store>(
+    p: &Pipeline,
+    r: &mut S,
+    state: &StoryState,
+    done: &Assigned,
+    known: &HashMap<ArticleId, (&CleanArticle, &Analysis)>,
+) -> Result<Vec<(Story, Vec<Relation>)>> {
+    done.touched.iter().map(|&story| story_update(p, r, state, story, &done.new_ids, known)).collect()
+}
+
 /// Stores a prepared batch, assigns it (and `pending`: stored articles without a story) to
 /// stories, relates the new members and writes the touched stories. Runs inside the write
 /// transaction; returns the story events.
+///
+/// With `reader` (a second connection to the same store file) the batch's rows are written
+/// on a store thread while this thread assigns the batch and relates the stories' members,
+/// reading older members through `reader`: every article not in the batch was committed
+/// before this transaction began, so the reader sees all of them. Why: the store's writes
+/// (full-text index included) took a third of a batch's commit, the clusterer and the
+/// relations the rest, and neither needs the other's result until the stories are written.
+/// Without a model only: relating with one caches sentence vectors in the store.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn assign_and_write<S: Store>(
     p: &Pipeline,
     state: &mut StoryState,
@@ -354,86 +480,87 @@ pub(crate) fn assign_and_write<S: Store>(
     pending: Vec<(ArticleId, ArticleFeatures)>,
     report: &mut IngestReport,
     sink: &mut dyn StorySink,
-) -> Result<Vec<StoryEvent>> {
+    reader: Option<&mut SqliteStore>,
+) -> Result<Committed> {
     let model = p.encoder().map(|e| e.id().to_string());
-    // Store first: a record the store refuses is skipped alone, before it could be assigned.
-    // No savepoint per article (each would flush the full-text index): the checks in
-    // `prepare` rule out what the store refuses, and a single failed INSERT changes nothing.
-    let mut fresh: Vec<(usize, ArticleFeatures)> = Vec::new();
-    for (i, ((a, f), an)) in batch.articles.iter().zip(&batch.features).zip(&batch.analyses).enumerate() {
-        if state.position.contains_key(&a.id) {
-            // Stored by another process since this batch was prepared.
-            report.duplicates += 1;
-            sink.on_duplicate(a);
-            continue;
-        }
-        match s.insert_article(a) {
-            Ok(true) => {}
-            Ok(false) => {
-                report.duplicates += 1;
-                sink.on_duplicate(a);
-                continue;
-            }
-            Err(e) if e.kind() == storyweave_store::ErrorKind::BadInput => {
-                report.skip(sink, a.origin.clone(), e.to_string());
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        s.put_features(&a.id, FEATURES_VERSION, &f.to_bytes())?;
-        s.put_analysis(&a.id, ANALYSIS_VERSION, &an.to_bytes())?;
-        s.put_search_keys(&a.id, &crate::keys::search_keys(f))?;
-        if let (Some(m), Some(v)) = (&model, &f.vector) {
-            s.put_vectors(m, &[(crate::article_key(&a.id), v.clone())])?;
-        }
-        let mut f = f.clone();
+    // Articles stored by another process since this batch was prepared are duplicates (told
+    // to the sink only once the batch is through: a retried batch would tell them twice).
+    let (known_dups, which): (Vec<usize>, Vec<usize>) =
+        (0..batch.articles.len()).partition(|&i| state.position.contains_key(&batch.articles[i].id));
+    let centred = |state: &StoryState, i: usize| {
+        let mut f = batch.features[i].clone();
         crate::vectors::center(state.centering.as_ref(), std::iter::once(&mut f));
-        fresh.push((i, f));
-    }
-    for (_, f) in &fresh {
-        state.clusterer.observe(f);
-    }
-    let before: HashSet<StoryId> = state.members.keys().copied().collect();
-    let mut touched: BTreeSet<StoryId> = BTreeSet::new();
-    let mut new_ids: HashSet<ArticleId> = HashSet::new();
-    let mut assigned: Vec<(ArticleId, usize)> = Vec::new();
-    let mut merged: Vec<(StoryId, Vec<StoryId>)> = Vec::new();
+        (i, f)
+    };
     let in_batch: HashMap<ArticleId, (&CleanArticle, &Analysis)> =
         batch.articles.iter().zip(&batch.analyses).map(|(a, an)| (a.id.clone(), (a, an))).collect();
-    let pending_ids: Vec<ArticleId> = pending.iter().map(|(id, _)| id.clone()).collect();
-    let items = fresh
-        .into_iter()
-        .map(|(i, f)| (batch.articles[i].id.clone(), f))
-        .chain(pending);
-    for (id, f) in items {
-        let pos = state.clusterer.len();
-        let out = state.clusterer.assign(id.clone(), f);
-        if let Some((a, _)) = in_batch.get(&id) {
-            sink.on_assign(a, &out);
-            report.added += 1;
+    let (done, updates, recorded) = match reader {
+        Some(r) if model.is_none() => {
+            let mut recorder = Recorder::default();
+            let (stored, computed) = std::thread::scope(|scope| {
+                let writer = scope.spawn(|| -> Result<Vec<Stored>> {
+                    let stored = store_articles(s, batch, &which, None)?;
+                    s.flush_held_writes()?;
+                    Ok(stored)
+                });
+                let fresh: Vec<(usize, ArticleFeatures)> = which.iter().map(|&i| centred(state, i)).collect();
+                let done = assign_all(state, batch, fresh, pending, &mut recorder);
+                let computed = r.begin_read().map_err(crate::EngineError::from).and_then(|()| {
+                    let updates = story_updates(p, &mut *r, state, &done, &in_batch);
+                    r.end_read();
+                    updates
+                });
+                // A panic there is a bug: it goes on unwinding here.
+                (writer.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), computed.map(|u| (done, u)))
+            });
+            if stored?.iter().any(|st| !matches!(st, Stored::Yes)) {
+                return Ok(Committed::Retry);
+            }
+            let (done, updates) = computed?;
+            (done, updates, Some(recorder))
         }
-        let from: Vec<StoryId> = out.merged.iter().copied().filter(|m| before.contains(m)).collect();
-        if !from.is_empty() {
-            merged.push((out.story, from));
+        _ => {
+            let stored = store_articles(s, batch, &which, model.as_deref())?;
+            let mut fresh = Vec::with_capacity(which.len());
+            for (&i, st) in which.iter().zip(stored) {
+                let a = &batch.articles[i];
+                match st {
+                    Stored::Yes => fresh.push(centred(state, i)),
+                    Stored::Duplicate => {
+                        report.duplicates += 1;
+                        sink.on_duplicate(a);
+                    }
+                    Stored::Refused(why) => report.skip(sink, a.origin.clone(), why),
+                }
+            }
+            let done = assign_all(state, batch, fresh, pending, sink);
+            let updates = story_updates(p, s, state, &done, &in_batch)?;
+            (done, updates, None)
         }
-        report.merged_stories += out.merged.len();
-        new_ids.extend(state.apply(&id, pos, &out, &mut touched));
-        assigned.push((id, pos));
-        state.unsaved += 1;
+    };
+    for &i in &known_dups {
+        report.duplicates += 1;
+        sink.on_duplicate(&batch.articles[i]);
     }
-    for &story in &touched {
-        update_story(p, s, state, story, &new_ids, &in_batch)?;
+    if let Some(recorder) = recorded {
+        recorder.replay(sink);
     }
+    for (summary, relations) in &updates {
+        s.put_story(summary)?;
+        if !relations.is_empty() {
+            s.add_relations(summary.id, relations)?;
+        }
+    }
+    report.added += done.added;
+    report.merged_stories += done.merged_count;
     // Events, by each article's final story (a later article of the batch may have merged it).
     let mut gained: BTreeMap<StoryId, Vec<ArticleId>> = BTreeMap::new();
-    for (id, pos) in assigned {
-        if in_batch.contains_key(&id) || pending_ids.contains(&id) {
-            gained.entry(state.clusterer.story_at(pos)).or_default().push(id);
-        }
+    for (id, pos) in done.order {
+        gained.entry(state.clusterer.story_at(pos)).or_default().push(id);
     }
     let mut events = Vec::new();
     for (story, articles) in gained {
-        if before.contains(&story) {
+        if done.before.contains(&story) {
             if report.extended.insert(story) {
                 report.extended_stories += 1;
             }
@@ -443,26 +570,8 @@ pub(crate) fn assign_and_write<S: Store>(
             events.push(StoryEvent::Created { story, articles });
         }
     }
-    events.extend(merged.into_iter().map(|(story, from)| StoryEvent::Merged { story, from }));
-    Ok(events)
-}
-
-/// Rewrites a story's metadata and adds the relations of its new members. `known` holds
-/// articles already in memory (the batch), which are then not read back from the store.
-fn update_story<S: Store>(
-    p: &Pipeline,
-    s: &mut S,
-    state: &StoryState,
-    story: StoryId,
-    new_ids: &HashSet<ArticleId>,
-    known: &HashMap<ArticleId, (&CleanArticle, &Analysis)>,
-) -> Result<()> {
-    let (summary, relations) = story_update(p, s, state, story, new_ids, known)?;
-    s.put_story(&summary)?;
-    if !relations.is_empty() {
-        s.add_relations(story, &relations)?;
-    }
-    Ok(())
+    events.extend(done.merged.into_iter().map(|(story, from)| StoryEvent::Merged { story, from }));
+    Ok(Committed::Done(events))
 }
 
 /// A story's metadata and the relations of its new members, computed (nothing written).
@@ -659,4 +768,55 @@ pub(crate) fn recluster<S: Store>(p: &Pipeline, store: &mut S, sink: &mut dyn St
     })?;
     state.unsaved = state.clusterer.len();
     Ok((state, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyweave_model::{Origin, RawBody};
+
+    fn raw(id: &str, text: &str) -> RawArticle {
+        RawArticle {
+            id: Some(id.into()),
+            url: None,
+            title: Some(format!("Report {id}")),
+            body: RawBody::Text(text.into()),
+            lang: Some("en".into()),
+            published: None,
+            source: None,
+            origin: Origin { file: "t.jsonl".into(), line: Some(1), item: None, html: false },
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A batch with one article the store already holds (as another process might have
+    /// stored it unseen), assigned with and without the store thread.
+    fn commit_refused(overlap: bool) -> (Committed, IngestReport) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let p = Pipeline::new(crate::Config::default());
+        let mut s = SqliteStore::open(&path).unwrap();
+        let (mut state, _) = StoryState::rebuild(&p, &mut s, &[]).unwrap();
+        let texts = [("a", "Floods hit Porto Alegre on Wednesday, governor Eduardo Leite said."), ("b", "Dockworkers in Hamburg went on strike on Tuesday, the Verdi union said.")];
+        let mut report = IngestReport::default();
+        let batch = Batch { raws: texts.iter().map(|(id, t)| raw(id, t)).collect() };
+        let prepared = batch.prepare(&p, &mut report, &mut (), |_| Ok(false)).unwrap();
+        let held = prepared.articles[1].clone();
+        s.write(|w| w.insert_article(&held)).unwrap();
+        let mut reader = SqliteStore::open_read_only(&path).unwrap();
+        let out = s
+            .write(|w| assign_and_write(&p, &mut state, w, &prepared, Vec::new(), &mut report, &mut (), overlap.then_some(&mut reader)))
+            .unwrap();
+        (out, report)
+    }
+
+    #[test]
+    fn an_article_the_store_refuses_beside_the_assignment_sends_the_batch_back() {
+        let (out, report) = commit_refused(true);
+        assert!(matches!(out, Committed::Retry));
+        assert_eq!((report.added, report.duplicates), (0, 0), "nothing is counted for a batch sent back");
+        let (out, report) = commit_refused(false);
+        assert!(matches!(out, Committed::Done(_)));
+        assert_eq!((report.added, report.duplicates), (1, 1));
+    }
 }

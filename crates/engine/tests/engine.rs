@@ -385,3 +385,33 @@ fn relations_from_kept_digests_equal_relations_made_afresh() {
     engine.recluster(&mut ()).unwrap();
     assert_eq!(relations_json(&engine, "f1"), incremental);
 }
+
+#[test]
+fn a_batch_stored_beside_its_assignment_forms_what_a_serial_commit_forms() {
+    // A store file lets the engine write a batch's rows on a store thread while it assigns
+    // the batch and relates older members read through a second connection; an in-memory
+    // store has no second connection and does it all in turn. Both must end the same.
+    let dir = tempfile::tempdir().unwrap();
+    let file = Engine::open(&dir.path().join("s.db"), Pipeline::new(Config::default())).unwrap();
+    let memory = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+    let later = vec![
+        raw("f3", "en", "Porto Alegre floods recede", "Floods in Porto Alegre began to recede on Thursday, governor Eduardo Leite said; the Guaíba river fell below 5.3 metres."),
+        raw("f4", "pt", "Enchentes em Porto Alegre", "Enchentes atingiram Porto Alegre na quarta-feira e o governador Eduardo Leite declarou estado de emergência. O rio Guaíba chegou a 5,3 metros."),
+        raw("q3", "en", "Ridgeton quake toll rises", "The toll of Monday's magnitude 6.1 earthquake in Ridgeton rose to four, mayor Anna Kowalski said, as teams from Kalamata searched the rubble."),
+    ];
+    for engine in [&file, &memory] {
+        let first = engine.ingest_raw(corpus(), &mut ()).unwrap();
+        assert_eq!(first.added, 6);
+        // The second batch extends stories whose older members only the store holds.
+        let second = engine.ingest_raw(later.clone(), &mut ()).unwrap();
+        assert_eq!((second.added, second.extended_stories, second.new_stories), (3, 2, 0));
+    }
+    assert_eq!(stories_of(&file), stories_of(&memory));
+    for member in ["f1", "q1", "b1"] {
+        let (a, b) = (relations_json(&file, member), relations_json(&memory, member));
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "relations of the story of {member}");
+    }
+    let f1 = relations_json(&file, "f1");
+    assert_eq!(f1.len(), 6, "the new flood reports are related to the stored ones: {f1:?}");
+}

@@ -442,6 +442,17 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Writes the full-text rows held back in the open transaction now, and has FTS5 write
+    /// them to disk (it does when a savepoint opens): still one segment per index for the
+    /// batch, but written by whoever calls this (the engine's store thread) rather than at
+    /// the commit.
+    pub fn flush_held_writes(&mut self) -> Result<()> {
+        self.flush_text_rows()?;
+        self.conn
+            .execute_batch("SAVEPOINT storyweave_flush; RELEASE storyweave_flush;")
+            .map_err(|e| self.sql_err(e))
+    }
+
     /// True when an article with this id is stored.
     pub fn has_article(&self, id: &ArticleId) -> Result<bool> {
         let found = self.query_opt(

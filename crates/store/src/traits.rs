@@ -89,6 +89,11 @@ pub trait Store: StoreRead + Send {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Counts a committed write batch (and a rebuild).
     fn bump_marker(&mut self, rebuild: bool) -> Result<WriteMarker>;
+    /// Writes what the store holds back until the commit (full-text rows) now: the engine
+    /// calls it on its store thread so that the commit itself is short.
+    fn flush_held_writes(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl StoreRead for SqliteStore {
@@ -155,6 +160,9 @@ impl StoreRead for SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn flush_held_writes(&mut self) -> Result<()> {
+        SqliteStore::flush_held_writes(self)
+    }
     fn write<T, E: From<crate::StoreError>>(&mut self, f: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
         self.transaction_with(f)
     }
