@@ -214,12 +214,9 @@ impl StoredVectors {
         let rows = r.vectors_with_prefix(model, "a:")?;
         let (ids, mut data): (Vec<ArticleId>, Vec<Vec<f32>>) =
             rows.into_iter().filter_map(|(k, v)| k.strip_prefix("a:").map(|id| (ArticleId::from(id), v))).unzip();
-        // Languages from the stored features (analysed once at ingest), not from the texts.
-        let langs: HashMap<ArticleId, Lang> = r
-            .features_after(0, FEATURES_VERSION)?
-            .into_iter()
-            .filter_map(|s| s.features.and_then(|b| ArticleFeatures::from_bytes(&b).ok()).map(|f| (s.id, f.lang)))
-            .collect();
+        // The stored articles' languages (those their features carry), read without decoding
+        // every article's features.
+        let langs: HashMap<ArticleId, Lang> = r.article_languages()?.into_iter().collect();
         let lang_of: Vec<Lang> = ids.iter().map(|id| langs.get(id).cloned().unwrap_or_else(Lang::unknown)).collect();
         let centering = p.fit_centering_of(lang_of.iter().zip(&data).map(|(l, v)| (l.as_str(), v.as_slice())));
         if let Some(c) = &centering {

@@ -453,6 +453,11 @@ impl SqliteStore {
             .map_err(|e| self.sql_err(e))
     }
 
+    /// Every stored article's id and language, in storage order.
+    pub fn article_languages(&self) -> Result<Vec<(ArticleId, storyweave_model::Lang)>> {
+        self.query_all("SELECT id, lang FROM articles ORDER BY rowid", [], |r| Ok((ArticleId(r.get(0)?), storyweave_model::Lang(r.get(1)?))))
+    }
+
     /// True when an article with this id is stored.
     pub fn has_article(&self, id: &ArticleId) -> Result<bool> {
         let found = self.query_opt(

@@ -1132,3 +1132,14 @@ fn regression_a_story_merged_away_left_its_comparisons_behind() {
     assert!(s.story(StoryId(3)).unwrap().is_some());
     assert_eq!(s.story_comparison(StoryId(3), "", "s3").unwrap().as_deref(), Some("{}"));
 }
+
+#[test]
+fn article_languages_are_listed_in_storage_order() {
+    let mut s = store_with(&["b", "a"]);
+    let mut de = article("c");
+    de.lang = Lang::new("de");
+    assert!(s.insert_article(&de).unwrap());
+    let got = s.article_languages().unwrap();
+    let want = vec![(ArticleId::from("b"), Lang::new("en")), (ArticleId::from("a"), Lang::new("en")), (ArticleId::from("c"), Lang::new("de"))];
+    assert_eq!(got, want);
+}

@@ -16,6 +16,8 @@ pub trait StoreRead {
     fn article(&self, id: &ArticleId) -> Result<Option<CleanArticle>>;
     /// True when an article with this id is stored.
     fn has_article(&self, id: &ArticleId) -> Result<bool>;
+    /// Every stored article's id and language, in storage order.
+    fn article_languages(&self) -> Result<Vec<(ArticleId, storyweave_model::Lang)>>;
     /// An article's serialized features, if stored with this version.
     fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>>;
     /// An article's serialized analysis, if stored with this version.
@@ -102,6 +104,9 @@ impl StoreRead for SqliteStore {
     }
     fn has_article(&self, id: &ArticleId) -> Result<bool> {
         SqliteStore::has_article(self, id)
+    }
+    fn article_languages(&self) -> Result<Vec<(ArticleId, storyweave_model::Lang)>> {
+        SqliteStore::article_languages(self)
     }
     fn features(&self, id: &ArticleId, version: &str) -> Result<Option<Vec<u8>>> {
         SqliteStore::features(self, id, version)
