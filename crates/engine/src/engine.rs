@@ -502,7 +502,9 @@ impl<S: Store> Engine<S> {
         let mut w = self.lock_writer()?;
         self.ensure_state(&mut w, &batch.features)?;
         let pool = self.readers.as_ref().filter(|_| overlap);
-        let mut reader = pool.map(ReaderPool::get).transpose()?;
+        // Without a second connection (none can be opened now) the batch is committed step by
+        // step, as for an in-memory store.
+        let mut reader = pool.and_then(|p| p.get().ok());
         let pending = std::mem::take(&mut w.pending);
         let Writer { store, state, .. } = &mut *w;
         let result = {

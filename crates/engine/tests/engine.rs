@@ -176,19 +176,24 @@ fn search_finds_a_story_across_scripts_and_not_an_absent_one() {
     assert!(engine.search(&q("   ")).is_err(), "an empty query is bad input");
 }
 
-/// Searches the store at `db` with vector hits given beforehand (as the engine's index would).
-fn search_with_vectors(db: &std::path::Path, text: &str, hits: Vec<(&str, f32)>, sure: bool) -> Vec<Vec<String>> {
-    use storyweave_engine::search::{search, Found, VectorHits, VectorSearch};
-    let store = SqliteStore::open_read_only(db).unwrap();
-    let found = Found(VectorHits { hits: hits.into_iter().map(|(id, r)| (ArticleId::from(id), r)).collect(), sure });
-    let q = SearchQuery { text: text.into(), ..Default::default() };
-    // The query must be encodable for vector hits to be asked for; a tiny random model does.
+/// A pipeline with a tiny random model (and the folder holding it): queries must be
+/// encodable for vector hits to be asked for.
+fn tiny_model_pipeline() -> (tempfile::TempDir, Pipeline) {
     let model = tempfile::tempdir().unwrap();
     storyweave_encode::tiny::write_tiny_model(model.path(), storyweave_encode::tiny::TinyArch::Bert, 3).unwrap();
     let mut config = Config::default();
     config.model.path = Some(model.path().to_path_buf());
     let pipeline = Pipeline::with_model(config).unwrap();
-    search(&pipeline, &store, Some(&found as &dyn VectorSearch), &q)
+    (model, pipeline)
+}
+
+/// Searches the store at `db` with vector hits given beforehand (as the engine's index would).
+fn search_with_vectors(pipeline: &Pipeline, db: &std::path::Path, text: &str, hits: Vec<(&str, f32)>, sure: bool) -> Vec<Vec<String>> {
+    use storyweave_engine::search::{search, Found, VectorHits, VectorSearch};
+    let store = SqliteStore::open_read_only(db).unwrap();
+    let found = Found(VectorHits { hits: hits.into_iter().map(|(id, r)| (ArticleId::from(id), r)).collect(), sure });
+    let q = SearchQuery { text: text.into(), ..Default::default() };
+    search(pipeline, &store, Some(&found as &dyn VectorSearch), &q)
         .unwrap()
         .into_iter()
         .map(|h| h.articles.iter().map(|a| a.to_string()).collect())
@@ -200,12 +205,13 @@ fn vector_hits_below_the_gate_count_only_beside_key_hits() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     Engine::open(&db, Pipeline::new(Config::default())).unwrap().ingest_raw(corpus(), &mut ()).unwrap();
+    let (_model, p) = tiny_model_pipeline();
     // Nothing stored shares a key with the query: unsure vector hits alone find nothing...
-    assert!(search_with_vectors(&db, "zqxj vbnm", vec![("f2", 0.4)], false).is_empty());
+    assert!(search_with_vectors(&p, &db, "zqxj vbnm", vec![("f2", 0.4)], false).is_empty());
     // ...sure ones find their story...
-    assert_eq!(search_with_vectors(&db, "zqxj vbnm", vec![("f2", 0.4)], true), vec![vec!["f2".to_string()]]);
+    assert_eq!(search_with_vectors(&p, &db, "zqxj vbnm", vec![("f2", 0.4)], true), vec![vec!["f2".to_string()]]);
     // ...and beside a key hit, unsure ones rank too, below the story the keys found.
-    let hits = search_with_vectors(&db, "Анна Ковальски Ридгетон", vec![("f2", 0.1)], false);
+    let hits = search_with_vectors(&p, &db, "Анна Ковальски Ридгетон", vec![("f2", 0.1)], false);
     assert_eq!(hits.len(), 2, "{hits:?}");
     assert!(hits[0].iter().any(|a| a.starts_with('q')), "{hits:?}");
     assert_eq!(hits[1], vec!["f2".to_string()]);
