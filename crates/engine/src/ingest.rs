@@ -635,18 +635,19 @@ fn story_update<S: Store>(
             articles.insert(i, a);
         }
     }
-    let mut digests: HashMap<usize, Arc<Digest>> = HashMap::new();
-    for (&i, a) in &articles {
-        if let Some(d) = state.digests.get(&a.id) {
-            digests.insert(i, d);
-        }
-    }
-    // Sentence vectors only for cross-language pairs, where they decide `translation`.
+    // Members of a pair across languages need keyed digests (sentence keys), and sentence
+    // vectors with a model, where they decide `translation`.
     let cross: BTreeSet<usize> = todo
         .iter()
         .filter(|&&(i, j, _)| matches!((articles.get(&i), articles.get(&j)), (Some(a), Some(b)) if a.lang != b.lang))
         .flat_map(|&(i, j, _)| [i, j])
         .collect();
+    let mut digests: HashMap<usize, Arc<Digest>> = HashMap::new();
+    for (&i, a) in &articles {
+        if let Some(d) = state.digests.get(&a.id).filter(|d| d.keyed || !cross.contains(&i)) {
+            digests.insert(i, d);
+        }
+    }
     let encode = p.encoder().is_some() && !cross.is_empty();
     // Analyses are needed for digests not kept and for the sentences to encode. The batch's
     // own are borrowed; only older members' are read from the store.
@@ -664,7 +665,15 @@ fn story_update<S: Store>(
     let missing: Vec<(usize, &CleanArticle)> = articles.iter().filter(|(i, _)| !digests.contains_key(i)).map(|(&i, a)| (i, a)).collect();
     let made: Vec<(usize, Arc<Digest>)> = missing
         .par_iter()
-        .filter_map(|&(i, a)| Some((i, Arc::new(storyweave_relate::digest_from(a, analyses.get(&i)?)))))
+        .filter_map(|&(i, a)| {
+            let an = analyses.get(&i)?;
+            let d = if cross.contains(&i) {
+                storyweave_relate::digest_from(a, an)
+            } else {
+                storyweave_relate::digest_within_language(a, an)
+            };
+            Some((i, Arc::new(d)))
+        })
         .collect();
     for (i, d) in made {
         state.digests.put(ids[i].clone(), d.clone());

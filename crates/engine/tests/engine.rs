@@ -421,3 +421,27 @@ fn a_batch_stored_beside_its_assignment_forms_what_a_serial_commit_forms() {
     let f1 = relations_json(&file, "f1");
     assert_eq!(f1.len(), 6, "the new flood reports are related to the stored ones: {f1:?}");
 }
+
+#[test]
+fn a_digest_kept_without_sentence_keys_is_made_again_for_a_pair_across_languages() {
+    // Two English reports are related to each other first (their digests are kept without
+    // the sentence keys that only pairs across languages read); a German one then joins.
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(&dir.path().join("s.db"), Pipeline::new(Config::default())).unwrap();
+    let arrivals = vec![
+        corpus().remove(0),
+        raw("q3", "en", "Ridgeton quake toll rises", "A magnitude 6.1 earthquake struck Ridgeton on Monday, killing four people, mayor Anna Kowalski said. Rescue teams from Kalamata searched the rubble on Tuesday."),
+        corpus().remove(2),
+    ];
+    for a in arrivals {
+        engine.ingest_raw(vec![a], &mut ()).unwrap();
+    }
+    // The pairs across languages (the two English reports' own pair is scored from the side
+    // of whichever arrived later, so its passage score may differ after a rebuild).
+    let across = |engine: &Engine| -> Vec<String> { relations_json(engine, "q1").into_iter().filter(|r| r.contains("(de)")).collect() };
+    let incremental = across(&engine);
+    assert_eq!(incremental.len(), 2, "{incremental:?}");
+    assert!(incremental.iter().all(|r| r.contains("\"kind\":\"translation\"")), "{incremental:?}");
+    engine.recluster(&mut ()).unwrap();
+    assert_eq!(across(&engine), incremental);
+}

@@ -65,6 +65,10 @@ pub struct Digest {
     /// True once the engine has encoded the sentences (with a model): the encoder then
     /// decides about translation, not the model-free rule.
     pub sentences_encoded: bool,
+    /// False for a digest made by [`digest_within_language`]: `sentences`,
+    /// `paragraph_keys` and `paragraph_strong` are then empty, and it must not be used to
+    /// relate an article to one in another language.
+    pub keyed: bool,
 }
 
 impl Digest {
@@ -204,15 +208,28 @@ pub fn digest(article: &CleanArticle) -> Digest {
 
 /// Computes the digest of an article from its analysis.
 pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
+    digest_parts(article, analysis, true)
+}
+
+/// The digest of an article for relating it to articles in its own language only: without
+/// the sentence and paragraph keys (transliterated, folded word prefixes), which only pairs
+/// across languages read. Why: most pairs of a stream share a language, and the keys were
+/// a third of the cost of digesting an older member for them.
+pub fn digest_within_language(article: &CleanArticle, analysis: &Analysis) -> Digest {
+    digest_parts(article, analysis, false)
+}
+
+fn digest_parts(article: &CleanArticle, analysis: &Analysis, keyed: bool) -> Digest {
     let lang = &article.lang;
     let text = article.text.as_str();
-    let sentences: Vec<SentenceUnit> = analysis.sentences.iter().map(|s| sentence_keys(text, s, lang)).collect();
+    let sentences: Vec<SentenceUnit> =
+        if keyed { analysis.sentences.iter().map(|s| sentence_keys(text, s, lang)).collect() } else { Vec::new() };
     let paragraphs: Vec<&str> = analysis.paragraphs.iter().map(|p| p.text(text)).collect();
     let spans: Vec<std::ops::Range<usize>> = analysis.paragraphs.iter().map(|p| p.range()).collect();
     let (text_shingles, paragraph_shingles) = text_and_paragraph_shingles(text, &spans);
     let mut paragraph_keys: Vec<Vec<(u64, f32)>> = Vec::with_capacity(paragraphs.len());
     let mut paragraph_strong = Vec::with_capacity(paragraphs.len());
-    for p in 0..paragraphs.len() {
+    for p in (0..paragraphs.len()).filter(|_| keyed) {
         let members: Vec<&SentenceUnit> = analysis
             .sentences
             .iter()
@@ -246,6 +263,7 @@ pub fn digest_from(article: &CleanArticle, analysis: &Analysis) -> Digest {
         sentences,
         sentence_vectors: Vec::new(),
         sentences_encoded: false,
+        keyed,
     }
 }
 

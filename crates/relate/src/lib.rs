@@ -37,7 +37,7 @@ mod sentalign;
 mod story;
 
 pub use align::{align_paragraphs, key_similarity};
-pub use digest::{analysis_sentence_texts, digest, digest_from, sentence_texts, Digest, SentenceUnit, MAX_SENTENCE_VECTORS};
+pub use digest::{analysis_sentence_texts, digest, digest_from, digest_within_language, sentence_texts, Digest, SentenceUnit, MAX_SENTENCE_VECTORS};
 pub use compare::{compare, mode_for, AddedSentence, Adds, AnalysedArticle, CompareSide, Comparison, PairComparison};
 pub use langs::closeness;
 pub use story::{story_view, ArticleAdds, ProvenanceGroup, ProvenanceLink, StoryDigest, StoryOptions, SummarySentence};
