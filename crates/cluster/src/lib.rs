@@ -16,4 +16,4 @@ mod online;
 mod similarity;
 
 pub use online::{Assignment, ClusterConfig, OnlineClusterer};
-pub use similarity::{ChannelScores, DocFreq, Prepared, QueryWeights, Similarity, SimilarityConfig};
+pub use similarity::{ChannelScores, DocFreq, Prepared, Similarity, SimilarityConfig};

@@ -278,11 +278,10 @@ impl OnlineClusterer {
     /// article matches above `merge_threshold` besides its best one are merged into the oldest.
     pub fn assign(&mut self, id: ArticleId, features: ArticleFeatures) -> Assignment {
         let prepared = self.sim.prepare(features, &self.df);
-        let weights = self.sim.query_weights(&prepared.features, &self.df);
         // Best match per story; BTreeMap keeps the iteration order independent of hashing.
         let mut per_story: std::collections::BTreeMap<StoryId, (f32, u32)> = Default::default();
         for i in self.candidates(&prepared.features) {
-            let s = self.sim.score_with(&prepared, Some(&weights), &self.items[i as usize], &self.df);
+            let s = self.sim.score(&prepared, &self.items[i as usize], &self.df);
             let story = self.stories[i as usize];
             let e = per_story.entry(story).or_insert((s, i));
             if s > e.0 || (s == e.0 && i < e.1) {

@@ -241,26 +241,6 @@ pub struct Prepared {
     norms: [f32; 5],
 }
 
-/// The weights of one article's features (per channel, in the order of its sparse vectors),
-/// looked up once. Why: a new article is scored against some forty candidates, and each
-/// shared feature's document frequency was looked up (a random read in a map of millions of
-/// keys) and its logarithm taken again for every candidate.
-#[derive(Debug, Clone, Default)]
-pub struct QueryWeights {
-    ents: Vec<FeatureWeight>,
-    nums: Vec<FeatureWeight>,
-    terms: Vec<FeatureWeight>,
-    xterms: Vec<FeatureWeight>,
-}
-
-/// One feature's sublinear count, IDF and share as a name (1 outside entities).
-#[derive(Debug, Clone, Copy)]
-struct FeatureWeight {
-    tf: f32,
-    idf: f32,
-    share: f32,
-}
-
 /// Scores pairs of articles with a [`SimilarityConfig`] and document frequencies.
 #[derive(Debug, Clone)]
 pub struct Similarity {
@@ -322,57 +302,30 @@ impl Similarity {
         Prepared { features, norms }
     }
 
-    /// The weights of an article's features under the current document frequencies, for
-    /// scoring it against many others with [`Self::score_with`].
-    pub fn query_weights(&self, f: &ArticleFeatures, df: &DocFreq) -> QueryWeights {
-        let weigh = |v: &SparseVec, names: bool| -> Vec<FeatureWeight> {
-            v.iter()
-                .map(|&(h, c)| FeatureWeight {
-                    tf: tf(c),
-                    idf: df.idf(h, self.config.idf_prior_docs),
-                    share: if names { df.name_share(h, self.config.ordinary_weight) } else { 1.0 },
-                })
-                .collect()
-        };
-        QueryWeights { ents: weigh(&f.ents, true), nums: weigh(&f.nums, false), terms: weigh(&f.terms, false), xterms: weigh(&f.xterms, false) }
-    }
-
-    /// The cosine of one channel. `qa`: `a`'s feature weights when precomputed; the
-    /// arithmetic is the same either way, so the score does not depend on it.
     #[allow(clippy::too_many_arguments)]
-    fn cosine(&self, a: &SparseVec, qa: Option<&[FeatureWeight]>, na: f32, b: &SparseVec, nb: f32, entity: bool, df: &DocFreq) -> Option<f32> {
+    fn cosine(&self, a: &SparseVec, na: f32, b: &SparseVec, nb: f32, entity: bool, df: &DocFreq) -> Option<f32> {
         if a.is_empty() || b.is_empty() || na <= 0.0 || nb <= 0.0 {
             return None;
         }
         let mut dot = 0.0f32;
-        a.for_each_common_at(b, |k, h, x, y| {
-            let (tx, w) = match qa.and_then(|q| q.get(k)) {
-                Some(q) => (q.tf, if entity { q.idf * q.share } else { q.idf }),
-                None => (tf(x), self.weight(h, entity, df)),
-            };
-            dot += tx * tf(y) * w * w;
+        a.for_each_common(b, |h, x, y| {
+            let w = self.weight(h, entity, df);
+            dot += tf(x) * tf(y) * w * w;
         });
         Some((dot / (na * nb)).clamp(0.0, 1.0))
     }
 
     /// Specific evidence shared by two articles (see [`ChannelScores::evidence`]).
     pub fn evidence(&self, a: &ArticleFeatures, b: &ArticleFeatures, df: &DocFreq) -> f32 {
-        self.evidence_with(a, None, b, df)
-    }
-
-    /// [`Self::evidence`] with `a`'s feature weights when precomputed.
-    fn evidence_with(&self, a: &ArticleFeatures, qa: Option<&QueryWeights>, b: &ArticleFeatures, df: &DocFreq) -> f32 {
         let same_lang = a.lang == b.lang;
         let full = EVIDENCE_REF_DOCS.ln();
         let prior = self.config.idf_prior_docs;
         let mut e = 0.0f32;
-        for (x, y, entity, q) in [(&a.ents, &b.ents, true, qa.map(|q| &q.ents[..])), (&a.nums, &b.nums, false, qa.map(|q| &q.nums[..]))] {
-            x.for_each_common_at(y, |k, h, ca, cb| {
-                let pre = q.and_then(|q| q.get(k));
-                let idf = pre.map_or_else(|| df.idf(h, prior), |p| p.idf);
-                let rarity = (idf / full).min(1.0);
+        for (x, y, entity) in [(&a.ents, &b.ents, true), (&a.nums, &b.nums, false)] {
+            x.for_each_common(y, |h, ca, cb| {
+                let rarity = (df.idf(h, prior) / full).min(1.0);
                 let name = if entity && same_lang {
-                    let share = pre.map_or_else(|| df.name_share(h, self.config.ordinary_weight), |p| p.share);
+                    let share = df.name_share(h, self.config.ordinary_weight);
                     if share < EVIDENCE_MIN_NAME_SHARE { 0.0 } else { share }
                 } else {
                     1.0
@@ -385,11 +338,6 @@ impl Similarity {
 
     /// Channel cosines of a pair.
     pub fn channels(&self, a: &Prepared, b: &Prepared, df: &DocFreq) -> ChannelScores {
-        self.channels_with(a, None, b, df)
-    }
-
-    /// [`Self::channels`] with `a`'s feature weights when precomputed.
-    fn channels_with(&self, a: &Prepared, qa: Option<&QueryWeights>, b: &Prepared, df: &DocFreq) -> ChannelScores {
         let (fa, fb) = (&a.features, &b.features);
         let same_lang = fa.lang == fb.lang;
         let time = match (fa.published, fb.published) {
@@ -401,18 +349,18 @@ impl Similarity {
         };
         ChannelScores {
             ents: if same_lang {
-                self.cosine(&fa.ents, qa.map(|q| &q.ents[..]), a.norms[0], &fb.ents, b.norms[0], true, df)
+                self.cosine(&fa.ents, a.norms[0], &fb.ents, b.norms[0], true, df)
             } else {
-                self.cosine(&fa.ents, qa.map(|q| &q.ents[..]), a.norms[4], &fb.ents, b.norms[4], false, df)
+                self.cosine(&fa.ents, a.norms[4], &fb.ents, b.norms[4], false, df)
             },
-            nums: self.cosine(&fa.nums, qa.map(|q| &q.nums[..]), a.norms[1], &fb.nums, b.norms[1], false, df),
+            nums: self.cosine(&fa.nums, a.norms[1], &fb.nums, b.norms[1], false, df),
             terms: if same_lang {
-                self.cosine(&fa.terms, qa.map(|q| &q.terms[..]), a.norms[2], &fb.terms, b.norms[2], false, df)
+                self.cosine(&fa.terms, a.norms[2], &fb.terms, b.norms[2], false, df)
             } else {
                 None
             },
             xterms: if same_lang || (prefixes_cross_scripts(&fa.lang) && prefixes_cross_scripts(&fb.lang)) {
-                self.cosine(&fa.xterms, qa.map(|q| &q.xterms[..]), a.norms[3], &fb.xterms, b.norms[3], false, df)
+                self.cosine(&fa.xterms, a.norms[3], &fb.xterms, b.norms[3], false, df)
             } else {
                 None
             },
@@ -424,7 +372,7 @@ impl Similarity {
             },
             emb_centered: fa.vector_centered && fb.vector_centered,
             time,
-            evidence: self.evidence_with(fa, qa, fb, df),
+            evidence: self.evidence(fa, fb, df),
             undated: fa.undated_page || fb.undated_page,
         }
     }
@@ -484,13 +432,7 @@ impl Similarity {
 
     /// The story similarity of a pair in 0..1 ([`Self::story_score`]), as the clusterer uses it.
     pub fn score(&self, a: &Prepared, b: &Prepared, df: &DocFreq) -> f32 {
-        self.score_with(a, None, b, df)
-    }
-
-    /// [`Self::score`] with `a`'s feature weights precomputed ([`Self::query_weights`] under
-    /// the same `df`): the same score, faster when `a` is scored against many articles.
-    pub fn score_with(&self, a: &Prepared, qa: Option<&QueryWeights>, b: &Prepared, df: &DocFreq) -> f32 {
-        let ch = self.channels_with(a, qa, b, df);
+        let ch = self.channels(a, b, df);
         self.story_score(&ch, a.features.lang == b.features.lang)
     }
 }
@@ -508,43 +450,6 @@ mod tests {
             xterms: SparseVec::from_counts(xterms.iter().map(|e| (hash_key("x", e), 1.0)).collect()),
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn precomputed_query_weights_give_the_very_same_scores() {
-        // Overlapping names (some shown to be ordinary words), figures, terms and prefixes in
-        // two languages, with counts above one: every weight path of the score.
-        let key = |p: &str, i: usize| hash_key(p, &format!("{p}{i}"));
-        let article = |n: usize, lang: &str| {
-            let pick = |p: &str, m: usize| SparseVec::from_counts((0..m).map(|j| (key(p, (n * 7 + j * 3) % 23), 1.0 + (j % 3) as f32)).collect());
-            ArticleFeatures {
-                lang: Lang::new(lang),
-                ents: pick("ent", 5),
-                nums: pick("num", 3),
-                terms: pick("term", 12),
-                xterms: pick("x", 9),
-                ordinary: SparseVec::from_counts(vec![(key("ent", n % 23), 1.0)]),
-                published: Some(1_700_000_000 + n as i64 * 3_600),
-                ..Default::default()
-            }
-        };
-        let all: Vec<ArticleFeatures> = (0..30).map(|n| article(n, if n % 3 == 0 { "de" } else { "en" })).collect();
-        let mut df = DocFreq::default();
-        for f in &all {
-            df.observe(f);
-        }
-        let sim = Similarity::new(SimilarityConfig::default());
-        let prepared: Vec<Prepared> = all.iter().map(|f| sim.prepare(f.clone(), &df)).collect();
-        let mut positive = 0;
-        for a in &prepared {
-            let w = sim.query_weights(&a.features, &df);
-            for b in &prepared {
-                let (plain, with) = (sim.score(a, b, &df), sim.score_with(a, Some(&w), b, &df));
-                assert_eq!(plain.to_bits(), with.to_bits());
-                positive += usize::from(plain > 0.0);
-            }
-        }
-        assert!(positive > 100, "the pairs share features: {positive}");
     }
 
     #[test]
