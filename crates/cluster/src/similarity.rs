@@ -90,6 +90,15 @@ pub struct SimilarityConfig {
     /// (text, JSON lines without a date) are not affected: their lack of a date says nothing.
     /// 0 treats undated pages like the rest.
     pub undated_evidence_min: f32,
+    /// The share of the evidence two articles could share ([`ChannelScores::room`]) that
+    /// they must share, beyond the first `evidence_room_free`: `evidence_min` becomes at
+    /// least `evidence_share · (room − evidence_room_free)`. Two long reports of one event
+    /// share many of their names and figures; two long reports of one country's politics or
+    /// one season's sport share a few of dozens. Short texts carry too few names for their
+    /// absence to say anything, hence the free part. 0 turns it off.
+    pub evidence_share: f32,
+    /// The room that needs no shared evidence (see `evidence_share`).
+    pub evidence_room_free: f32,
     /// The channels a pair can be compared on weigh at least this much in the mean: a channel
     /// that one side cannot have (names in a script without capitals, prefixes across
     /// scripts that do not transliterate) then counts as unshared rather than vanishing.
@@ -128,6 +137,8 @@ impl Default for SimilarityConfig {
             evidence_power: 1.0,
             model_evidence_min: 0.0,
             undated_evidence_min: 10.0,
+            evidence_share: 0.2,
+            evidence_room_free: 15.0,
             min_channel_weight: 0.2,
             time_tau_days: 3.0,
             time_weight: 0.5,
@@ -217,6 +228,10 @@ pub struct ChannelScores {
     /// [`SimilarityConfig::undated_evidence_min`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub undated: bool,
+    /// The evidence the pair could share at most: the smaller of the two articles' own
+    /// specific evidence (what each would share with a copy of itself). Where it cannot
+    /// decide (see [`SimilarityConfig::evidence_share`]) an upper bound: one per key.
+    pub room: f32,
 }
 
 /// A shared feature found in at most one article in this many counts fully as evidence; more
@@ -315,31 +330,56 @@ impl Similarity {
         Some((dot / (na * nb)).clamp(0.0, 1.0))
     }
 
+    /// What one key counts as evidence: its rarity (IDF relative to [`EVIDENCE_REF_DOCS`], at
+    /// most 1) and, for an entity key compared within one language, its share as a name.
+    fn key_evidence(&self, h: u32, entity: bool, same_lang: bool, df: &DocFreq) -> f32 {
+        let rarity = (df.idf(h, self.config.idf_prior_docs) / EVIDENCE_REF_DOCS.ln()).min(1.0);
+        let name = if entity && same_lang {
+            let share = df.name_share(h, self.config.ordinary_weight);
+            if share < EVIDENCE_MIN_NAME_SHARE { 0.0 } else { share }
+        } else {
+            1.0
+        };
+        rarity * name
+    }
+
     /// Specific evidence shared by two articles (see [`ChannelScores::evidence`]).
     pub fn evidence(&self, a: &ArticleFeatures, b: &ArticleFeatures, df: &DocFreq) -> f32 {
         let same_lang = a.lang == b.lang;
-        let full = EVIDENCE_REF_DOCS.ln();
-        let prior = self.config.idf_prior_docs;
         let mut e = 0.0f32;
         for (x, y, entity) in [(&a.ents, &b.ents, true), (&a.nums, &b.nums, false)] {
-            x.for_each_common(y, |h, ca, cb| {
-                let rarity = (df.idf(h, prior) / full).min(1.0);
-                let name = if entity && same_lang {
-                    let share = df.name_share(h, self.config.ordinary_weight);
-                    if share < EVIDENCE_MIN_NAME_SHARE { 0.0 } else { share }
-                } else {
-                    1.0
-                };
-                e += rarity * name * ca.min(cb).min(1.0);
-            });
+            x.for_each_common(y, |h, ca, cb| e += self.key_evidence(h, entity, same_lang, df) * ca.min(cb).min(1.0));
         }
         e
+    }
+
+    /// The specific evidence an article would share with a copy of itself (see
+    /// [`ChannelScores::evidence`]), as compared within its language or across languages.
+    pub fn own_evidence(&self, f: &ArticleFeatures, same_lang: bool, df: &DocFreq) -> f32 {
+        [(&f.ents, true), (&f.nums, false)]
+            .into_iter()
+            .flat_map(|(v, entity)| v.iter().map(move |&(h, c)| (h, c, entity)))
+            .map(|(h, c, entity)| self.key_evidence(h, entity, same_lang, df) * c.min(1.0))
+            .sum()
+    }
+
+    /// [`ChannelScores::room`]: exact where the share rule could bind, else the bound of one
+    /// unit per key, which costs nothing (the exact room is a pass over both articles' keys
+    /// and most pairs are short or share plenty).
+    fn room(&self, a: &ArticleFeatures, b: &ArticleFeatures, same_lang: bool, evidence: f32, df: &DocFreq) -> f32 {
+        let bound = ((a.ents.len() + a.nums.len()).min(b.ents.len() + b.nums.len())) as f32;
+        let c = &self.config;
+        if c.evidence_share <= 0.0 || c.evidence_share * (bound - c.evidence_room_free) <= evidence {
+            return bound;
+        }
+        self.own_evidence(a, same_lang, df).min(self.own_evidence(b, same_lang, df))
     }
 
     /// Channel cosines of a pair.
     pub fn channels(&self, a: &Prepared, b: &Prepared, df: &DocFreq) -> ChannelScores {
         let (fa, fb) = (&a.features, &b.features);
         let same_lang = fa.lang == fb.lang;
+        let evidence = self.evidence(fa, fb, df);
         let time = match (fa.published, fb.published) {
             (Some(x), Some(y)) if self.config.time_tau_days > 0.0 => {
                 let days = (x - y).abs() as f32 / 86_400.0;
@@ -372,8 +412,9 @@ impl Similarity {
             },
             emb_centered: fa.vector_centered && fb.vector_centered,
             time,
-            evidence: self.evidence(fa, fb, df),
+            evidence,
             undated: fa.undated_page || fb.undated_page,
+            room: self.room(fa, fb, same_lang, evidence, df),
         }
     }
 
@@ -420,6 +461,7 @@ impl Similarity {
         if s.undated {
             min = min.max(self.config.undated_evidence_min);
         }
+        min = min.max(self.config.evidence_share * (s.room - self.config.evidence_room_free));
         self.combine(s, same_lang) * gate(s.evidence, min, self.config.evidence_power)
     }
 
@@ -580,6 +622,45 @@ mod tests {
             sim.story_score(&c, true)
         };
         assert!(with_emb(undated) < with_emb(dated) * 0.7);
+    }
+
+    /// Two long same-day reports on two countries' institutions (a Chilean constitution
+    /// debate, an Argentine march on the supreme court) shared 5 units of evidence of 57 they
+    /// could have shared, and the encoder's topic similarity made them one story.
+    #[test]
+    fn long_reports_that_share_few_of_their_many_names_are_not_one_story() {
+        let sim = Similarity::new(SimilarityConfig::default());
+        let mut df = DocFreq::default();
+        for i in 0..200 {
+            df.observe(&feats("es", &[&format!("other{i}")], &[]));
+        }
+        let names = |prefix: &str, n: usize| -> Vec<String> { (0..n).map(|i| format!("{prefix}{i}")).collect() };
+        let with_shared = |own: &[String], shared: &[String]| {
+            let all: Vec<&str> = own.iter().chain(shared).map(String::as_str).collect();
+            feats("es", &all, &["congr", "justi"])
+        };
+        let shared = names("shared", 4);
+        let (long_a, long_b) = (with_shared(&names("chile", 60), &shared), with_shared(&names("arg", 60), &shared));
+        let (short_a, short_b) = (with_shared(&names("x", 4), &shared), with_shared(&names("y", 4), &shared));
+        for f in [&long_a, &long_b, &short_a, &short_b] {
+            df.observe(f);
+        }
+        let channels = |a: &ArticleFeatures, b: &ArticleFeatures| {
+            let mut c = sim.channels(&sim.prepare(a.clone(), &df), &sim.prepare(b.clone(), &df), &df);
+            c.emb = Some(0.93);
+            c
+        };
+        let (long, short) = (channels(&long_a, &long_b), channels(&short_a, &short_b));
+        assert!((long.evidence - short.evidence).abs() < 1e-3, "the same four names are shared");
+        assert!(long.room > 60.0 && short.room < sim.config.evidence_room_free);
+        // Four shared names are plenty for two short reports and a small share of two long ones.
+        assert_eq!(sim.story_score(&short, true), sim.combine(&short, true));
+        assert!(sim.story_score(&long, true) < 0.8 * sim.combine(&long, true));
+        // Off, the rule leaves the score alone; and it reads the room only where it can bind.
+        let off = Similarity::new(SimilarityConfig { evidence_share: 0.0, ..SimilarityConfig::default() });
+        assert_eq!(off.story_score(&long, true), off.combine(&long, true));
+        let bound = off.channels(&off.prepare(long_a.clone(), &df), &off.prepare(long_b.clone(), &df), &df).room;
+        assert_eq!(bound, 64.0);
     }
 
     #[test]
