@@ -363,16 +363,23 @@ impl Similarity {
             .sum()
     }
 
-    /// [`ChannelScores::room`]: exact where the share rule could bind, else the bound of one
-    /// unit per key, which costs nothing (the exact room is a pass over both articles' keys
-    /// and most pairs are short or share plenty).
+    /// [`ChannelScores::room`]: exact where the share rule could bind, else an upper bound
+    /// (one unit per key, which costs nothing, or the shorter side's own evidence): the exact
+    /// room is a pass over both articles' keys, and most pairs are short or share plenty.
     fn room(&self, a: &ArticleFeatures, b: &ArticleFeatures, same_lang: bool, evidence: f32, df: &DocFreq) -> f32 {
         let bound = ((a.ents.len() + a.nums.len()).min(b.ents.len() + b.nums.len())) as f32;
         let c = &self.config;
         if c.evidence_share <= 0.0 || c.evidence_share * (bound - c.evidence_room_free) <= evidence {
             return bound;
         }
-        self.own_evidence(a, same_lang, df).min(self.own_evidence(b, same_lang, df))
+        // The shorter side first: when its own evidence already cannot bind, the other's
+        // pass is skipped.
+        let (short, long) = if a.ents.len() + a.nums.len() <= b.ents.len() + b.nums.len() { (a, b) } else { (b, a) };
+        let first = self.own_evidence(short, same_lang, df);
+        if c.evidence_share * (first - c.evidence_room_free) <= evidence {
+            return first;
+        }
+        first.min(self.own_evidence(long, same_lang, df))
     }
 
     /// Channel cosines of a pair.
