@@ -55,12 +55,6 @@ impl SparseVec {
 
     /// Calls `f(hash, count_self, count_other)` for every hash present in both (merge join).
     pub fn for_each_common(&self, other: &SparseVec, mut f: impl FnMut(u32, f32, f32)) {
-        self.for_each_common_at(other, |_, h, x, y| f(h, x, y));
-    }
-
-    /// Like [`SparseVec::for_each_common`], also passing the entry's index in `self` (for
-    /// values precomputed per entry of `self`).
-    pub fn for_each_common_at(&self, other: &SparseVec, mut f: impl FnMut(usize, u32, f32, f32)) {
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j) = (0, 0);
         // Advancing by comparison results rather than branching on them: which side moves
@@ -69,7 +63,7 @@ impl SparseVec {
         while i < a.len() && j < b.len() {
             let (x, y) = (a[i].0, b[j].0);
             if x == y {
-                f(i, x, a[i].1, b[j].1);
+                f(x, a[i].1, b[j].1);
             }
             i += usize::from(x <= y);
             j += usize::from(y <= x);
@@ -98,7 +92,7 @@ mod tests {
     }
 
     #[test]
-    fn the_merge_finds_exactly_the_shared_features_with_their_positions() {
+    fn the_merge_finds_exactly_the_shared_features() {
         // Vectors of many sizes and overlaps, including empty ones and runs on either side.
         let mut seed = 7u64;
         let mut next = move || {
@@ -112,13 +106,9 @@ mod tests {
             let a = SparseVec::from_counts((0..n).map(|k| (next() % span, k as f32 + 1.0)).collect());
             let b = SparseVec::from_counts((0..m).map(|k| (next() % span, k as f32 + 0.5)).collect());
             let mut seen = Vec::new();
-            a.for_each_common_at(&b, |i, h, x, y| seen.push((i, h, x, y)));
-            let expected: Vec<(usize, u32, f32, f32)> = a
-                .0
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &(h, x))| b.0.iter().find(|e| e.0 == h).map(|&(_, y)| (i, h, x, y)))
-                .collect();
+            a.for_each_common(&b, |h, x, y| seen.push((h, x, y)));
+            let expected: Vec<(u32, f32, f32)> =
+                a.0.iter().filter_map(|&(h, x)| b.0.iter().find(|e| e.0 == h).map(|&(_, y)| (h, x, y))).collect();
             assert_eq!(seen, expected, "round {round}");
         }
     }
