@@ -230,7 +230,8 @@ pub struct ChannelScores {
     pub undated: bool,
     /// The evidence the pair could share at most: the smaller of the two articles' own
     /// specific evidence (what each would share with a copy of itself). Where it cannot
-    /// decide (see [`SimilarityConfig::evidence_share`]) an upper bound: one per key.
+    /// decide (see [`SimilarityConfig::evidence_share`]) an upper bound: one per key of the
+    /// side with fewer keys, or that side's own evidence.
     pub room: f32,
 }
 
@@ -355,7 +356,7 @@ impl Similarity {
 
     /// The specific evidence an article would share with a copy of itself (see
     /// [`ChannelScores::evidence`]), as compared within its language or across languages.
-    pub fn own_evidence(&self, f: &ArticleFeatures, same_lang: bool, df: &DocFreq) -> f32 {
+    fn own_evidence(&self, f: &ArticleFeatures, same_lang: bool, df: &DocFreq) -> f32 {
         [(&f.ents, true), (&f.nums, false)]
             .into_iter()
             .flat_map(|(v, entity)| v.iter().map(move |&(h, c)| (h, c, entity)))
@@ -367,14 +368,15 @@ impl Similarity {
     /// (one unit per key, which costs nothing, or the shorter side's own evidence): the exact
     /// room is a pass over both articles' keys, and most pairs are short or share plenty.
     fn room(&self, a: &ArticleFeatures, b: &ArticleFeatures, same_lang: bool, evidence: f32, df: &DocFreq) -> f32 {
-        let bound = ((a.ents.len() + a.nums.len()).min(b.ents.len() + b.nums.len())) as f32;
+        let keys = |f: &ArticleFeatures| f.ents.len() + f.nums.len();
+        // The shorter side first: when its own evidence already cannot bind, the other's
+        // pass is skipped.
+        let (short, long) = if keys(a) <= keys(b) { (a, b) } else { (b, a) };
+        let bound = keys(short) as f32;
         let c = &self.config;
         if c.evidence_share <= 0.0 || c.evidence_share * (bound - c.evidence_room_free) <= evidence {
             return bound;
         }
-        // The shorter side first: when its own evidence already cannot bind, the other's
-        // pass is skipped.
-        let (short, long) = if a.ents.len() + a.nums.len() <= b.ents.len() + b.nums.len() { (a, b) } else { (b, a) };
         let first = self.own_evidence(short, same_lang, df);
         if c.evidence_share * (first - c.evidence_room_free) <= evidence {
             return first;
