@@ -111,13 +111,15 @@ def plain_e5_baseline(queries, store, model: Path) -> dict:
     return metrics(ranks)
 
 
-def storyweave(binary: Path, queries, store, model: Path | None, tag: str, config: Path | None = None, reuse: bool = False) -> dict:
+def storyweave(binary: Path, queries, store, model: Path | None, tag: str, config: Path | None = None, reuse: bool = False, lexicon: Path | None = None) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / f"store-{tag}.db"
-    inp = OUT / f"store-{tag}.jsonl"
+    # The lexicon only translates queries, so a run with it searches the store built without.
+    store_tag = tag.replace("-lexicon", "")
+    db = OUT / f"store-{store_tag}.db"
+    inp = OUT / f"store-{store_tag}.jsonl"
     inp.write_text("\n".join(json.dumps({"id": a["id"], "text": a["text"], "lang": a["lang"]}, ensure_ascii=False) for a in store) + "\n")
     extra = (["--model", str(model)] if model else []) + (["--config", str(config)] if config else [])
-    for p in ([] if reuse and db.exists() else OUT.glob(f"store-{tag}.db*")):
+    for p in ([] if reuse and db.exists() else OUT.glob(f"store-{store_tag}.db*")):
         if p.is_dir():
             import shutil
             shutil.rmtree(p)
@@ -127,7 +129,8 @@ def storyweave(binary: Path, queries, store, model: Path | None, tag: str, confi
     if not (reuse and db.exists()):
         subprocess.run([str(binary), "--db", str(db), "-q", *extra, "ingest", str(inp)], check=False, capture_output=True)
     ingest_s = time.perf_counter() - t
-    srv = subprocess.Popen([str(binary), "--db", str(db), *extra, "serve", "--addr", "127.0.0.1:0"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lex = ["--lexicon", str(lexicon)] if lexicon else []
+    srv = subprocess.Popen([str(binary), "--db", str(db), *extra, *lex, "serve", "--addr", "127.0.0.1:0"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     base = None
     for line in srv.stderr:
         if "serving on " in line:
@@ -178,16 +181,21 @@ def main() -> None:
     ap.add_argument("--config", type=Path, help="storyweave config file (e.g. a [search] section to tune)")
     ap.add_argument("--reuse-store", action="store_true", help="keep the store of an earlier run (ranking changes only)")
     ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--lexicon", type=Path, help="bilingual lexicon (scripts/lexicon.sh): also rank with it, on the same stores")
     a = ap.parse_args()
     queries, store = load(a.data, a.half)
     res = {"queries": len(queries), "store": len(store), "half": a.half}
     if not a.no_baselines:
         res["tfidf"] = tfidf_baseline(queries, store)
     res["storyweave"] = storyweave(a.bin, queries, store, None, f"nomodel{a.half or ''}", a.config, a.reuse_store)
+    if a.lexicon:
+        res["storyweave_lexicon"] = storyweave(a.bin, queries, store, None, f"nomodel{a.half or ''}-lexicon", a.config, True, a.lexicon)
     if a.model:
         if not a.no_baselines:
             res["plain_e5"] = plain_e5_baseline(queries, store, a.model)
         res["storyweave_model"] = storyweave(a.bin, queries, store, a.model, f"model{a.half or ''}", a.config, a.reuse_store)
+        if a.lexicon:
+            res["storyweave_model_lexicon"] = storyweave(a.bin, queries, store, a.model, f"model{a.half or ''}-lexicon", a.config, True, a.lexicon)
     (BENCH / "out").mkdir(exist_ok=True)
     (BENCH / "out" / f"search{('-' + a.half) if a.half else ''}{'-model' if a.model else ''}.json").write_text(json.dumps(res, indent=1))
     print(json.dumps(res, indent=1))

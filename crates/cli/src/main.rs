@@ -44,6 +44,11 @@ struct Cli {
     /// articles on names, numbers, dates and words only.
     #[arg(long, global = true, value_name = "DIR")]
     model: Option<PathBuf>,
+    /// Bilingual lexicon directory (built by `scripts/lexicon.sh`); overrides `[lexicon] path`.
+    /// Search then also translates the query word for word, so that it finds stories told in
+    /// other languages without a model.
+    #[arg(long, global = true, value_name = "DIR", env = "STORYWEAVE_LEXICON")]
+    lexicon: Option<PathBuf>,
     /// No progress bar or summary on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -255,6 +260,9 @@ fn load_config(cli: &Cli) -> Result<Config> {
     if let Some(dir) = &cli.model {
         config.model.path = Some(dir.clone());
     }
+    if let Some(dir) = &cli.lexicon {
+        config.lexicon.path = Some(dir.clone());
+    }
     Ok(config)
 }
 
@@ -287,10 +295,10 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
     if !compares {
         return Ok(Pipeline::new(config));
     }
-    match &config.model.path {
+    let pipeline = match &config.model.path {
         Some(dir) => {
             let dir = dir.display().to_string();
-            Pipeline::with_model(config).with_context(|| format!("could not load the model {dir}"))
+            Pipeline::with_model(config).with_context(|| format!("could not load the model {dir}"))?
         }
         None => {
             if matches!(cli.command, Command::Embed { .. }) {
@@ -302,9 +310,10 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
                     "storyweave: no model given (--model DIR or [model] path); comparing articles on names, numbers, dates and words only"
                 );
             }
-            Ok(Pipeline::new(config))
+            Pipeline::new(config)
         }
-    }
+    };
+    Ok(pipeline.with_lexicon().context("could not load the lexicon")?)
 }
 
 /// Opens the long-lived engine over the store for a write command.

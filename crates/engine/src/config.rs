@@ -41,6 +41,17 @@ pub struct Config {
     pub model: ModelOptions,
     /// Search ranking.
     pub search: crate::search::SearchConfig,
+    /// The bilingual lexicon (`[lexicon]`) that translates search queries word for word.
+    pub lexicon: LexiconOptions,
+}
+
+/// Where the optional bilingual lexicon is (`scripts/lexicon.sh` builds one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LexiconOptions {
+    /// Directory of `L-en.tsv` / `en-L.tsv` dictionaries; without it, search meets other
+    /// languages only on names, figures, cognates and (with a model) vectors.
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl Config {

@@ -19,6 +19,9 @@ pub enum EngineError {
     /// The neural encoder could not be loaded or run.
     #[error(transparent)]
     Model(#[from] storyweave_encode::EncodeError),
+    /// The bilingual lexicon could not be read.
+    #[error("lexicon {0}")]
+    Lexicon(#[from] storyweave_text::LexiconError),
     /// Stored features could not be read back.
     #[error("stored features of article {id} are unreadable: {reason}")]
     Features {
@@ -64,7 +67,7 @@ impl EngineError {
     pub fn kind(&self) -> ErrorKind {
         use storyweave_store::ErrorKind as S;
         match self {
-            EngineError::BadInput(_) | EngineError::Config { .. } => ErrorKind::BadInput,
+            EngineError::BadInput(_) | EngineError::Config { .. } | EngineError::Lexicon(_) => ErrorKind::BadInput,
             EngineError::NotFound { .. } => ErrorKind::NotFound,
             EngineError::Conflict(_) => ErrorKind::Conflict,
             EngineError::Store(e) => match e.kind() {

@@ -35,7 +35,7 @@ mod vectors;
 pub mod views;
 
 pub use clean::CleanError;
-pub use config::{Config, InputConfig};
+pub use config::{Config, InputConfig, LexiconOptions};
 pub use engine::{Engine, Listener, LoadInfo, StoryEvent, SAVE_EVERY};
 pub use error::{EngineError, ErrorKind, Result};
 pub use ingest::{IngestReport, Skip, StorySink, Warning};
@@ -63,13 +63,14 @@ pub struct Pipeline {
     features: FeatureExtractor,
     pub(crate) relator: Relator,
     encoder: Option<std::sync::Arc<dyn storyweave_encode::Encoder>>,
+    translator: Option<std::sync::Arc<dyn storyweave_text::Translate>>,
 }
 
 impl Pipeline {
     /// Builds the pipeline.
     pub fn new(config: Config) -> Self {
         let relator = Relator::new(config.relate.clone());
-        Pipeline { config, extractor: HtmlExtractor, features: FeatureExtractor, relator, encoder: None }
+        Pipeline { config, extractor: HtmlExtractor, features: FeatureExtractor, relator, encoder: None, translator: None }
     }
 
     /// A pipeline with the encoder of `config.model.path` loaded (model-free when unset).
@@ -88,6 +89,25 @@ impl Pipeline {
         let mut p = Pipeline::new(config);
         p.encoder = Some(encoder);
         p
+    }
+
+    /// Loads the bilingual lexicon of `[lexicon] path`, when one is set.
+    pub fn with_lexicon(mut self) -> Result<Self> {
+        if let Some(dir) = &self.config.lexicon.path {
+            self.translator = Some(std::sync::Arc::new(storyweave_text::Lexicon::load(dir)?));
+        }
+        Ok(self)
+    }
+
+    /// A pipeline that translates search queries with `translator` (tests bring their own).
+    pub fn with_translator(mut self, translator: std::sync::Arc<dyn storyweave_text::Translate>) -> Self {
+        self.translator = Some(translator);
+        self
+    }
+
+    /// The query translator (bilingual lexicon), if any.
+    pub fn translator(&self) -> Option<&dyn storyweave_text::Translate> {
+        self.translator.as_deref()
     }
 
     /// The loaded encoder, if any.

@@ -58,6 +58,9 @@ pub struct SearchConfig {
     pub centered_gate: f32,
     /// An article found by both keys and vectors: its weaker signal adds this share.
     pub both_signals: f32,
+    /// Weight of the query's words translated by the lexicon (`--lexicon`) into an article's
+    /// language, beside `cover_weights` (whose word channel counts only within a language).
+    pub translated_weight: f32,
 }
 
 impl Default for SearchConfig {
@@ -70,6 +73,7 @@ impl Default for SearchConfig {
             centered_cosine: [MIN_CENTERED_COSINE, FULL_CENTERED_COSINE],
             centered_gate: CENTERED_GATE,
             both_signals: 0.5,
+            translated_weight: 1.0,
         }
     }
 }
@@ -276,13 +280,23 @@ fn query_weights(r: &dyn StoreRead, qf: &ArticleFeatures) -> Result<QueryWeights
     Ok(out)
 }
 
+/// The query's words translated into one language (see [`translated`]): per query word, the
+/// term hashes of its translations that occur in the store, and the word's IDF.
+type Groups = Vec<(Vec<u32>, f32)>;
+
 /// How much of the query an article covers: per channel, the IDF-weighted share of the
 /// query's keys it has, averaged with `weights` over the channels the query has (stems
-/// only within one language). And whether it shares real evidence: a name or a figure, or two
-/// words: one shared common prefix is no match.
-fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, weights: &[f32; 4], prior: f32) -> (f32, bool) {
+/// only within one language; across languages, the query's words as the lexicon translates
+/// them into the article's language, when there is one, with `translated_weight`). And
+/// whether it shares real evidence: a name or a figure, or two words: one shared common
+/// prefix is no match.
+fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, translated: Option<&Groups>, cfg: &SearchConfig) -> (f32, bool) {
+    let (weights, prior) = (&cfg.cover_weights, cfg.cover_prior);
     let (mut num, mut den) = (0.0f32, 0.0f32);
     let mut shared = [0usize; 4];
+    // The prior is counted in the query's own keys (of their mean weight), so it means the
+    // same in a store of five articles, where every IDF is small, as in a large one.
+    let share = |got: f32, total: f32, n: usize| got / (total + prior * total / n as f32);
     for (c, (keys, have)) in q.iter().zip([&f.ents, &f.nums, &f.terms, &f.xterms]).enumerate() {
         if c == 2 && !same_lang {
             continue;
@@ -298,13 +312,72 @@ fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, weights: &[f
                 shared[c] += 1;
             }
         }
-        // The prior is counted in the query's own keys (of their mean weight), so it means
-        // the same in a store of five articles, where every IDF is small, as in a large one.
-        num += weights[c] * got / (total + prior * total / keys.len() as f32);
+        num += weights[c] * share(got, total, keys.len());
         den += weights[c];
+    }
+    if let Some(groups) = translated.filter(|g| !same_lang && !g.is_empty()) {
+        let total: f32 = groups.iter().map(|(_, w)| w).sum();
+        if total > 0.0 {
+            let mut got = 0.0;
+            for (alts, w) in groups {
+                if alts.iter().any(|&h| f.terms.contains(h)) {
+                    got += w;
+                    shared[2] += 1;
+                }
+            }
+            num += cfg.translated_weight * share(got, total, groups.len());
+            den += cfg.translated_weight;
+        }
     }
     let evident = shared[0] > 0 || shared[1] > 0 || shared[2] + shared[3] >= 2;
     (if den > 0.0 { num / den } else { 0.0 }, evident)
+}
+
+/// The query's words translated by the pipeline's lexicon into every other language it
+/// knows, stemmed and hashed as stored articles' terms are: per language, one group of
+/// alternatives per query word, keeping the translations the store has, weighted by the
+/// rarest of them (IDF). Empty without a lexicon or for a query of unknown language.
+fn translated(p: &Pipeline, r: &dyn StoreRead, text: &str, qlang: &Lang) -> Result<HashMap<Lang, Groups>> {
+    let mut out = HashMap::new();
+    let Some(t) = p.translator() else { return Ok(out) };
+    if qlang.as_str() == Lang::unknown().as_str() {
+        return Ok(out);
+    }
+    let n = r.article_count()? as f32;
+    for lang in t.languages() {
+        if lang.as_str() == qlang.as_str() {
+            continue;
+        }
+        let analyzer = storyweave_text::Analyzer::for_lang(&lang);
+        let groups: Vec<Vec<u32>> = t
+            .translate(text, qlang, &lang)
+            .into_iter()
+            .map(|alts| {
+                let mut hs: Vec<u32> = alts.iter().flat_map(|a| analyzer.terms(a)).map(|term| storyweave_encode::hash_key(lang.as_str(), &term)).collect();
+                hs.sort_unstable();
+                hs.dedup();
+                hs
+            })
+            .filter(|hs| !hs.is_empty())
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let tokens: Vec<String> = groups.iter().flatten().map(|h| format!("{h:08x}")).collect();
+        let dfs: HashMap<u32, u64> = groups.iter().flatten().copied().zip(r.key_doc_freq(&tokens)?).collect();
+        let weighted: Groups = groups
+            .into_iter()
+            .filter_map(|alts| {
+                let alts: Vec<u32> = alts.into_iter().filter(|h| dfs.get(h).is_some_and(|&df| df > 0)).collect();
+                let idf = alts.iter().map(|h| ((n + 1.0) / (dfs[h] as f32 + 1.0)).ln().max(0.0)).fold(0.0f32, f32::max);
+                (!alts.is_empty()).then_some((alts, idf))
+            })
+            .collect();
+        if !weighted.is_empty() {
+            out.insert(lang, weighted);
+        }
+    }
+    Ok(out)
 }
 
 /// The words of a keyword query: not stop words, not too short, the longest first.
@@ -346,6 +419,11 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         candidates.extend(r.search_keys(k, &filter, PER_SIGNAL)?);
     }
     candidates.extend(r.search_text(&keywords(&article), &filter, PER_SIGNAL)?);
+    let translations = translated(p, r, text, &qf.lang)?;
+    for groups in translations.values() {
+        let terms = storyweave_store::SearchKeys { terms: groups.iter().flat_map(|(a, _)| a).map(|h| format!("{h:08x}")).collect(), ..Default::default() };
+        candidates.extend(r.search_keys(&terms, &filter, PER_SIGNAL)?);
+    }
     let weights = query_weights(r, &qf)?;
 
     // Each article: how much of the query it covers (keys), and how close its vector is.
@@ -356,7 +434,7 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         }
         let Some(bytes) = r.features(&h.id, FEATURES_VERSION)? else { continue };
         let Ok(f) = ArticleFeatures::from_bytes(&bytes) else { continue };
-        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, &cfg.cover_weights, cfg.cover_prior);
+        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, translations.get(&f.lang), cfg);
         if evident && cover >= cfg.min_coverage {
             article_score.insert(h.id, (cover, h.story));
         }
@@ -457,16 +535,16 @@ mod tests {
         use storyweave_encode::SparseVec;
         let q: QueryWeights = [Vec::new(), vec![(7, 2.5)], Vec::new(), Vec::new()];
         let article = ArticleFeatures { nums: SparseVec::from_counts(vec![(7, 1.0)]), ..Default::default() };
-        let weights = SearchConfig::default().cover_weights;
-        let (old, evident) = coverage(&q, &article, false, &weights, 0.0);
+        let no_prior = SearchConfig { cover_prior: 0.0, ..SearchConfig::default() };
+        let (old, evident) = coverage(&q, &article, false, None, &no_prior);
         assert!(evident);
         assert_eq!(old, 1.0);
-        let (now, _) = coverage(&q, &article, false, &weights, SearchConfig::default().cover_prior);
+        let (now, _) = coverage(&q, &article, false, None, &SearchConfig::default());
         assert!(now < 0.5, "one common key covers a query only in part: {now}");
         // A query with many keys of which the article has all is still covered well.
         let many: QueryWeights = [(0..8).map(|h| (h, 6.0)).collect(), Vec::new(), Vec::new(), Vec::new()];
         let all = ArticleFeatures { ents: SparseVec::from_counts((0..8).map(|h| (h, 1.0)).collect()), ..Default::default() };
-        let (full, _) = coverage(&many, &all, false, &weights, SearchConfig::default().cover_prior);
+        let (full, _) = coverage(&many, &all, false, None, &SearchConfig::default());
         assert!(full > 0.75, "{full}");
     }
 

