@@ -11,7 +11,8 @@ by hand, nothing from the dev data):
 Because of their licences the files are downloaded by `scripts/lexicon.sh`, not committed.
 
 Output, one pair of files per language L: `L-en.tsv` (L word -> English) and `en-L.tsv`
-(English word -> L), each line `word<TAB>translation|translation|...`, lower-cased, sorted;
+(English word -> L), each line `word<TAB>translation|translation|...`, sorted; headwords
+lower-cased, English translations as the dictionary writes them (a capital marks a name);
 both directions merge the L-eng dictionary with the inverted eng-L one. A translation is a
 word or a phrase of at most three words; at most MAX_TRANSLATIONS per word, dictionary order.
 
@@ -41,9 +42,12 @@ def b64(s: str) -> int:
     return n
 
 
-def clean(t: str) -> str | None:
-    t = BRACKETS.sub(" ", t).strip().lower()
-    t = re.sub(r"^(to|a|an|the) ", "", t)
+def clean(t: str, lower: bool = False) -> str | None:
+    """A headword (lower-cased) or a translation (case kept: a capital marks a name, which
+    storyweave also looks up as a name key)."""
+    t = BRACKETS.sub(" ", t).strip()
+    t = t.lower() if lower else t
+    t = re.sub(r"^(to|a|an|the|To|A|An|The) ", "", t)
     t = " ".join(t.split()).strip(" .;:!?\"'")
     if not t or len(t.split()) > MAX_WORDS or any(ch.isdigit() for ch in t):
         return None
@@ -60,7 +64,7 @@ def dictd_entries(dict_dz: Path, index: Path):
         if len(parts) < 3 or parts[0].startswith("00-database"):
             continue
         body = data[b64(parts[1]) : b64(parts[1]) + b64(parts[2])].decode("utf-8", "replace").splitlines()
-        head = clean(parts[0])
+        head = clean(parts[0], lower=True)
         if not head or len(head.split()) > 1:
             continue
         out = []
@@ -75,7 +79,7 @@ def dictd_entries(dict_dz: Path, index: Path):
             yield head, out
 
 
-ENGLISH = re.compile(r"^[a-z][a-z '-]*$")
+ENGLISH = re.compile(r"^[A-Za-z][A-Za-z '-]*$")
 
 
 def add_en(to_en: dict[str, list[str]], from_en: dict[str, list[str]], word: str, english: str, invert: bool) -> None:
@@ -85,7 +89,7 @@ def add_en(to_en: dict[str, list[str]], from_en: dict[str, list[str]], word: str
         return
     add(to_en, word, english)
     if invert and len(english.split()) == 1:
-        add(from_en, english, word)
+        add(from_en, english.lower(), word)
 
 
 def add(d: dict[str, list[str]], k: str, v: str) -> None:
@@ -116,12 +120,12 @@ def cedict(wheel: Path):
         m = re.match(r"(\S+) (\S+) \[[^\]]*\] /(.*)/$", line)
         if not m:
             continue
-        simp, senses = m.group(2), m.group(3).split("/")
+        simp, senses = m.group(2).lower(), m.group(3).split("/")
         out = []
         for s in senses:
             if s.startswith(("CL:", "variant of", "old variant", "see ", "used in", "surname ", "abbr. for", "also written", "erhua variant")):
                 continue
-            for t in s.split(";"):
+            for t in re.split(r";| or ", s):
                 c = clean(t)
                 if c and c not in out:
                     out.append(c)
@@ -154,9 +158,9 @@ def main() -> None:
                     if not ENGLISH.match(head):
                         continue
                     for t in ts:
-                        add(from_en, head, t)
+                        add(from_en, head, t.lower())
                         if len(t.split()) == 1:
-                            add(to_en, t, head)
+                            add(to_en, t.lower(), head)
             if to_en:
                 write(a.out / f"{lang}-en.tsv", to_en)
                 write(a.out / f"en-{lang}.tsv", from_en)

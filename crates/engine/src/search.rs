@@ -290,7 +290,7 @@ type Groups = Vec<(Vec<u32>, f32)>;
 /// them into the article's language, when there is one, with `translated_weight`). And
 /// whether it shares real evidence: a name or a figure, or two words: one shared common
 /// prefix is no match.
-fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, translated: Option<&Groups>, cfg: &SearchConfig) -> (f32, bool) {
+fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, translated: [Option<&Groups>; 2], cfg: &SearchConfig) -> (f32, bool) {
     let (weights, prior) = (&cfg.cover_weights, cfg.cover_prior);
     let (mut num, mut den) = (0.0f32, 0.0f32);
     let mut shared = [0usize; 4];
@@ -315,69 +315,104 @@ fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, translated: 
         num += weights[c] * share(got, total, keys.len());
         den += weights[c];
     }
-    if let Some(groups) = translated.filter(|g| !same_lang && !g.is_empty()) {
+    // Across languages, the query's translated words (against the article's terms) and the
+    // names among them (against its names, with the names' weight).
+    for (c, groups, weight) in [(2, translated[0], cfg.translated_weight), (0, translated[1], cfg.translated_weight * weights[0])] {
+        let Some(groups) = groups.filter(|g| !same_lang && !g.is_empty()) else { continue };
+        let have = if c == 0 { &f.ents } else { &f.terms };
         let total: f32 = groups.iter().map(|(_, w)| w).sum();
-        if total > 0.0 {
-            let mut got = 0.0;
-            for (alts, w) in groups {
-                if alts.iter().any(|&h| f.terms.contains(h)) {
-                    got += w;
-                    shared[2] += 1;
-                }
-            }
-            num += cfg.translated_weight * share(got, total, groups.len());
-            den += cfg.translated_weight;
+        if total <= 0.0 {
+            continue;
         }
+        let mut got = 0.0;
+        for (alts, w) in groups {
+            if alts.iter().any(|&h| have.contains(h)) {
+                got += w;
+                shared[c] += 1;
+            }
+        }
+        num += weight * share(got, total, groups.len());
+        den += weight;
     }
     let evident = shared[0] > 0 || shared[1] > 0 || shared[2] + shared[3] >= 2;
     (if den > 0.0 { num / den } else { 0.0 }, evident)
 }
 
-/// The query's words translated by the pipeline's lexicon into every other language it
-/// knows, stemmed and hashed as stored articles' terms are: per language, one group of
-/// alternatives per query word, keeping the translations the store has, weighted by the
-/// rarest of them (IDF). Empty without a lexicon or for a query of unknown language.
-fn translated(p: &Pipeline, r: &dyn StoreRead, text: &str, qlang: &Lang) -> Result<HashMap<Lang, Groups>> {
-    let mut out = HashMap::new();
+/// The query as the lexicon translates it: per other language, its words (stemmed and hashed
+/// as stored articles' terms are), and the names among the translations (a translation the
+/// dictionary writes with a capital: 土耳其 → "Turkey"), keyed as stored names are, so that
+/// a name written in Han characters meets its Latin spelling. Each is a list of groups, one
+/// per query word, of the alternatives the store has, weighted by the rarest of them (IDF).
+#[derive(Debug, Default)]
+struct Translation {
+    words: HashMap<Lang, Groups>,
+    names: Groups,
+}
+
+/// The query translated by the pipeline's lexicon (see [`Translation`]); empty without a
+/// lexicon or for a query of unknown language.
+fn translated(p: &Pipeline, r: &dyn StoreRead, text: &str, qlang: &Lang) -> Result<Translation> {
+    let mut out = Translation::default();
     let Some(t) = p.translator() else { return Ok(out) };
     if qlang.as_str() == Lang::unknown().as_str() {
         return Ok(out);
     }
     let n = r.article_count()? as f32;
-    for lang in t.languages() {
-        if lang.as_str() == qlang.as_str() {
-            continue;
-        }
-        let analyzer = storyweave_text::Analyzer::for_lang(&lang);
-        let groups: Vec<Vec<u32>> = t
-            .translate(text, qlang, &lang)
-            .into_iter()
-            .map(|alts| {
-                let mut hs: Vec<u32> = alts.iter().flat_map(|a| analyzer.terms(a)).map(|term| storyweave_encode::hash_key(lang.as_str(), &term)).collect();
-                hs.sort_unstable();
-                hs.dedup();
-                hs
-            })
-            .filter(|hs| !hs.is_empty())
-            .collect();
-        if groups.is_empty() {
-            continue;
-        }
+    // Keeps each group's alternatives the store has, weighted by the rarest of them.
+    let weigh = |groups: Vec<Vec<u32>>| -> Result<Groups> {
         let tokens: Vec<String> = groups.iter().flatten().map(|h| format!("{h:08x}")).collect();
         let dfs: HashMap<u32, u64> = groups.iter().flatten().copied().zip(r.key_doc_freq(&tokens)?).collect();
-        let weighted: Groups = groups
+        Ok(groups
             .into_iter()
             .filter_map(|alts| {
                 let alts: Vec<u32> = alts.into_iter().filter(|h| dfs.get(h).is_some_and(|&df| df > 0)).collect();
                 let idf = alts.iter().map(|h| ((n + 1.0) / (dfs[h] as f32 + 1.0)).ln().max(0.0)).fold(0.0f32, f32::max);
                 (!alts.is_empty()).then_some((alts, idf))
             })
+            .collect())
+    };
+    let hashed = |hs: Vec<u32>| {
+        let mut hs = hs;
+        hs.sort_unstable();
+        hs.dedup();
+        hs
+    };
+    for lang in t.languages() {
+        if lang.as_str() == qlang.as_str() {
+            continue;
+        }
+        let analyzer = storyweave_text::Analyzer::for_lang(&lang);
+        let translations = t.translate(text, qlang, &lang);
+        if lang.as_str() == "en" && qlang.as_str() != "en" {
+            let names: Vec<Vec<u32>> = translations
+                .iter()
+                .map(|alts| hashed(alts.iter().filter(|a| a.starts_with(char::is_uppercase)).flat_map(|a| name_keys(a)).collect()))
+                .filter(|hs| !hs.is_empty())
+                .collect();
+            out.names = weigh(names)?;
+        }
+        let groups: Vec<Vec<u32>> = translations
+            .into_iter()
+            .map(|alts| hashed(alts.iter().flat_map(|a| analyzer.terms(a)).map(|term| storyweave_encode::hash_key(lang.as_str(), &term)).collect()))
+            .filter(|hs| !hs.is_empty())
             .collect();
-        if !weighted.is_empty() {
-            out.insert(lang, weighted);
+        let groups = weigh(groups)?;
+        if !groups.is_empty() {
+            out.words.insert(lang, groups);
         }
     }
     Ok(out)
+}
+
+/// The name keys of a translated name, hashed as the feature extractor hashes a mention's:
+/// the whole name, and each word of a longer one.
+fn name_keys(name: &str) -> Vec<u32> {
+    let en = Lang::new("en");
+    let mut keys = vec![storyweave_entities::entity_key(name, &en)];
+    if name.split_whitespace().count() > 1 {
+        keys.extend(name.split_whitespace().map(|w| storyweave_entities::entity_key(w, &en)).filter(|k| k.chars().count() >= 3));
+    }
+    keys.into_iter().filter(|k| !k.is_empty()).map(|k| storyweave_encode::hash_key("ent", &k)).collect()
 }
 
 /// The words of a keyword query: not stop words, not too short, the longest first.
@@ -419,10 +454,13 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         candidates.extend(r.search_keys(k, &filter, PER_SIGNAL)?);
     }
     candidates.extend(r.search_text(&keywords(&article), &filter, PER_SIGNAL)?);
-    let translations = translated(p, r, text, &qf.lang)?;
-    for groups in translations.values() {
-        let terms = storyweave_store::SearchKeys { terms: groups.iter().flat_map(|(a, _)| a).map(|h| format!("{h:08x}")).collect(), ..Default::default() };
-        candidates.extend(r.search_keys(&terms, &filter, PER_SIGNAL)?);
+    let translation = translated(p, r, text, &qf.lang)?;
+    let tokens = |g: &Groups| g.iter().flat_map(|(a, _)| a).map(|h| format!("{h:08x}")).collect::<Vec<_>>();
+    for groups in translation.words.values() {
+        candidates.extend(r.search_keys(&storyweave_store::SearchKeys { terms: tokens(groups), ..Default::default() }, &filter, PER_SIGNAL)?);
+    }
+    if !translation.names.is_empty() {
+        candidates.extend(r.search_keys(&storyweave_store::SearchKeys { ents: tokens(&translation.names), ..Default::default() }, &filter, PER_SIGNAL)?);
     }
     let weights = query_weights(r, &qf)?;
 
@@ -434,7 +472,7 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
         }
         let Some(bytes) = r.features(&h.id, FEATURES_VERSION)? else { continue };
         let Ok(f) = ArticleFeatures::from_bytes(&bytes) else { continue };
-        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, translations.get(&f.lang), cfg);
+        let (cover, evident) = coverage(&weights, &f, f.lang == qf.lang, [translation.words.get(&f.lang), Some(&translation.names)], cfg);
         if evident && cover >= cfg.min_coverage {
             article_score.insert(h.id, (cover, h.story));
         }
@@ -536,15 +574,15 @@ mod tests {
         let q: QueryWeights = [Vec::new(), vec![(7, 2.5)], Vec::new(), Vec::new()];
         let article = ArticleFeatures { nums: SparseVec::from_counts(vec![(7, 1.0)]), ..Default::default() };
         let no_prior = SearchConfig { cover_prior: 0.0, ..SearchConfig::default() };
-        let (old, evident) = coverage(&q, &article, false, None, &no_prior);
+        let (old, evident) = coverage(&q, &article, false, [None, None], &no_prior);
         assert!(evident);
         assert_eq!(old, 1.0);
-        let (now, _) = coverage(&q, &article, false, None, &SearchConfig::default());
+        let (now, _) = coverage(&q, &article, false, [None, None], &SearchConfig::default());
         assert!(now < 0.5, "one common key covers a query only in part: {now}");
         // A query with many keys of which the article has all is still covered well.
         let many: QueryWeights = [(0..8).map(|h| (h, 6.0)).collect(), Vec::new(), Vec::new(), Vec::new()];
         let all = ArticleFeatures { ents: SparseVec::from_counts((0..8).map(|h| (h, 1.0)).collect()), ..Default::default() };
-        let (full, _) = coverage(&many, &all, false, None, &SearchConfig::default());
+        let (full, _) = coverage(&many, &all, false, [None, None], &SearchConfig::default());
         assert!(full > 0.75, "{full}");
     }
 

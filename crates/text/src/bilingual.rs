@@ -222,7 +222,7 @@ impl Translate for Lexicon {
                 match second {
                     None => alts.push(t.clone()),
                     Some(d) => {
-                        if let Some(us) = d.words.get(t.as_str()) {
+                        if let Some(us) = d.words.get(t.to_lowercase().as_str()) {
                             alts.extend(us.iter().cloned());
                         }
                     }
