@@ -82,10 +82,24 @@ def dictd_entries(dict_dz: Path, index: Path):
 ENGLISH = re.compile(r"^[A-Za-z][A-Za-z '-]*$")
 
 
+# Every English word of the eng-XXX dictionaries' headwords: a "translation" with a word
+# outside it is a gloss left in the source language ("prezydentura"), not English.
+VOCABULARY: set[str] = set()
+
+
+def english_vocabulary(dd: Path) -> None:
+    for index in dd.glob("freedict-eng-*.index"):
+        for line in index.read_text(encoding="utf-8").splitlines():
+            VOCABULARY.update(w for w in re.split(r"[ '-]", line.split("\t", 1)[0].lower()) if w)
+
+
 def add_en(to_en: dict[str, list[str]], from_en: dict[str, list[str]], word: str, english: str, invert: bool) -> None:
     """Records `word` <-> `english`; glosses left in the source language (not plain ASCII
-    English) are dropped, and only one-word translations are inverted."""
+    English, or with a word no English headword has) are dropped, and only one-word
+    translations are inverted."""
     if not ENGLISH.match(english):
+        return
+    if VOCABULARY and not all(w in VOCABULARY for w in re.split(r"[ '-]", english.lower()) if w):
         return
     add(to_en, word, english)
     if invert and len(english.split()) == 1:
@@ -144,6 +158,7 @@ def main() -> None:
         for deb in sorted(a.debs.glob("dict-freedict-*.deb")):
             subprocess.run(["dpkg-deb", "-x", str(deb), tmp], check=True)
         dd = Path(tmp) / "usr" / "share" / "dictd"
+        english_vocabulary(dd)
         for iso3, lang in LANGS.items():
             to_en: dict[str, list[str]] = {}
             from_en: dict[str, list[str]] = {}

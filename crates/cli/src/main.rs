@@ -144,6 +144,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show how the lexicon (`--lexicon`) translates a query, word by word, as search uses it.
+    Translate {
+        /// Words or a sentence.
+        text: String,
+        /// The text's language (default: the one whose dictionary knows most of its words, as
+        /// search reads a query).
+        #[arg(long)]
+        from: Option<String>,
+        /// The language to translate into.
+        #[arg(long, default_value = "en")]
+        to: String,
+    },
     /// Export every story with its articles and relations (read-only).
     Export {
         /// Output format.
@@ -387,6 +399,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sid = storyweave_engine::views::parse_story_id(id)?;
             let compare = (!no_compare).then(|| (&pipeline, lang.as_deref().map(storyweave_model::Lang::new)));
             output::print_story(&store, sid, compare, *json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Translate { text, from, to } => {
+            let Some(dir) = &pipeline.config().lexicon.path else {
+                anyhow::bail!("`translate` needs a lexicon: give --lexicon DIR (built by scripts/lexicon.sh) or [lexicon] path");
+            };
+            let lexicon = storyweave_text::Lexicon::load(dir).context("could not load the lexicon")?;
+            let from = match from {
+                Some(l) => storyweave_model::Lang::new(l),
+                None => storyweave_text::Translate::source_language(&lexicon, text, storyweave_text::detect_language(text).as_ref())
+                    .context("no dictionary knows these words, nor can their language be told: give --from")?,
+            };
+            let mut out = std::io::stdout().lock();
+            for alts in storyweave_text::Translate::translate(&lexicon, text, &from, &storyweave_model::Lang::new(to)) {
+                writeln!(out, "{}", alts.join(" | "))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, lang, since, until, entity, source, limit, json } => {

@@ -61,6 +61,9 @@ pub struct SearchConfig {
     /// Weight of the query's words translated by the lexicon (`--lexicon`) into an article's
     /// language, beside `cover_weights` (whose word channel counts only within a language).
     pub translated_weight: f32,
+    /// Weight of the names among those translations (土耳其 → "Turkey"), against the
+    /// article's names.
+    pub translated_name_weight: f32,
 }
 
 impl Default for SearchConfig {
@@ -74,6 +77,7 @@ impl Default for SearchConfig {
             centered_gate: CENTERED_GATE,
             both_signals: 0.5,
             translated_weight: 1.0,
+            translated_name_weight: 1.0,
         }
     }
 }
@@ -317,7 +321,7 @@ fn coverage(q: &QueryWeights, f: &ArticleFeatures, same_lang: bool, translated: 
     }
     // Across languages, the query's translated words (against the article's terms) and the
     // names among them (against its names, with the names' weight).
-    for (c, groups, weight) in [(2, translated[0], cfg.translated_weight), (0, translated[1], cfg.translated_weight * weights[0])] {
+    for (c, groups, weight) in [(2, translated[0], cfg.translated_weight), (0, translated[1], cfg.translated_name_weight)] {
         let Some(groups) = groups.filter(|g| !same_lang && !g.is_empty()) else { continue };
         let have = if c == 0 { &f.ents } else { &f.terms };
         let total: f32 = groups.iter().map(|(_, w)| w).sum();
@@ -349,14 +353,15 @@ struct Translation {
     names: Groups,
 }
 
-/// The query translated by the pipeline's lexicon (see [`Translation`]); empty without a
-/// lexicon or for a query of unknown language.
+/// The query translated by the pipeline's lexicon (see [`Translation`]), from the language
+/// whose dictionary knows most of its words (short queries defeat language identification);
+/// empty without a lexicon or when no dictionary knows any of its words.
 fn translated(p: &Pipeline, r: &dyn StoreRead, text: &str, qlang: &Lang) -> Result<Translation> {
     let mut out = Translation::default();
     let Some(t) = p.translator() else { return Ok(out) };
-    if qlang.as_str() == Lang::unknown().as_str() {
-        return Ok(out);
-    }
+    let detected = (qlang.as_str() != Lang::unknown().as_str()).then_some(qlang);
+    let Some(qlang) = t.source_language(text, detected) else { return Ok(out) };
+    let qlang = &qlang;
     let n = r.article_count()? as f32;
     // Keeps each group's alternatives the store has, weighted by the rarest of them.
     let weigh = |groups: Vec<Vec<u32>>| -> Result<Groups> {

@@ -39,6 +39,10 @@ pub trait Translate: Send + Sync {
     fn translate(&self, text: &str, from: &Lang, to: &Lang) -> Vec<Vec<String>>;
     /// The languages it can translate between (English included).
     fn languages(&self) -> Vec<Lang>;
+    /// The language `text` is most likely written in, among those it knows: language
+    /// identification cannot tell a query of three words ("Incydent w Watykanie"), but the
+    /// dictionaries can. `detected` (the identifier's guess, if any) wins ties.
+    fn source_language(&self, text: &str, detected: Option<&Lang>) -> Option<Lang>;
 }
 
 /// Why a lexicon directory could not be read.
@@ -238,6 +242,29 @@ impl Translate for Lexicon {
         out
     }
 
+    fn source_language(&self, text: &str, detected: Option<&Lang>) -> Option<Lang> {
+        // Each language scores the content words its dictionary has (as written, or by a
+        // lemma), plus half a word for the identifier's guess.
+        let mut best: Option<(f32, Lang)> = None;
+        for lang in self.languages() {
+            let dict = if lang.as_str() == "en" {
+                // English words are the keys of the dictionaries from English; any will do
+                // to count them, and the largest knows the most.
+                self.from_en.values().max_by_key(|d| d.words.len())
+            } else {
+                self.to_en.get(lang.as_str())
+            };
+            let Some(dict) = dict else { continue };
+            let words = Lexicon::content_words(text, &lang, (lang.as_str() == "zh").then_some(dict));
+            let known = words.iter().filter(|w| dict.lookup(w).is_some()).count() as f32;
+            let score = known + if detected.is_some_and(|d| d.as_str() == lang.as_str()) { 0.5 } else { 0.0 };
+            if known > 0.0 && best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, lang));
+            }
+        }
+        best.map(|(_, l)| l).or_else(|| detected.cloned())
+    }
+
     fn languages(&self) -> Vec<Lang> {
         let mut l: Vec<&String> = self.to_en.keys().chain(self.from_en.keys()).collect();
         l.sort();
@@ -283,6 +310,23 @@ mod tests {
         let l = Lexicon::from_tables(&[("pl", "en", "handlowiec\ttrader\n")]);
         assert!(l.translate("handlu", &Lang::new("pl"), &Lang::new("en")).is_empty());
         assert!(l.translate("zakaz", &Lang::new("de"), &Lang::new("en")).is_empty(), "no dictionary, no guess");
+    }
+
+    /// Short Polish queries of the search benchmark ("Incydent w Watykanie.") had no
+    /// language the identifier could tell, so they were not translated at all.
+    #[test]
+    fn regression_a_query_too_short_to_identify_is_read_in_the_language_whose_dictionary_knows_it() {
+        let l = Lexicon::from_tables(&[
+            ("pl", "en", "incydent\tincident\nwatykan\tVatican\n"),
+            ("de", "en", "zwischenfall\tincident\n"),
+            ("en", "pl", "incident\tincydent\n"),
+        ]);
+        assert_eq!(l.source_language("Incydent w Watykanie.", None), Some(Lang::new("pl")));
+        assert_eq!(l.source_language("Incydent w Watykanie.", Some(&Lang::new("de"))), Some(Lang::new("pl")));
+        assert_eq!(l.source_language("the incident", None), Some(Lang::new("en")));
+        // A tie goes to the identifier's guess; nothing known leaves the guess as it is.
+        assert_eq!(l.source_language("incident", Some(&Lang::new("en"))), Some(Lang::new("en")));
+        assert_eq!(l.source_language("qwerty", Some(&Lang::new("fi"))), Some(Lang::new("fi")));
     }
 
     #[test]
