@@ -523,3 +523,45 @@ fn vectors_are_centred_per_language_only_with_enough_articles() {
         assert_eq!(l["channels"]["emb_centered"], true, "{l}");
     }
 }
+
+/// `--lexicon DIR` reaches `translate` and `search` from the binary; a directory without
+/// dictionaries is an error that names it, not a silent fall-back.
+#[test]
+fn lexicon_translates_queries_for_search_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex = dir.path().join("lexicon");
+    std::fs::create_dir(&lex).unwrap();
+    std::fs::write(lex.join("pl-en.tsv"), "handel\ttrade|commerce\nrok\tyear\nzakaz\tban|prohibition\n").unwrap();
+    std::fs::write(lex.join("en-pl.tsv"), "ban\tzakaz\ntrade\thandel\n").unwrap();
+    let db = dir.path().join("s.db");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":"ban","lang":"en","title":"Shops shut for the New Year trade ban","text":"The trade ban keeps supermarkets and shops shut on New Year's Day, the ministry said. Bakeries may open."}"#,
+            "\n",
+            r#"{"id":"fire","lang":"en","title":"Fireworks light up the sky","text":"Crowds watched fireworks over the harbour at midnight as the city welcomed the new year with music."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    assert!(run(&["-q", "ingest", input.to_str().unwrap()], &db).status.success());
+
+    let out = run(&["--lexicon", lex.to_str().unwrap(), "translate", "Zakaz handlu w Nowy Rok."], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ban | prohibition\ntrade | commerce\nyear\n");
+
+    let out = run(&["--lexicon", lex.to_str().unwrap(), "search", "Zakaz handlu w Nowy Rok.", "--json"], &db);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits = stdout_json_lines(&out);
+    assert_eq!(hits.first().map(|h| h["articles"].clone()), Some(serde_json::json!(["ban"])), "{hits:?}");
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = run(&["--lexicon", empty.to_str().unwrap(), "search", "Zakaz handlu"], &db);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lexicon") && err.contains("no dictionary"), "{err}");
+    let out = run(&["translate", "Zakaz"], &db);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--lexicon"));
+}

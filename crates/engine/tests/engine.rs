@@ -176,6 +176,34 @@ fn search_finds_a_story_across_scripts_and_not_an_absent_one() {
     assert!(engine.search(&q("   ")).is_err(), "an empty query is bad input");
 }
 
+/// Without a model, a query with no name or figure cannot meet another language: the
+/// lexicon translates its words (and finds the names among the translations).
+#[test]
+fn search_with_a_lexicon_finds_a_story_told_only_in_another_language() {
+    let articles = vec![
+        raw("ban", "en", "Shops shut for the New Year trade ban", "The trade ban keeps supermarkets and shops shut on New Year's Day, the ministry said. Bakeries and petrol stations may open."),
+        raw("fire", "en", "Fireworks light up the sky", "Crowds watched fireworks over the harbour at midnight as the city welcomed the new year with music."),
+        raw("rob", "en", "Man held after jewellery store robbery", "Montgomery County police detained a man on Sunday after a robbery at a jewellery store, a spokesman said."),
+    ];
+    let lexicon = storyweave_text::Lexicon::from_tables(&[
+        ("pl", "en", "zakaz\tban|prohibition\nhandel\ttrade|commerce\nnowy\tnew\nrok\tyear\n"),
+        ("zh", "en", "蒙哥马利\tMontgomery\n抢劫\trobbery|rob\n"),
+    ]);
+    let q = |text: &str| SearchQuery { text: text.into(), ..Default::default() };
+    let first = |engine: &Engine, text: &str| engine.search(&q(text)).unwrap().first().map(|h| h.articles.clone());
+
+    let plain = Engine::in_memory(Pipeline::new(Config::default())).unwrap();
+    plain.ingest_raw(articles.clone(), &mut ()).unwrap();
+    assert_ne!(first(&plain, "Zakaz handlu w Nowy Rok."), Some(vec![ArticleId::from("ban")]));
+    assert_eq!(first(&plain, "蒙哥马利抢劫"), None, "Han characters meet no Latin name without a lexicon");
+
+    let translating = Engine::in_memory(Pipeline::new(Config::default()).with_translator(Arc::new(lexicon))).unwrap();
+    translating.ingest_raw(articles, &mut ()).unwrap();
+    assert_eq!(first(&translating, "Zakaz handlu w Nowy Rok."), Some(vec![ArticleId::from("ban")]));
+    assert_eq!(first(&translating, "蒙哥马利抢劫"), Some(vec![ArticleId::from("rob")]));
+    assert_eq!(first(&translating, "Hochwasser in Valencia"), None, "words no dictionary has still find nothing");
+}
+
 /// A pipeline with a tiny random model (and the folder holding it): queries must be
 /// encodable for vector hits to be asked for.
 fn tiny_model_pipeline() -> (tempfile::TempDir, Pipeline) {
