@@ -11,6 +11,10 @@ story holding the target among the first 10 stories; a baseline hit the target a
 first 10 articles.
 
     python3 bench/search_bench.py [--bin target/release/storyweave] [--model DIR] [--half A|B]
+        [--lexicon models/lexicon]
+
+With --lexicon (scripts/lexicon.sh), each storyweave run is repeated with the bilingual lexicon
+on the same store (the lexicon only translates queries; nothing stored changes).
 """
 
 from __future__ import annotations
