@@ -26,6 +26,8 @@ const MIN_PREFIX_CHARS: usize = 4;
 /// ...that leaves out at most this many of its last characters, and matches a headword at
 /// most this many characters longer than the prefix (an inflection, not another word).
 const MAX_ENDING_CHARS: usize = 3;
+/// Each part of a compound split by [`Dict::compound`] has at least this many letters.
+const MIN_COMPOUND_PART: usize = 4;
 /// Longest Chinese dictionary word tried when cutting a run of Han characters.
 const MAX_HAN_WORD: usize = 8;
 /// Words shorter than this (outside Chinese) are not translated: particles and prepositions.
@@ -98,6 +100,30 @@ impl Dict {
                 .min_by_key(|(k, _)| k.chars().count());
             if let Some((_, t)) = found {
                 return Some(t);
+            }
+        }
+        None
+    }
+
+    /// The translations of a compound no dictionary lists ("grenzöffnungen"): its last part
+    /// (as [`Dict::lookup`] finds it) after the longest first part the dictionary has as
+    /// written or with a linking letter dropped ("grenz" + "öffnungen" → border, opening).
+    /// Both parts' translations, the head's first: they are what the compound is about.
+    fn compound(&self, word: &str) -> Option<Vec<String>> {
+        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        let n = bounds.len();
+        if n < 2 * MIN_COMPOUND_PART {
+            return None;
+        }
+        for cut in (MIN_COMPOUND_PART..=n - MIN_COMPOUND_PART).map(|k| bounds[k]) {
+            let (first, head) = word.split_at(cut);
+            let modifier = [first, first.strip_suffix('s').unwrap_or(""), first.strip_suffix('n').unwrap_or("")]
+                .into_iter()
+                .filter(|f| f.chars().count() >= MIN_COMPOUND_PART - 1)
+                .find_map(|f| self.words.get(f).or_else(|| self.words.get(&format!("{f}e"))));
+            let Some(modifier) = modifier else { continue };
+            if let Some(head) = self.lookup(head) {
+                return Some(head.iter().take(2).chain(modifier.iter().take(2)).cloned().collect());
             }
         }
         None
@@ -220,7 +246,17 @@ impl Translate for Lexicon {
         let han = (from == "zh").then_some(first);
         let mut out = Vec::new();
         for w in Lexicon::content_words(text, &Lang::new(from), han) {
-            let Some(ts) = first.lookup(&w) else { continue };
+            let compound;
+            let ts: &[String] = match first.lookup(&w) {
+                Some(ts) => ts,
+                None => match first.compound(&w) {
+                    Some(c) => {
+                        compound = c;
+                        &compound
+                    }
+                    None => continue,
+                },
+            };
             let mut alts: Vec<String> = Vec::new();
             for t in ts {
                 match second {
@@ -327,6 +363,14 @@ mod tests {
         // A tie goes to the identifier's guess; nothing known leaves the guess as it is.
         assert_eq!(l.source_language("incident", Some(&Lang::new("en"))), Some(Lang::new("en")));
         assert_eq!(l.source_language("qwerty", Some(&Lang::new("fi"))), Some(Lang::new("fi")));
+    }
+
+    #[test]
+    fn a_compound_no_dictionary_lists_is_read_as_its_parts() {
+        let l = Lexicon::from_tables(&[("de", "en", "grenze\tborder|frontier\nöffnung\topening\nschule\tschool\n")]);
+        let t = l.translate("Grenzöffnungen", &Lang::new("de"), &Lang::new("en"));
+        assert_eq!(t, vec![vec!["opening".to_string(), "border".into(), "frontier".into()]]);
+        assert!(l.translate("Grenzwert", &Lang::new("de"), &Lang::new("en")).is_empty(), "a part no dictionary has: no guess");
     }
 
     #[test]
