@@ -316,3 +316,27 @@ fn ten_thousand_lines_with_three_broken_lose_nothing_and_shutdown_is_graceful() 
         .sum();
     assert_eq!(total, 9_997);
 }
+
+/// `serve --lexicon DIR`: health lists the lexicon's languages and `/api/search` translates
+/// the query, so a Polish query finds a story told only in English, without a model.
+#[test]
+fn the_server_searches_with_the_lexicon() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex = dir.path().join("lexicon");
+    std::fs::create_dir(&lex).unwrap();
+    std::fs::write(lex.join("pl-en.tsv"), "handel\ttrade\nrok\tyear\nzakaz\tban\n").unwrap();
+    let s = Server::start(&dir.path().join("s.db"), &["--lexicon", lex.to_str().unwrap()]);
+    let (_, health) = get(&s, "/api/health");
+    assert_eq!(health["lexicon"], serde_json::json!(["en", "pl"]));
+    let body = concat!(
+        r#"{"id":"ban","lang":"en","title":"Shops shut for the New Year trade ban","text":"The trade ban keeps supermarkets and shops shut on New Year's Day, the ministry said. Bakeries may open."}"#,
+        "\n",
+        r#"{"id":"fire","lang":"en","title":"Fireworks light up the sky","text":"Crowds watched fireworks over the harbour at midnight as the city welcomed the new year with music."}"#,
+        "\n"
+    );
+    let (status, _) = post(&s, body.to_string(), None);
+    assert!(status == 200 || status == 201, "{status}");
+    let (status, found) = get(&s, "/api/search?q=Zakaz%20handlu%20w%20Nowy%20Rok");
+    assert_eq!(status, 200);
+    assert_eq!(found["hits"][0]["articles"], serde_json::json!(["ban"]), "{found}");
+}

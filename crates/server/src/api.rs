@@ -473,6 +473,9 @@ pub struct Health {
     pub articles: u64,
     /// The encoder's id, when a model is loaded.
     pub model: Option<String>,
+    /// Languages the bilingual lexicon (`--lexicon`) translates search queries between;
+    /// empty without one.
+    pub lexicon: Vec<String>,
     /// How the story state was loaded.
     pub state: LoadInfo,
     /// Seconds since start.
@@ -496,6 +499,7 @@ async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
             version: env!("CARGO_PKG_VERSION").into(),
             articles,
             model: engine.pipeline().encoder().map(|e| e.id().to_string()),
+            lexicon: engine.pipeline().translator().map(|t| t.languages().iter().map(|l| l.as_str().to_string()).collect()).unwrap_or_default(),
             state: engine.load_info(),
             uptime_seconds: uptime,
         }))

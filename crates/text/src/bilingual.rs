@@ -307,6 +307,7 @@ impl Translate for Lexicon {
         l.dedup();
         let mut out: Vec<Lang> = l.into_iter().map(|s| Lang::new(s)).collect();
         out.push(Lang::new("en"));
+        out.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         out
     }
 }
