@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(jsonl_record feed decode_bytes extract_html ingest_record)
+[ ${#targets[@]} -gt 0 ] || targets=(jsonl_record feed decode_bytes extract_html lexicon ingest_record)
 logdir=${LOGDIR:-logs}
 mkdir -p "$logdir"
 root=..
@@ -43,6 +43,13 @@ for t in "${targets[@]}"; do
             ;;
         decode_bytes | extract_html)
             cp "$fixtures"/*.txt "$fixtures"/*.html "$corpus/"
+            ;;
+        lexicon)
+            printf 'Zakaz handlu w Nowy Rok. 蒙哥马利抢劫 Grenzöffnungen\nzakaz\tban|prohibition\nhandel\ttrade\ngrenze\tborder\nöffnung\topening\n蒙哥马利\tMontgomery\n' > "$corpus/seed"
+            # A slice of a real dictionary, when scripts/lexicon.sh has built one.
+            if [ -f "$root/models/lexicon/pl-en.tsv" ]; then
+                { echo "Papież przeprosił za incydent w Watykanie"; sed -n '10000,10400p' "$root/models/lexicon/pl-en.tsv"; } > "$corpus/pl-en"
+            fi
             ;;
         jsonl_record | ingest_record)
             seed_lines "$corpus" "$fixtures/records.jsonl" "$root"/demo/articles/*.jsonl

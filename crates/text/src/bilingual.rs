@@ -374,6 +374,21 @@ mod tests {
         assert!(l.translate("Grenzwert", &Lang::new("de"), &Lang::new("en")).is_empty(), "a part no dictionary has: no guess");
     }
 
+    proptest::proptest! {
+        /// Any dictionary text and any query: no panic (lookups slice words by prefixes and
+        /// compound parts), and every group holds non-empty translations.
+        #[test]
+        fn any_table_and_query_translate_without_panic(table in "[a-zäöüßąęł蒙哥马利\\t|\n ]{0,200}", query in "[a-zäöüßąęł蒙哥马利 .Ż]{0,60}") {
+            let l = Lexicon::from_tables(&[("pl", "en", &table), ("zh", "en", &table), ("en", "it", &table)]);
+            for (from, to) in [("pl", "en"), ("zh", "en"), ("pl", "it")] {
+                for alts in l.translate(&query, &Lang::new(from), &Lang::new(to)) {
+                    proptest::prop_assert!(!alts.is_empty() && alts.iter().all(|a| !a.is_empty()));
+                }
+            }
+            let _ = l.source_language(&query, None);
+        }
+    }
+
     #[test]
     fn an_empty_directory_is_an_error() {
         let dir = std::env::temp_dir().join(format!("sw-lex-empty-{}", std::process::id()));
