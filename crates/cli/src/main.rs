@@ -325,7 +325,11 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             Pipeline::new(config)
         }
     };
-    Ok(pipeline.with_lexicon().context("could not load the lexicon")?)
+    // Only search reads the lexicon: other commands need not load its 24 MB.
+    if matches!(cli.command, Command::Search { .. } | Command::Serve { .. }) {
+        return pipeline.with_lexicon().context("could not load the lexicon");
+    }
+    Ok(pipeline)
 }
 
 /// Opens the long-lived engine over the store for a write command.
