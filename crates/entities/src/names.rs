@@ -371,15 +371,20 @@ pub fn analyze(text: &str, lang: &Lang) -> Names {
         if words.len() > MAX_NAME_WORDS {
             for &i in words.iter().filter(|&&i| status[i] == Some(Status::Name)) {
                 let t = &toks[i];
-                out.push((
-                    t.start,
-                    entity(name_token_key(t.text, lang), t.text, EntityKind::Name),
-                ));
+                let key = name_token_key(t.text, lang);
+                if !key.is_empty() {
+                    out.push((t.start, entity(key, t.text, EntityKind::Name)));
+                }
             }
             continue;
         }
         let surface = &text[first.start..toks[run.end - 1].end];
         let key = run_key(&toks[run], ctx.lang);
+        // A run of particles alone ("Da" before Han text) has no key: it names nothing, and
+        // an empty key would be one shared "name" across unrelated articles.
+        if key.is_empty() {
+            continue;
+        }
         // A run of German nouns ("Gramm Butter") is as ordinary as its words.
         if words.len() > 1 && words.iter().all(|&i| status[i] == Some(Status::Noun)) {
             ordinary.push(key.clone());
@@ -554,6 +559,16 @@ mod tests {
 
     fn surfaces(text: &str, lang: &str) -> Vec<String> {
         ents(text, lang).into_iter().map(|(s, _)| s).collect()
+    }
+
+    /// Found by the property test `outputs_are_consistent_with_the_text` in CI: a capitalised
+    /// particle ("Da") right before Han characters became an entity with an empty key.
+    #[test]
+    fn regression_a_lone_particle_before_han_text_is_no_entity_without_a_key() {
+        for lang in ["ru", "en", "de", "und"] {
+            let e = ents("13. September 2023 Da北朝鲜", lang);
+            assert!(e.iter().all(|(_, k)| !k.is_empty()), "{lang}: {e:?}");
+        }
     }
 
     #[test]
