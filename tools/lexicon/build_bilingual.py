@@ -59,6 +59,14 @@ def clean(t: str, lower: bool = False) -> str | None:
     return t
 
 
+def append_clean(out: list[str], parts: list[str]) -> None:
+    """Appends each part, cleaned, that is a translation and not yet in `out`."""
+    for t in parts:
+        c = clean(t)
+        if c and c not in out:
+            out.append(c)
+
+
 def dictd_entries(dict_dz: Path, index: Path):
     """(headword, [translations]) of a FreeDict dictd dictionary: the lines of each entry
     after its head line, cut at commas and semicolons; notes, synonyms, cross-references and
@@ -76,10 +84,7 @@ def dictd_entries(dict_dz: Path, index: Path):
         for l in body[1:]:
             if not l.strip() or l[0] in " \t(" or l.lstrip().startswith(("Note", "Synonym", "see", "Example")):
                 continue
-            for t in re.split(r"[,;]", l):
-                c = clean(t)
-                if c and c not in out:
-                    out.append(c)
+            append_clean(out, re.split(r"[,;]", l))
         if out:
             yield head, out
 
@@ -144,10 +149,7 @@ def cedict(wheel: Path):
         for s in senses:
             if s.startswith(("CL:", "variant of", "old variant", "see ", "used in", "surname ", "abbr. for", "also written", "erhua variant")):
                 continue
-            for t in re.split(r";| or ", s):
-                c = clean(t)
-                if c and c not in out:
-                    out.append(c)
+            append_clean(out, re.split(r";| or ", s))
         if out:
             yield simp, out
 
@@ -172,6 +174,16 @@ def lemma(analysis: str) -> str:
     return analysis.split("<", 1)[0].replace("#", "").replace("+", " ").strip()
 
 
+def bilingual(lt: Path, bidix: Path, analyses: list[str]) -> dict[str, list[str]]:
+    """Each analysis (`lemma<tags>`) -> its translations through a bilingual transducer;
+    untranslated ones (`@`) are left out."""
+    out: dict[str, list[str]] = {}
+    for line in lt_proc(lt, bidix, [f"^{a}$" for a in analyses], bilingual=True):
+        src, outs = units(line)
+        out[src] = [o for o in outs if not o.startswith("@")]
+    return out
+
+
 def apertium(lt: Path, morph: Path, bidix: Path, words: list[str], then: Path | None = None) -> dict[str, list[str]]:
     """surface form -> translated lemmas: the analyser's every reading of the form, through
     the bilingual transducer (and a second one, when the first leads to a pivot language).
@@ -181,16 +193,9 @@ def apertium(lt: Path, morph: Path, bidix: Path, words: list[str], then: Path | 
     for w, (_, outs) in zip(words, map(units, lt_proc(lt, morph, words))):
         readings[w] = [o for o in outs if not o.startswith("*") and "<" in o]
     analyses = sorted({a for rs in readings.values() for a in rs})
-    bil: dict[str, list[str]] = {}
-    for line in lt_proc(lt, bidix, [f"^{a}$" for a in analyses], bilingual=True):
-        src, outs = units(line)
-        bil[src] = [o for o in outs if not o.startswith("@")]
+    bil = bilingual(lt, bidix, analyses)
     if then is not None:
-        pivots = sorted({o for outs in bil.values() for o in outs})
-        second: dict[str, list[str]] = {}
-        for line in lt_proc(lt, then, [f"^{a}$" for a in pivots], bilingual=True):
-            src, outs = units(line)
-            second[src] = [o for o in outs if not o.startswith("@")]
+        second = bilingual(lt, then, sorted({o for outs in bil.values() for o in outs}))
         bil = {k: [t for o in outs for t in second.get(o, [])] for k, outs in bil.items()}
     out: dict[str, list[str]] = {}
     for w, rs in readings.items():
