@@ -9,7 +9,7 @@ use storyweave_encode::{ArticleFeatures, SparseVec};
 use storyweave_store::SearchKeys;
 
 /// Hash `h` as a search token: 8 hex digits, which the store's `ascii` tokenizer keeps whole.
-fn token(h: u32) -> String {
+pub(crate) fn token(h: u32) -> String {
     format!("{h:08x}")
 }
 

@@ -277,7 +277,7 @@ fn query_weights(r: &dyn StoreRead, qf: &ArticleFeatures) -> Result<QueryWeights
     let mut out: QueryWeights = Default::default();
     for (slot, v) in out.iter_mut().zip([&qf.ents, &qf.nums, &qf.terms, &qf.xterms]) {
         let hashes: Vec<u32> = v.iter().map(|&(h, _)| h).collect();
-        let tokens: Vec<String> = hashes.iter().map(|h| format!("{h:08x}")).collect();
+        let tokens: Vec<String> = hashes.iter().map(|&h| crate::keys::token(h)).collect();
         let dfs = r.key_doc_freq(&tokens)?;
         *slot = hashes.into_iter().zip(dfs).map(|(h, df)| (h, ((n + 1.0) / (df as f32 + 1.0)).ln().max(0.0))).collect();
     }
@@ -365,7 +365,7 @@ fn translated(p: &Pipeline, r: &dyn StoreRead, text: &str, qlang: &Lang) -> Resu
     let n = r.article_count()? as f32;
     // Keeps each group's alternatives the store has, weighted by the rarest of them.
     let weigh = |groups: Vec<Vec<u32>>| -> Result<Groups> {
-        let tokens: Vec<String> = groups.iter().flatten().map(|h| format!("{h:08x}")).collect();
+        let tokens: Vec<String> = groups.iter().flatten().map(|&h| crate::keys::token(h)).collect();
         let dfs: HashMap<u32, u64> = groups.iter().flatten().copied().zip(r.key_doc_freq(&tokens)?).collect();
         Ok(groups
             .into_iter()
@@ -460,7 +460,7 @@ pub fn search(p: &Pipeline, r: &dyn StoreRead, vectors: Option<&dyn VectorSearch
     }
     candidates.extend(r.search_text(&keywords(&article), &filter, PER_SIGNAL)?);
     let translation = translated(p, r, text, &qf.lang)?;
-    let tokens = |g: &Groups| g.iter().flat_map(|(a, _)| a).map(|h| format!("{h:08x}")).collect::<Vec<_>>();
+    let tokens = |g: &Groups| g.iter().flat_map(|(a, _)| a).map(|&h| crate::keys::token(h)).collect::<Vec<_>>();
     for groups in translation.words.values() {
         candidates.extend(r.search_keys(&storyweave_store::SearchKeys { terms: tokens(groups), ..Default::default() }, &filter, PER_SIGNAL)?);
     }

@@ -170,11 +170,7 @@ impl Lexicon {
             let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".tsv")) else { continue };
             let Some((a, b)) = stem.split_once('-') else { continue };
             let text = std::fs::read_to_string(&path).map_err(|e| err(&path, e))?;
-            match (a, b) {
-                ("en", l) => lex.from_en.insert(l.to_string(), Dict::parse(&text)),
-                (l, "en") => lex.to_en.insert(l.to_string(), Dict::parse(&text)),
-                _ => None,
-            };
+            lex.insert(a, b, &text);
         }
         if lex.to_en.is_empty() && lex.from_en.is_empty() {
             return Err(LexiconError { path: dir.to_path_buf(), reason: "no dictionary (L-en.tsv, en-L.tsv) in this directory".into() });
@@ -186,13 +182,18 @@ impl Lexicon {
     pub fn from_tables(tables: &[(&str, &str, &str)]) -> Lexicon {
         let mut lex = Lexicon::default();
         for &(a, b, text) in tables {
-            match (a, b) {
-                ("en", l) => lex.from_en.insert(l.to_string(), Dict::parse(text)),
-                (l, "en") => lex.to_en.insert(l.to_string(), Dict::parse(text)),
-                _ => None,
-            };
+            lex.insert(a, b, text);
         }
         lex
+    }
+
+    /// Adds the dictionary `text` from `a` to `b`; a pair without English is ignored.
+    fn insert(&mut self, a: &str, b: &str, text: &str) {
+        match (a, b) {
+            ("en", l) => self.from_en.insert(l.to_string(), Dict::parse(text)),
+            (l, "en") => self.to_en.insert(l.to_string(), Dict::parse(text)),
+            _ => None,
+        };
     }
 
     /// The content words of `text` in `lang`: lower-cased, stop words and short words
