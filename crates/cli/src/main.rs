@@ -289,7 +289,7 @@ fn open_read(db: Option<&Path>) -> Result<SqliteStore> {
 }
 
 /// Builds the pipeline; commands that compare articles load the encoder (or say, once, that
-/// they run without one).
+/// they run without one), and those that read queries the lexicon.
 fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
     let compares = matches!(
         cli.command,
@@ -304,10 +304,8 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             | Command::Story { .. }
             | Command::Export { .. }
     );
-    if !compares {
-        return Ok(Pipeline::new(config));
-    }
     let pipeline = match &config.model.path {
+        _ if !compares => Pipeline::new(config),
         Some(dir) => {
             let dir = dir.display().to_string();
             Pipeline::with_model(config).with_context(|| format!("could not load the model {dir}"))?
@@ -325,8 +323,9 @@ fn build_pipeline(cli: &Cli, config: Config) -> Result<Pipeline> {
             Pipeline::new(config)
         }
     };
-    // Only search reads the lexicon: other commands need not load its 24 MB.
-    if matches!(cli.command, Command::Search { .. } | Command::Serve { .. }) {
+    // Only search (and `translate`, which shows how search reads a query) uses the lexicon:
+    // other commands need not load its 24 MB.
+    if matches!(cli.command, Command::Search { .. } | Command::Serve { .. } | Command::Translate { .. }) {
         return pipeline.with_lexicon().context("could not load the lexicon");
     }
     Ok(pipeline)
@@ -406,17 +405,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Translate { text, from, to } => {
-            let Some(dir) = &pipeline.config().lexicon.path else {
+            let Some(lexicon) = pipeline.translator() else {
                 anyhow::bail!("`translate` needs a lexicon: give --lexicon DIR (built by scripts/lexicon.sh) or [lexicon] path");
             };
-            let lexicon = storyweave_text::Lexicon::load(dir).context("could not load the lexicon")?;
             let from = match from {
                 Some(l) => storyweave_model::Lang::new(l),
-                None => storyweave_text::Translate::source_language(&lexicon, text, storyweave_text::detect_language(text).as_ref())
+                None => lexicon
+                    .source_language(text, storyweave_text::detect_language(text).as_ref())
                     .context("no dictionary knows these words, nor can their language be told: give --from")?,
             };
             let mut out = std::io::stdout().lock();
-            for alts in storyweave_text::Translate::translate(&lexicon, text, &from, &storyweave_model::Lang::new(to)) {
+            for alts in lexicon.translate(text, &from, &storyweave_model::Lang::new(to)) {
                 writeln!(out, "{}", alts.join(" | "))?;
             }
             Ok(ExitCode::SUCCESS)
